@@ -1,0 +1,46 @@
+//! Typed Emma webhook events.
+//!
+//! Emma, the email-marketing platform, tells an app about account activity by POSTing
+//! webhook deliveries: JSON documents `{"event_name": "...", "data": {...}}`. This crate gives
+//! each of Emma's 21 events a struct, and puts them together in the [`Event`] enum, with an
+//! [`EventKind`] for each, a visitor ([`EventVisitor`]) to dispatch them, and their JSON Schema.
+//! All of it is generated at compile time from `schema/events.toml` by [`include_events!`].
+//!
+//! ```
+//! use emma_events::{Event, EventVisitor, MemberSignup};
+//!
+//! #[derive(Default)]
+//! struct App {
+//!     signups: Vec<u64>,
+//! }
+//!
+//! impl EventVisitor for App {
+//!     fn visit_member_signup(&mut self, event: &MemberSignup) {
+//!         self.signups.push(event.member_id.get());
+//!     }
+//! }
+//!
+//! let body = br#"{"event_name": "member_signup",
+//!                 "data": {"account_id": 1755030, "member_id": 6120458131, "mailing_id": 42}}"#;
+//! let event = Event::from_slice(body)?;
+//! let mut app = App::default();
+//! event.accept(&mut app);
+//! assert_eq!(app.signups, [6120458131]);
+//! # Ok::<(), emma_events::ParseError>(())
+//! ```
+//!
+//! Nothing received is lost: keys the schema does not declare are kept in each struct's
+//! `extra` field and written back when the event is serialized; events the schema does not
+//! know parse into [`Event::Unknown`].
+
+// Lets the generated code name this crate as `::emma_events`, as it does in any other crate.
+extern crate self as emma_events;
+
+#[doc(hidden)]
+pub mod __private;
+pub mod runtime;
+
+pub use emma_macros::include_events;
+pub use runtime::{Extra, ParseError, UnknownEvent, UnknownEventKind, VisitorOutput};
+
+include_events!("../schema/events.toml");
