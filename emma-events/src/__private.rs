@@ -197,7 +197,10 @@ impl<'de, E: Delivery> de::DeserializeSeed<'de> for DataSeed<E> {
 }
 
 /// Reads `data` that arrived before `event_name`, reporting problems with the event named.
-fn data_from_raw<E: Delivery, Error: de::Error>(event_name: String, raw: &RawValue) -> Result<E, Error> {
+fn data_from_raw<E: Delivery, Error: de::Error>(
+    event_name: String,
+    raw: &RawValue,
+) -> Result<E, Error> {
     let mut deserializer = serde_json::Deserializer::from_str(raw.get());
     let context = event_name.clone();
     E::from_data(event_name, &mut deserializer).map_err(|error| {

@@ -10,14 +10,19 @@ use std::path::PathBuf;
 pub fn expand(path: &syn::LitStr) -> TokenStream {
     let relative = path.value();
     let Some(absolute) = resolve(&relative) else {
-        return error(path, "CARGO_MANIFEST_DIR is not set: `include_events!` must be built by cargo");
+        return error(
+            path,
+            "CARGO_MANIFEST_DIR is not set: `include_events!` must be built by cargo",
+        );
     };
     let source = match std::fs::read_to_string(&absolute) {
         Ok(source) => source,
         Err(io_error) => {
             return error(
                 path,
-                &format!("cannot read the schema file `{relative}` (paths are relative to the crate's Cargo.toml): {io_error}"),
+                &format!(
+                    "cannot read the schema file `{relative}` (paths are relative to the crate's Cargo.toml): {io_error}"
+                ),
             );
         }
     };

@@ -7,16 +7,28 @@ use serde_json::Value;
 pub(crate) fn check(schema: &Schema, event: &EventDef, delivery: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     let Some(envelope) = delivery.as_object() else {
-        problems.push(format!("a delivery must be a JSON object, found {}", json_type(delivery)));
+        problems.push(format!(
+            "a delivery must be a JSON object, found {}",
+            json_type(delivery)
+        ));
         return problems;
     };
     match envelope.get("event_name") {
         Some(Value::String(name)) if *name == event.name => {}
         Some(Value::String(name)) => problems.push(match schema.event(name) {
-            Some(_) => format!("`event_name` is `{name}`, another event; expected `{}`", event.name),
-            None => format!("`event_name` is `{name}`, which is not a known event; expected `{}`", event.name),
+            Some(_) => format!(
+                "`event_name` is `{name}`, another event; expected `{}`",
+                event.name
+            ),
+            None => format!(
+                "`event_name` is `{name}`, which is not a known event; expected `{}`",
+                event.name
+            ),
         }),
-        Some(other) => problems.push(format!("`event_name` must be a string, found {}", json_type(other))),
+        Some(other) => problems.push(format!(
+            "`event_name` must be a string, found {}",
+            json_type(other)
+        )),
         None => problems.push("`event_name` is missing".to_owned()),
     }
     let Some(data) = envelope.get("data") else {
@@ -24,7 +36,10 @@ pub(crate) fn check(schema: &Schema, event: &EventDef, delivery: &Value) -> Vec<
         return problems;
     };
     let Some(data) = data.as_object() else {
-        problems.push(format!("`data` must be an object, found {}", json_type(data)));
+        problems.push(format!(
+            "`data` must be an object, found {}",
+            json_type(data)
+        ));
         return problems;
     };
     for field in &event.fields {
@@ -39,7 +54,13 @@ pub(crate) fn check(schema: &Schema, event: &EventDef, delivery: &Value) -> Vec<
     problems
 }
 
-fn check_value(schema: &Schema, ty: &TypeRef, value: &Value, path: &str, problems: &mut Vec<String>) {
+fn check_value(
+    schema: &Schema,
+    ty: &TypeRef,
+    value: &Value,
+    path: &str,
+    problems: &mut Vec<String>,
+) {
     let fits = match ty {
         TypeRef::Primitive(primitive) => fits_primitive(*primitive, value),
         TypeRef::Named(name) => match schema.named_type(name).map(|def| &def.kind) {
@@ -49,7 +70,13 @@ fn check_value(schema: &Schema, ty: &TypeRef, value: &Value, path: &str, problem
                 Value::String(text) => text == "all",
                 Value::Array(items) => {
                     for (index, item_value) in items.iter().enumerate() {
-                        check_value(schema, item, item_value, &format!("{path}[{index}]"), problems);
+                        check_value(
+                            schema,
+                            item,
+                            item_value,
+                            &format!("{path}[{index}]"),
+                            problems,
+                        );
                     }
                     true
                 }
@@ -60,7 +87,11 @@ fn check_value(schema: &Schema, ty: &TypeRef, value: &Value, path: &str, problem
         },
     };
     if !fits {
-        problems.push(format!("`{path}` must be {}, found {}", describe(schema, ty), json_type(value)));
+        problems.push(format!(
+            "`{path}` must be {}, found {}",
+            describe(schema, ty),
+            json_type(value)
+        ));
     }
 }
 
@@ -77,7 +108,9 @@ fn fits_primitive(primitive: Primitive, value: &Value) -> bool {
 
 fn describe(schema: &Schema, ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Primitive(Primitive::String) | TypeRef::Primitive(Primitive::Url) => "a string".into(),
+        TypeRef::Primitive(Primitive::String) | TypeRef::Primitive(Primitive::Url) => {
+            "a string".into()
+        }
         TypeRef::Primitive(Primitive::I64) => "a signed 64-bit integer".into(),
         TypeRef::Primitive(Primitive::U64) => "an unsigned 64-bit integer".into(),
         TypeRef::Primitive(Primitive::F64) => "a number".into(),
@@ -86,7 +119,10 @@ fn describe(schema: &Schema, ty: &TypeRef) -> String {
         TypeRef::Named(name) => match schema.named_type(name).map(|def| &def.kind) {
             Some(TypeKind::Id) => format!("a {name} (an unsigned 64-bit integer)"),
             Some(TypeKind::Selection { item }) => {
-                format!("an array of {} or the string \"all\"", describe(schema, item))
+                format!(
+                    "an array of {} or the string \"all\"",
+                    describe(schema, item)
+                )
             }
             _ => format!("a {name} (a string)"),
         },

@@ -31,9 +31,7 @@ pub fn is_snake_case(name: &str) -> bool {
 
 /// Whether `name` is UpperCamelCase: starts with an uppercase letter, has no underscore.
 pub fn is_upper_camel_case(name: &str) -> bool {
-    is_identifier(name)
-        && name.starts_with(|c: char| c.is_ascii_uppercase())
-        && !name.contains('_')
+    is_identifier(name) && name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('_')
 }
 
 #[cfg(test)]

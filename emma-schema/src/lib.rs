@@ -21,6 +21,7 @@
 
 mod diagnostic;
 mod example;
+pub mod export;
 mod ident;
 pub mod json_schema;
 mod model;

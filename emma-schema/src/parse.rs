@@ -169,7 +169,11 @@ impl Reader<'_> {
         };
         // Every declared name counts as known, even one whose definition is broken, so that
         // a broken definition does not also produce "unknown type" errors where it is used.
-        parsed.declared = types.table.iter().map(|(name, _)| name.to_owned()).collect();
+        parsed.declared = types
+            .table
+            .iter()
+            .map(|(name, _)| name.to_owned())
+            .collect();
         let mut pending_items = Vec::new();
         for (name, item) in types.table.iter() {
             let span = key_span(types.table, name);
@@ -177,14 +181,19 @@ impl Reader<'_> {
             let mut name_ok = true;
             if !ident::is_upper_camel_case(name) || ident::is_keyword(name) {
                 self.push(
-                    Diagnostic::new(span, format!("type name `{name}` is not an UpperCamelCase Rust identifier"))
-                        .with_help(format!("name it `{}`", name.to_upper_camel_case())),
+                    Diagnostic::new(
+                        span,
+                        format!("type name `{name}` is not an UpperCamelCase Rust identifier"),
+                    )
+                    .with_help(format!("name it `{}`", name.to_upper_camel_case())),
                 );
                 name_ok = false;
             } else if RESERVED_TYPE_NAMES.contains(&name) {
                 self.error(
                     span,
-                    format!("type name `{name}` is reserved for the generated API; choose another name"),
+                    format!(
+                        "type name `{name}` is reserved for the generated API; choose another name"
+                    ),
                 );
                 name_ok = false;
             }
@@ -193,6 +202,7 @@ impl Reader<'_> {
             };
             let doc = self.required_string(&def, "doc", &context);
             let Some(kind) = self.required_string(&def, "kind", &context) else {
+                self.check_keys(def.table, &["kind", "doc", "item", "values"], &context);
                 continue;
             };
             let kind = match kind.text.as_str() {
@@ -248,10 +258,7 @@ impl Reader<'_> {
             let context = format!("the items of type `{}`", parsed.defs[index].name);
             match self.resolve_type(&item, &known, &context) {
                 Some(TypeRef::Named(name))
-                    if matches!(
-                        known.kind_of(&name),
-                        Some(TypeKind::Selection { .. })
-                    ) =>
+                    if matches!(known.kind_of(&name), Some(TypeKind::Selection { .. })) =>
                 {
                     self.error(
                         item.span,
@@ -278,7 +285,11 @@ impl Reader<'_> {
         let mut values: Vec<EnumValue> = Vec::new();
         let mut ok = true;
         for entry in entries {
-            self.check_keys(entry.table, ENUM_VALUE_KEYS, &format!("a value of {context}"));
+            self.check_keys(
+                entry.table,
+                ENUM_VALUE_KEYS,
+                &format!("a value of {context}"),
+            );
             let wire = self.required_string(&entry, "wire", context);
             let variant = self.required_string(&entry, "variant", context);
             let doc = self.required_string(&entry, "doc", context);
@@ -288,8 +299,14 @@ impl Reader<'_> {
             };
             if !ident::is_upper_camel_case(&variant.text) || ident::is_keyword(&variant.text) {
                 self.push(
-                    Diagnostic::new(variant.span, format!("variant `{}` of {context} is not an UpperCamelCase Rust identifier", variant.text))
-                        .with_help(format!("name it `{}`", variant.text.to_upper_camel_case())),
+                    Diagnostic::new(
+                        variant.span,
+                        format!(
+                            "variant `{}` of {context} is not an UpperCamelCase Rust identifier",
+                            variant.text
+                        ),
+                    )
+                    .with_help(format!("name it `{}`", variant.text.to_upper_camel_case())),
                 );
                 ok = false;
             } else if variant.text == "Other" {
@@ -299,11 +316,17 @@ impl Reader<'_> {
                 );
                 ok = false;
             } else if values.iter().any(|value| value.variant == variant.text) {
-                self.error(variant.span, format!("duplicate variant `{}` in {context}", variant.text));
+                self.error(
+                    variant.span,
+                    format!("duplicate variant `{}` in {context}", variant.text),
+                );
                 ok = false;
             }
             if values.iter().any(|value| value.wire == wire.text) {
-                self.error(wire.span, format!("duplicate value `{}` in {context}", wire.text));
+                self.error(
+                    wire.span,
+                    format!("duplicate value `{}` in {context}", wire.text),
+                );
                 ok = false;
             }
             values.push(EnumValue {
@@ -315,7 +338,12 @@ impl Reader<'_> {
         ok.then_some(values)
     }
 
-    fn resolve_type(&mut self, name: &Located, known: &TypeNames, context: &str) -> Option<TypeRef> {
+    fn resolve_type(
+        &mut self,
+        name: &Located,
+        known: &TypeNames,
+        context: &str,
+    ) -> Option<TypeRef> {
         if let Some(primitive) = Primitive::from_name(&name.text) {
             return Some(TypeRef::Primitive(primitive));
         }
@@ -339,7 +367,11 @@ impl Reader<'_> {
 
     // ----- events ------------------------------------------------------------------------
 
-    fn events<'t>(&mut self, item: &Item, types: &TypeNames<'t>) -> Vec<(EventDef, Vec<PendingExample>)> {
+    fn events<'t>(
+        &mut self,
+        item: &Item,
+        types: &TypeNames<'t>,
+    ) -> Vec<(EventDef, Vec<PendingExample>)> {
         let Some(entries) = self.entries(item, "`events`") else {
             return Vec::new();
         };
@@ -355,6 +387,21 @@ impl Reader<'_> {
             };
             let context = format!("event `{}`", name.text);
             self.check_keys(entry.table, EVENT_KEYS, &context);
+            if !is_plain_event_name(&name.text) {
+                self.push(
+                    Diagnostic::new(
+                        name.span,
+                        format!(
+                            "event name `{}` has characters an event name cannot have",
+                            name.text
+                        ),
+                    )
+                    .with_help(
+                        "use ASCII letters, digits, `_`, `-`, `.` and `:`, not starting with `.`",
+                    ),
+                );
+                continue;
+            }
             let rust_name = self.optional_string(entry, "rust_name", &context);
             let summary = self.required_string(entry, "summary", &context);
             let description = self.required_string(entry, "description", &context);
@@ -421,23 +468,41 @@ impl Reader<'_> {
         let valid = ident::is_upper_camel_case(&candidate) && !ident::is_keyword(&candidate);
         if !valid {
             let message = match rust_name {
-                Some(_) => format!("`rust_name` `{candidate}` of {context} is not an UpperCamelCase Rust identifier"),
-                None => format!("{context} does not make a Rust type name (it gives `{candidate}`)"),
+                Some(_) => format!(
+                    "`rust_name` `{candidate}` of {context} is not an UpperCamelCase Rust identifier"
+                ),
+                None => {
+                    format!("{context} does not make a Rust type name (it gives `{candidate}`)")
+                }
             };
-            self.push(Diagnostic::new(span, message).with_help("add `rust_name = \"SomeName\"` to the event"));
+            self.push(
+                Diagnostic::new(span, message)
+                    .with_help("add `rust_name = \"SomeName\"` to the event"),
+            );
             return None;
         }
-        if RESERVED_TYPE_NAMES.contains(&candidate.as_str()) || types.declared.contains(&candidate) {
+        if RESERVED_TYPE_NAMES.contains(&candidate.as_str()) || types.declared.contains(&candidate)
+        {
             self.push(
-                Diagnostic::new(span, format!("{context} would generate the struct `{candidate}`, a name already taken"))
-                    .with_help("add `rust_name = \"...\"` to the event with another name"),
+                Diagnostic::new(
+                    span,
+                    format!(
+                        "{context} would generate the struct `{candidate}`, a name already taken"
+                    ),
+                )
+                .with_help("add `rust_name = \"...\"` to the event with another name"),
             );
             return None;
         }
         Some(candidate)
     }
 
-    fn fields(&mut self, item: &Item, types: &TypeNames<'_>, context: &str) -> Option<Vec<FieldDef>> {
+    fn fields(
+        &mut self,
+        item: &Item,
+        types: &TypeNames<'_>,
+        context: &str,
+    ) -> Option<Vec<FieldDef>> {
         let entries = self.entries(item, &format!("`fields` of {context}"))?;
         let mut fields: Vec<FieldDef> = Vec::new();
         // Names of every field seen, usable or not, so duplicates are found either way.
@@ -458,8 +523,12 @@ impl Reader<'_> {
             let ty = self
                 .required_string(entry, "type", &field_context)
                 .and_then(|ty| self.resolve_type(&ty, types, &field_context));
-            let required = self.optional_bool(entry, "required", &field_context).unwrap_or(true);
-            let nullable = self.optional_bool(entry, "nullable", &field_context).unwrap_or(false);
+            let required = self
+                .optional_bool(entry, "required", &field_context)
+                .unwrap_or(true);
+            let nullable = self
+                .optional_bool(entry, "nullable", &field_context)
+                .unwrap_or(false);
             let rust_name = self.field_rust_name(&name, rust_name.as_ref(), &field_context);
             if !required && nullable {
                 self.push(
@@ -469,7 +538,10 @@ impl Reader<'_> {
                 ok = false;
             }
             if seen_names.contains(&name.text) {
-                self.error(name.span, format!("duplicate field `{}` in {context}", name.text));
+                self.error(
+                    name.span,
+                    format!("duplicate field `{}` in {context}", name.text),
+                );
                 ok = false;
                 continue;
             }
@@ -501,7 +573,12 @@ impl Reader<'_> {
         ok.then_some(fields)
     }
 
-    fn field_rust_name(&mut self, name: &Located, rust_name: Option<&Located>, context: &str) -> Option<String> {
+    fn field_rust_name(
+        &mut self,
+        name: &Located,
+        rust_name: Option<&Located>,
+        context: &str,
+    ) -> Option<String> {
         let (candidate, span) = match rust_name {
             Some(rust_name) => (&rust_name.text, rust_name.span),
             None => (&name.text, name.span),
@@ -511,7 +588,9 @@ impl Reader<'_> {
         } else if ident::is_keyword(candidate) {
             Some(format!("`{candidate}` is a Rust keyword"))
         } else if candidate == RESERVED_FIELD_NAME {
-            Some(format!("`{candidate}` is reserved for the keys a struct does not declare"))
+            Some(format!(
+                "`{candidate}` is reserved for the keys a struct does not declare"
+            ))
         } else {
             None
         };
@@ -519,7 +598,13 @@ impl Reader<'_> {
             None => Some(candidate.clone()),
             Some(problem) => {
                 let suggestion = match candidate.to_snake_case() {
-                    snake if ident::is_snake_case(&snake) && !ident::is_keyword(&snake) && snake != RESERVED_FIELD_NAME => snake,
+                    snake
+                        if ident::is_snake_case(&snake)
+                            && !ident::is_keyword(&snake)
+                            && snake != RESERVED_FIELD_NAME =>
+                    {
+                        snake
+                    }
                     snake => format!("{snake}_"),
                 };
                 let help = match rust_name {
@@ -540,11 +625,17 @@ impl Reader<'_> {
             return None;
         };
         let Some(array) = item.as_array() else {
-            self.error(item.span().map(Span::from), format!("`examples` of {context} must be an array of JSON strings"));
+            self.error(
+                item.span().map(Span::from),
+                format!("`examples` of {context} must be an array of JSON strings"),
+            );
             return None;
         };
         if array.is_empty() {
-            self.error(array.span().map(Span::from), format!("{context} needs at least one example"));
+            self.error(
+                array.span().map(Span::from),
+                format!("{context} needs at least one example"),
+            );
             return None;
         }
         let mut examples = Vec::new();
@@ -553,9 +644,14 @@ impl Reader<'_> {
                 Some(text) => examples.push(PendingExample {
                     json: text.to_owned(),
                     span: value.span().map(Span::from),
-                    content_start: value.span().and_then(|span| literal_content_start(self.source, span)),
+                    content_start: value
+                        .span()
+                        .and_then(|span| literal_content_start(self.source, span)),
                 }),
-                None => self.error(value.span().map(Span::from), format!("an example of {context} must be a string holding a JSON delivery")),
+                None => self.error(
+                    value.span().map(Span::from),
+                    format!("an example of {context} must be a string holding a JSON delivery"),
+                ),
             }
         }
         (examples.len() == array.len()).then_some(examples)
@@ -574,8 +670,14 @@ impl Reader<'_> {
             Err(error) => {
                 let span = example
                     .content_start
-                    .and_then(|start| offset_of_line_column(&example.json, error.line(), error.column()).map(|offset| start + offset))
-                    .map(|offset| Span { start: offset, end: offset + 1 })
+                    .and_then(|start| {
+                        offset_of_line_column(&example.json, error.line(), error.column())
+                            .map(|offset| start + offset)
+                    })
+                    .map(|offset| Span {
+                        start: offset,
+                        end: next_char_boundary(self.source, offset),
+                    })
                     .or(example.span);
                 self.error(span, format!("{context} is not valid JSON: {error}"));
                 return None;
@@ -583,7 +685,10 @@ impl Reader<'_> {
         };
         let problems = example::check(schema, event, &value);
         for problem in &problems {
-            self.error(example.span, format!("{context} does not fit the event: {problem}"));
+            self.error(
+                example.span,
+                format!("{context} does not fit the event: {problem}"),
+            );
         }
         problems.is_empty().then(|| Example {
             json: example.json.clone(),
@@ -600,7 +705,10 @@ impl Reader<'_> {
                 span: item.span().map(Span::from),
             }),
             None => {
-                self.error(item.span().map(Span::from), format!("{context} must be a table"));
+                self.error(
+                    item.span().map(Span::from),
+                    format!("{context} must be a table"),
+                );
                 None
             }
         }
@@ -627,12 +735,18 @@ impl Reader<'_> {
                         table: table as &dyn TableLike,
                         span: value.span().map(Span::from),
                     }),
-                    None => self.error(value.span().map(Span::from), format!("each entry of {context} must be a table")),
+                    None => self.error(
+                        value.span().map(Span::from),
+                        format!("each entry of {context} must be a table"),
+                    ),
                 }
             }
             return Some(entries);
         }
-        self.error(item.span().map(Span::from), format!("{context} must be an array of tables"));
+        self.error(
+            item.span().map(Span::from),
+            format!("{context} must be an array of tables"),
+        );
         None
     }
 
@@ -650,7 +764,10 @@ impl Reader<'_> {
     }
 
     fn missing_key(&mut self, entry: &Entry<'_>, key: &str, context: &str) {
-        self.error(entry.span, format!("{context} is missing the required key `{key}`"));
+        self.error(
+            entry.span,
+            format!("{context} is missing the required key `{key}`"),
+        );
     }
 
     fn value<'d>(&mut self, entry: &Entry<'d>, key: &str) -> Option<(&'d Value, Option<Span>)> {
@@ -659,7 +776,10 @@ impl Reader<'_> {
         match item.as_value() {
             Some(value) => Some((value, span)),
             None => {
-                self.error(span.or(key_span(entry.table, key)), format!("`{key}` must be a value, not a table"));
+                self.error(
+                    span.or(key_span(entry.table, key)),
+                    format!("`{key}` must be a value, not a table"),
+                );
                 None
             }
         }
@@ -673,7 +793,13 @@ impl Reader<'_> {
                 span,
             }),
             None => {
-                self.error(span, format!("`{key}` of {context} must be a string, found {}", value.type_name()));
+                self.error(
+                    span,
+                    format!(
+                        "`{key}` of {context} must be a string, found {}",
+                        value.type_name()
+                    ),
+                );
                 None
             }
         }
@@ -692,7 +818,13 @@ impl Reader<'_> {
         match value.as_bool() {
             Some(flag) => Some(flag),
             None => {
-                self.error(span, format!("`{key}` of {context} must be `true` or `false`, found {}", value.type_name()));
+                self.error(
+                    span,
+                    format!(
+                        "`{key}` of {context} must be `true` or `false`, found {}",
+                        value.type_name()
+                    ),
+                );
                 None
             }
         }
@@ -752,7 +884,9 @@ fn unknown_name_diagnostic<'a>(
     match closest_match(name, candidates.clone()) {
         Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
         None => {
-            let list: Vec<String> = candidates.map(|candidate| format!("`{candidate}`")).collect();
+            let list: Vec<String> = candidates
+                .map(|candidate| format!("`{candidate}`"))
+                .collect();
             diagnostic.with_help(format!("expected one of {}", list.join(", ")))
         }
     }
@@ -799,9 +933,29 @@ fn offset_of_line_column(text: &str, line: usize, column: usize) -> Option<usize
     let line_start = if line <= 1 {
         0
     } else {
-        text.match_indices('\n').nth(line - 2).map(|(index, _)| index + 1)?
+        text.match_indices('\n')
+            .nth(line - 2)
+            .map(|(index, _)| index + 1)?
     };
     Some((line_start + column.saturating_sub(1)).min(text.len()))
+}
+
+/// The offset just past the character that starts at (or contains) `offset`.
+fn next_char_boundary(source: &str, offset: usize) -> usize {
+    let mut end = (offset + 1).min(source.len());
+    while !source.is_char_boundary(end) {
+        end += 1;
+    }
+    end
+}
+
+/// Whether an event's wire name is safe to use as a file name and in messages.
+fn is_plain_event_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
 }
 
 #[cfg(test)]
@@ -812,7 +966,11 @@ mod tests {
 
     fn errors(source: &str) -> Vec<String> {
         let error = parse(source, "events.toml").expect_err("the schema should be rejected");
-        error.diagnostics.iter().map(|diagnostic| error.render(diagnostic)).collect()
+        error
+            .diagnostics
+            .iter()
+            .map(|diagnostic| error.render(diagnostic))
+            .collect()
     }
 
     fn event(fields: &str, example_data: &str) -> String {
@@ -832,7 +990,10 @@ mod tests {
 
     #[test]
     fn a_valid_event_becomes_a_model_with_resolved_types() {
-        let source = event(r#"{ name = "member_id", type = "MemberId", doc = "Who." }, { name = "note", type = "string", required = false, doc = "A note." }"#, r#"{"member_id": 5}"#);
+        let source = event(
+            r#"{ name = "member_id", type = "MemberId", doc = "Who." }, { name = "note", type = "string", required = false, doc = "A note." }"#,
+            r#"{"member_id": 5}"#,
+        );
         let schema = parse(&source, "events.toml").unwrap();
         let fields = &schema.events[0].fields;
         assert_eq!(fields[0].ty, TypeRef::Named("MemberId".into()));
@@ -843,10 +1004,15 @@ mod tests {
 
     #[test]
     fn an_unknown_type_is_located_and_gets_a_close_match() {
-        let source = event(r#"{ name = "member_id", type = "MemberID", doc = "Who." }"#, r#"{"member_id": 5}"#);
+        let source = event(
+            r#"{ name = "member_id", type = "MemberID", doc = "Who." }"#,
+            r#"{"member_id": 5}"#,
+        );
         assert_eq!(
             errors(&source),
-            ["events.toml:10:30: unknown type `MemberID` in field `member_id` of event `member_signup`; did you mean `MemberId`?"]
+            [
+                "events.toml:10:30: unknown type `MemberID` in field `member_id` of event `member_signup`; did you mean `MemberId`?"
+            ]
         );
     }
 
@@ -858,35 +1024,61 @@ mod tests {
         );
         let found = errors(&source);
         assert_eq!(found.len(), 3, "{found:#?}");
-        assert!(found[0].contains("`type` is a Rust keyword; keep the wire name and add `rust_name = \"type_\"`"), "{found:#?}");
+        assert!(
+            found[0].contains(
+                "`type` is a Rust keyword; keep the wire name and add `rust_name = \"type_\"`"
+            ),
+            "{found:#?}"
+        );
         assert!(found[1].contains("unknown type `nope`"), "{found:#?}");
         assert!(found[2].contains("duplicate field `a`"), "{found:#?}");
     }
 
     #[test]
     fn a_duplicate_event_points_at_the_second_declaration() {
-        let once = event(r#"{ name = "member_id", type = "MemberId", doc = "Who." }"#, r#"{"member_id": 5}"#);
+        let once = event(
+            r#"{ name = "member_id", type = "MemberId", doc = "Who." }"#,
+            r#"{"member_id": 5}"#,
+        );
         let twice = format!("{once}\n{}", &once[once.find("[[events]]").unwrap()..]);
         let found = errors(&twice);
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].starts_with("events.toml:17:8: duplicate event `member_signup`; it is first declared on line 6"), "{found:#?}");
+        assert!(
+            found[0].starts_with(
+                "events.toml:17:8: duplicate event `member_signup`; it is first declared on line 6"
+            ),
+            "{found:#?}"
+        );
     }
 
     #[test]
     fn an_example_that_does_not_fit_its_event_says_which_field() {
-        let source = event(r#"{ name = "member_id", type = "MemberId", doc = "Who." }"#, r#"{"member_id": "5"}"#);
+        let source = event(
+            r#"{ name = "member_id", type = "MemberId", doc = "Who." }"#,
+            r#"{"member_id": "5"}"#,
+        );
         assert_eq!(
             errors(&source),
-            ["events.toml:12:13: example 1 of event `member_signup` does not fit the event: `data.member_id` must be a MemberId (an unsigned 64-bit integer), found the string \"5\""]
+            [
+                "events.toml:12:13: example 1 of event `member_signup` does not fit the event: `data.member_id` must be a MemberId (an unsigned 64-bit integer), found the string \"5\""
+            ]
         );
     }
 
     #[test]
     fn invalid_json_in_an_example_points_inside_the_string() {
-        let source = event(r#"{ name = "member_id", type = "MemberId", doc = "Who." }"#, r#"{"member_id": 5,}"#);
+        let source = event(
+            r#"{ name = "member_id", type = "MemberId", doc = "Who." }"#,
+            r#"{"member_id": 5,}"#,
+        );
         let found = errors(&source);
         assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with("events.toml:13:57: example 1 of event `member_signup` is not valid JSON"), "{found:#?}");
+        assert!(
+            found[0].starts_with(
+                "events.toml:13:57: example 1 of event `member_signup` is not valid JSON"
+            ),
+            "{found:#?}"
+        );
     }
 
     #[test]
@@ -899,16 +1091,23 @@ mod tests {
 
     #[test]
     fn misspelt_keys_get_a_close_match() {
-        let source = event(r#"{ name = "member_id", type = "MemberId", doc = "Who.", requried = false }"#, r#"{"member_id": 5}"#);
+        let source = event(
+            r#"{ name = "member_id", type = "MemberId", doc = "Who.", requried = false }"#,
+            r#"{"member_id": 5}"#,
+        );
         assert_eq!(
             errors(&source),
-            ["events.toml:10:56: unknown key `requried` in field `member_id` of event `member_signup`; did you mean `required`?"]
+            [
+                "events.toml:10:56: unknown key `requried` in field `member_id` of event `member_signup`; did you mean `required`?"
+            ]
         );
     }
 
     #[test]
     fn missing_required_keys_are_named() {
-        let found = errors("[[events]]\nname = \"ping\"\nfields = []\nexamples = ['{\"event_name\": \"ping\", \"data\": {}}']\n");
+        let found = errors(
+            "[[events]]\nname = \"ping\"\nfields = []\nexamples = ['{\"event_name\": \"ping\", \"data\": {}}']\n",
+        );
         assert_eq!(
             found,
             [
@@ -922,7 +1121,21 @@ mod tests {
     fn an_empty_schema_is_an_error() {
         assert_eq!(
             errors("# nothing here\n"),
-            ["events.toml:1:1: the schema declares no events; add an `[[events]]` table with a `name`, `summary`, `description`, `fields` and `examples`"]
+            [
+                "events.toml:1:1: the schema declares no events; add an `[[events]]` table with a `name`, `summary`, `description`, `fields` and `examples`"
+            ]
+        );
+    }
+
+    #[test]
+    fn event_names_with_path_characters_are_rejected() {
+        let found = errors(
+            "[[events]]\nname = \"../x\"\nsummary = \"s\"\ndescription = \"d\"\nfields = []\nexamples = ['{}']\n",
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].starts_with("events.toml:2:8: event name `../x` has characters"),
+            "{found:#?}"
         );
     }
 }

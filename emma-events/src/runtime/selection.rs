@@ -116,7 +116,9 @@ mod tests {
     fn other_strings_are_rejected_with_what_was_expected() {
         let error = serde_json::from_str::<Selection<u64>>(r#""some""#).unwrap_err();
         assert!(
-            error.to_string().starts_with(r#"invalid value: string "some", expected an array of IDs or the string "all""#),
+            error.to_string().starts_with(
+                r#"invalid value: string "some", expected an array of IDs or the string "all""#
+            ),
             "{error}"
         );
     }

@@ -14,7 +14,11 @@ use std::fmt;
 pub struct Timestamp(String);
 
 /// Forms [`Timestamp::to_datetime`] understands, with and without Emma's `@D:` prefix.
-const DATE_TIME_FORMATS: &[&str] = &["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"];
+const DATE_TIME_FORMATS: &[&str] = &[
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+];
 const DATE_FORMAT: &str = "%Y-%m-%d";
 
 impl Timestamp {
@@ -165,12 +169,18 @@ mod tests {
     #[test]
     fn a_number_is_not_a_timestamp() {
         let error = serde_json::from_str::<Timestamp>("1513854071").unwrap_err();
-        assert!(error.to_string().contains("expected a timestamp string"), "{error}");
+        assert!(
+            error.to_string().contains("expected a timestamp string"),
+            "{error}"
+        );
     }
 
     #[test]
     fn serializing_writes_the_string_received() {
         let timestamp: Timestamp = serde_json::from_str("\"@D:not-a-date\"").unwrap();
-        assert_eq!(serde_json::to_string(&timestamp).unwrap(), "\"@D:not-a-date\"");
+        assert_eq!(
+            serde_json::to_string(&timestamp).unwrap(),
+            "\"@D:not-a-date\""
+        );
     }
 }

@@ -47,6 +47,9 @@ mod tests {
         assert_eq!(Option::<u8>::unhandled(), None);
         assert_eq!(Result::<(), String>::unhandled(), Ok(()));
         assert_eq!(Result::<Option<u8>, String>::unhandled(), Ok(None));
-        assert_eq!(ControlFlow::<u8, ()>::unhandled(), ControlFlow::Continue(()));
+        assert_eq!(
+            ControlFlow::<u8, ()>::unhandled(),
+            ControlFlow::Continue(())
+        );
     }
 }

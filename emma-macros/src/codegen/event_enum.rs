@@ -15,7 +15,11 @@ pub fn generate(schema: &Schema) -> TokenStream {
         .events
         .iter()
         .map(|event| doc(&format!("`{}`: {}", event.name, event.summary)));
-    let wire_names: Vec<&str> = schema.events.iter().map(|event| event.name.as_str()).collect();
+    let wire_names: Vec<&str> = schema
+        .events
+        .iter()
+        .map(|event| event.name.as_str())
+        .collect();
     quote! {
         /// A delivery: one variant per event of the schema, plus [`Event::Unknown`] for event
         /// names the schema does not know.

@@ -13,12 +13,13 @@ pub fn generate(schema: &Schema) -> TokenStream {
         .events
         .iter()
         .map(|event| doc(&format!("`{}`: {}", event.name, event.summary)));
-    let wire_names: Vec<&str> = schema.events.iter().map(|event| event.name.as_str()).collect();
-    let summaries = schema.events.iter().map(|event| event.summary.as_str());
-    let descriptions = schema
+    let wire_names: Vec<&str> = schema
         .events
         .iter()
-        .map(|event| event.description.as_str());
+        .map(|event| event.name.as_str())
+        .collect();
+    let summaries = schema.events.iter().map(|event| event.summary.as_str());
+    let descriptions = schema.events.iter().map(|event| event.description.as_str());
     quote! {
         /// The kind of a known event: one variant per event of the schema, without its data.
         ///

@@ -29,10 +29,12 @@ pub fn generate(schema: &Schema) -> TokenStream {
             ))
         })
         .collect();
-    let exhaustive_docs = schema
-        .events
-        .iter()
-        .map(|event| doc(&format!("Handles a `{}` delivery: {}", event.name, event.summary)));
+    let exhaustive_docs = schema.events.iter().map(|event| {
+        doc(&format!(
+            "Handles a `{}` delivery: {}",
+            event.name, event.summary
+        ))
+    });
     let default_docs = schema.events.iter().map(|event| {
         doc(&format!(
             "The default of [`EventVisitor::{}`]: hands the event to [`EventVisitor::visit_unhandled`].",
