@@ -1,0 +1,195 @@
+//! What real deliveries look like beyond the page: keys in any order, unknown keys at both
+//! levels, unknown events, `"all"` selections, nullable and optional fields.
+
+use emma_events::runtime::Selection;
+use emma_events::{Event, EventKind, MemberAdd, MemberStatus, MemberStatusUpdate};
+use serde_json::{Value, json};
+
+fn parse(text: &str) -> Event {
+    Event::from_slice(text.as_bytes()).unwrap_or_else(|error| panic!("{error}\n{text}"))
+}
+
+#[test]
+fn data_before_event_name_parses_the_same_as_after() {
+    let first = parse(
+        r#"{"event_name": "member_update", "data": {"member_id": 1, "account_id": 2, "timestamp": "@D:2017-12-21T11:01:11"}}"#,
+    );
+    let second = parse(
+        r#"{"data": {"member_id": 1, "account_id": 2, "timestamp": "@D:2017-12-21T11:01:11"}, "event_name": "member_update"}"#,
+    );
+    assert_eq!(first, second);
+    assert_eq!(second.kind(), Some(EventKind::MemberUpdate));
+}
+
+#[test]
+fn unknown_keys_at_both_levels_are_kept_and_written_back() {
+    let text = r#"{"event_name": "member_add", "resource_url": "https://api.e2ma.net/1/members/2",
+        "data": {"member_id": 2, "account_id": 1, "timestamp": "@D:2017-12-21T11:01:11",
+                 "signup_form_id": null, "source": {"deep": [1, {"x": null}]}}}"#;
+    let event = parse(text);
+    let Event::MemberAdd(member_add) = &event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(
+        member_add.extra.data["source"],
+        json!({"deep": [1, {"x": null}]})
+    );
+    assert_eq!(
+        event.envelope()["resource_url"],
+        "https://api.e2ma.net/1/members/2"
+    );
+    let original: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(serde_json::to_value(&event).unwrap(), original);
+}
+
+#[test]
+fn an_unknown_event_keeps_its_name_and_data_verbatim() {
+    let text = r#"{"event_name": "mailing_start", "data": {"mailing_id": 9, "nested": {"a": [1, 2.5, "x"]}}, "extra": true}"#;
+    let event = parse(text);
+    let Event::Unknown(unknown) = &event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(unknown.event_name, "mailing_start");
+    assert_eq!(event.name(), "mailing_start");
+    assert_eq!(event.kind(), None);
+    assert_eq!(unknown.data["nested"], json!({"a": [1, 2.5, "x"]}));
+    assert_eq!(
+        serde_json::to_value(&event).unwrap(),
+        serde_json::from_str::<Value>(text).unwrap()
+    );
+}
+
+#[test]
+fn an_unknown_event_can_send_data_first() {
+    let event = parse(r#"{"data": {"x": 1}, "event_name": "mailing_start"}"#);
+    assert_eq!(event.name(), "mailing_start");
+}
+
+#[test]
+fn selections_are_all_or_a_list_of_typed_ids() {
+    let event = parse(
+        r#"{"event_name": "member_status_update", "data": {"member_ids": "all", "account_id": 1, "new_status": "o", "timestamp": "@D:2017-12-21T11:01:11"}}"#,
+    );
+    let Event::MemberStatusUpdate(MemberStatusUpdate {
+        member_ids,
+        new_status,
+        ..
+    }) = event
+    else {
+        panic!()
+    };
+    assert_eq!(member_ids, Selection::All);
+    assert_eq!(new_status, MemberStatus::OptOut);
+}
+
+#[test]
+fn member_status_keeps_values_it_does_not_know() {
+    let text = r#"{"event_name": "member_status_update", "data": {"member_ids": [5], "account_id": 1, "new_status": "active", "timestamp": "@D:2017-12-21T11:01:11"}}"#;
+    let event = parse(text);
+    let Event::MemberStatusUpdate(update) = &event else {
+        panic!()
+    };
+    assert_eq!(update.new_status, MemberStatus::Other("active".into()));
+    assert_eq!(
+        serde_json::to_value(&event).unwrap()["data"]["new_status"],
+        "active"
+    );
+}
+
+#[test]
+fn a_nullable_field_is_none_when_null_and_written_back_as_null() {
+    let event = parse(
+        r#"{"event_name": "member_add", "data": {"member_id": 2, "account_id": 1, "timestamp": "@D:2017-12-21T11:01:11", "signup_form_id": null}}"#,
+    );
+    let Event::MemberAdd(MemberAdd {
+        signup_form_id,
+        resource_url,
+        group_ids,
+        ..
+    }) = &event
+    else {
+        panic!()
+    };
+    assert_eq!(*signup_form_id, None);
+    assert_eq!(*resource_url, None);
+    assert_eq!(*group_ids, None);
+    let written = serde_json::to_value(&event).unwrap();
+    assert_eq!(written["data"]["signup_form_id"], Value::Null);
+    assert!(written["data"].get("resource_url").is_none());
+}
+
+#[test]
+fn ids_use_the_whole_unsigned_64_bit_range() {
+    let event = parse(&format!(
+        r#"{{"event_name": "member_signup", "data": {{"account_id": {}, "member_id": 4294967296, "mailing_id": 0}}}}"#,
+        u64::MAX
+    ));
+    let Event::MemberSignup(signup) = event else {
+        panic!()
+    };
+    assert_eq!(signup.account_id.get(), u64::MAX);
+    assert_eq!(signup.member_id.get(), 1 << 32);
+}
+
+#[test]
+fn timestamps_keep_the_exact_string_and_offer_a_typed_view() {
+    let event = parse(
+        r#"{"event_name": "member_delete", "data": {"member_id": 2, "account_id": 1, "timestamp": "@D:2017-12-21T11:01:11"}}"#,
+    );
+    let Event::MemberDelete(delete) = event else {
+        panic!()
+    };
+    assert_eq!(delete.timestamp.as_str(), "@D:2017-12-21T11:01:11");
+    assert_eq!(
+        delete.timestamp.to_datetime().unwrap().to_string(),
+        "2017-12-21 11:01:11"
+    );
+}
+
+#[test]
+fn event_kind_lists_every_event_in_schema_order_and_round_trips_names() {
+    assert_eq!(EventKind::ALL.len(), 21);
+    assert_eq!(EventKind::ALL[0], EventKind::MemberSignup);
+    assert_eq!(EventKind::ALL[20], EventKind::MemberStatusUpdate);
+    for kind in EventKind::ALL {
+        assert_eq!(kind.as_str().parse::<EventKind>(), Ok(kind));
+        assert_eq!(kind.to_string(), kind.as_str());
+    }
+    assert_eq!(
+        "mailing_start"
+            .parse::<EventKind>()
+            .unwrap_err()
+            .to_string(),
+        "unknown event name `mailing_start`"
+    );
+}
+
+#[test]
+fn deeply_nested_unknown_values_are_an_error_not_a_crash() {
+    let depth = 100_000;
+    let text = format!(
+        r#"{{"event_name": "mailing_start", "data": {{"x": {}{}}}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let error = Event::from_slice(text.as_bytes()).unwrap_err();
+    assert!(
+        error.message().contains("recursion limit exceeded"),
+        "{error}"
+    );
+}
+
+#[test]
+fn very_large_unknown_values_are_kept() {
+    let big = "x".repeat(8 << 20);
+    let text = format!(
+        r#"{{"event_name": "member_update", "data": {{"member_id": 1, "account_id": 2, "timestamp": "t", "blob": "{big}"}}}}"#
+    );
+    let Event::MemberUpdate(update) = parse(&text) else {
+        panic!()
+    };
+    assert_eq!(
+        update.extra.data["blob"].as_str().map(str::len),
+        Some(8 << 20)
+    );
+}
