@@ -1,0 +1,17 @@
+// Matching on `Event` needs a wildcard arm, because new events may be added.
+use emma_events::{Event, MessageClick};
+
+fn describe(event: &Event) -> String {
+    match event {
+        Event::MessageClick(MessageClick { link_id, .. }) => format!("clicked link {link_id}"),
+        Event::Unknown(unknown) => format!("unknown event {}", unknown.event_name),
+        other => format!("{} event", other.name()),
+    }
+}
+
+fn main() {
+    let click: Event = r#"{"event_name": "message_click", "data": {"account_id": 1, "member_id": 2, "mailing_id": 3, "subject": "s", "timestamp": "t", "link_id": 9}}"#.parse().unwrap();
+    assert_eq!(describe(&click), "clicked link 9");
+    let unknown: Event = r#"{"event_name": "mailing_start", "data": {}}"#.parse().unwrap();
+    assert_eq!(describe(&unknown), "unknown event mailing_start");
+}
