@@ -19,3 +19,8 @@ pub fn schema_examples() -> Vec<(EventKind, Value)> {
         })
         .collect()
 }
+
+/// The Rust examples of the README, compiled and run as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
