@@ -6,7 +6,10 @@ const SIGNUP_DATA: &str = r#""account_id": 1, "member_id": 2, "mailing_id": 3"#;
 
 fn error(input: &[u8]) -> ParseError {
     match Event::from_slice(input) {
-        Ok(event) => panic!("accepted bad input {:?} as {event:?}", String::from_utf8_lossy(input)),
+        Ok(event) => panic!(
+            "accepted bad input {:?} as {event:?}",
+            String::from_utf8_lossy(input)
+        ),
         Err(error) => error,
     }
 }
@@ -43,7 +46,10 @@ fn bytes_after_the_object_are_rejected() {
 fn a_top_level_value_that_is_not_an_object_is_rejected() {
     for input in ["[]", "\"member_signup\"", "42", "null"] {
         let error = error(input.as_bytes());
-        assert!(error.message().contains("expected a webhook delivery"), "{input}: {error}");
+        assert!(
+            error.message().contains("expected a webhook delivery"),
+            "{input}: {error}"
+        );
     }
 }
 
@@ -56,7 +62,9 @@ fn data_missing_null_or_not_an_object_is_rejected_with_the_event_named() {
         let text = format!(r#"{{"event_name": "member_signup", "data": {data}}}"#);
         let error = error(text.as_bytes());
         assert!(
-            error.message().contains("expected the `data` object of a `member_signup` event"),
+            error
+                .message()
+                .contains("expected the `data` object of a `member_signup` event"),
             "{data}: {error}"
         );
         assert_eq!(error.path(), Some("data"));
@@ -84,7 +92,11 @@ fn a_missing_or_null_required_field_names_event_and_field() {
     assert_eq!(missing.event_name(), Some("member_signup"));
     let null = error(signup(r#""account_id": 1, "member_id": null, "mailing_id": 3"#).as_bytes());
     assert_eq!(null.path(), Some("data.member_id"));
-    assert!(null.message().contains("invalid type: null, expected a MemberId"), "{null}");
+    assert!(
+        null.message()
+            .contains("invalid type: null, expected a MemberId"),
+        "{null}"
+    );
     assert_eq!(
         null.to_string(),
         "line 1, column 75: event `member_signup`: at `data.member_id`: invalid type: null, expected a MemberId (an unsigned 64-bit integer)"
@@ -99,11 +111,18 @@ fn ids_must_be_unsigned_64_bit_integers() {
         ("-1", "invalid value: integer `-1`"),
         ("18446744073709551616", "invalid type: floating point"),
     ] {
-        let text = signup(&format!(r#""account_id": 1, "member_id": {value}, "mailing_id": 3"#));
+        let text = signup(&format!(
+            r#""account_id": 1, "member_id": {value}, "mailing_id": 3"#
+        ));
         let error = error(text.as_bytes());
         assert_eq!(error.path(), Some("data.member_id"), "{value}");
         assert!(error.message().starts_with(expected), "{value}: {error}");
-        assert!(error.message().ends_with("expected a MemberId (an unsigned 64-bit integer)"), "{error}");
+        assert!(
+            error
+                .message()
+                .ends_with("expected a MemberId (an unsigned 64-bit integer)"),
+            "{error}"
+        );
     }
 }
 
@@ -112,7 +131,10 @@ fn a_number_is_not_a_timestamp() {
     let text = r#"{"event_name": "member_update", "data": {"member_id": 1, "account_id": 2, "timestamp": 1513854071}}"#;
     let error = error(text.as_bytes());
     assert_eq!(error.path(), Some("data.timestamp"));
-    assert!(error.message().contains("expected a timestamp string"), "{error}");
+    assert!(
+        error.message().contains("expected a timestamp string"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -123,7 +145,12 @@ fn selections_must_be_an_id_array_or_all() {
         );
         let error = error(text.as_bytes());
         assert_eq!(error.event_name(), Some("member_add_to_group"), "{value}");
-        assert!(error.path().is_some_and(|path| path.starts_with("data.member_ids")), "{value}: {error}");
+        assert!(
+            error
+                .path()
+                .is_some_and(|path| path.starts_with("data.member_ids")),
+            "{value}: {error}"
+        );
     }
 }
 
@@ -137,17 +164,24 @@ fn duplicate_keys_are_rejected_at_both_levels() {
         r#"{"event_name": "member_signup", "r": 1, "r": 1, "data": {}}"#.to_owned(),
     ] {
         let error = error(text.as_bytes());
-        assert!(error.message().starts_with("duplicate field"), "{text}: {error}");
+        assert!(
+            error.message().starts_with("duplicate field"),
+            "{text}: {error}"
+        );
     }
 }
 
 #[test]
 fn invalid_utf8_inside_a_string_is_rejected() {
-    let mut bytes = signup(r#""account_id": 1, "member_id": 2, "mailing_id": 3, "note": "ab""#).into_bytes();
+    let mut bytes =
+        signup(r#""account_id": 1, "member_id": 2, "mailing_id": 3, "note": "ab""#).into_bytes();
     let position = bytes.iter().rposition(|byte| *byte == b'b').unwrap();
     bytes[position] = 0xff;
     let error = error(&bytes);
-    assert!(error.message().contains("invalid unicode code point"), "{error}");
+    assert!(
+        error.message().contains("invalid unicode code point"),
+        "{error}"
+    );
 }
 
 #[test]
