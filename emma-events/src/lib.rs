@@ -43,4 +43,4 @@ pub mod runtime;
 pub use emma_macros::include_events;
 pub use runtime::{Extra, ParseError, UnknownEvent, UnknownEventKind, VisitorOutput};
 
-include_events!("../schema/events.toml");
+include_events!("schema/events.toml");
