@@ -95,7 +95,8 @@ mod tests {
     }
 
     fn pretty(schema: &Schema) -> String {
-        let file: syn::File = syn::parse2(generate(schema)).expect("generated code parses as a file");
+        let file: syn::File =
+            syn::parse2(generate(schema)).expect("generated code parses as a file");
         prettyplease::unparse(&file)
     }
 

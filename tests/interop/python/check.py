@@ -1,0 +1,351 @@
+"""Proves the committed exports under schema/export/ with Python's own tools.
+
+Subcommands (run.sh runs each; every one ends with "python <name>: N passed, M failed" and
+exits non-zero when anything failed):
+
+  schema    The `jsonschema` package: the bundle and each event's file are valid 2020-12
+            schemas; every example validates against the bundle and its event's file; a list of
+            bad documents is rejected and a list of unusual but good ones is accepted.
+  openapi   openapi-spec-validator: openapi.json is a valid OpenAPI 3.1 document, with one
+            webhook per event whose examples validate against the schema it points at.
+  pydantic  datamodel-code-generator turns the bundle into pydantic v2 models, which parse
+            every example into the right event's model.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[3]
+EXPORT = ROOT / "schema" / "export"
+BUNDLE_PATH = EXPORT / "emma-events.schema.json"
+OPENAPI_PATH = EXPORT / "openapi.json"
+EVENTS_DIR = EXPORT / "events"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+U64_MAX = 2**64 - 1
+
+
+class Results:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, ok: bool, what: str, detail: str = "") -> None:
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL {what}" + (f"\n     {detail}" if detail else ""))
+
+    def attempt(self, what: str, action: Callable[[], Any]) -> Any:
+        """Runs `action`; an exception is a failure of `what`."""
+        try:
+            result = action()
+        except Exception as error:  # noqa: BLE001 - any error is the check failing
+            self.check(False, what, f"{type(error).__name__}: {error}")
+            return None
+        self.check(True, what)
+        return result
+
+    def finish(self) -> int:
+        print(f"python {self.name}: {self.passed} passed, {self.failed} failed")
+        return 1 if self.failed else 0
+
+
+def load(path: Path) -> Any:
+    with path.open(encoding="utf-8") as file:
+        return json.load(file)
+
+
+def event_files() -> dict[str, dict[str, Any]]:
+    """Each event's standalone schema, by event name."""
+    return {
+        path.name.removesuffix(".schema.json"): load(path)
+        for path in sorted(EVENTS_DIR.glob("*.schema.json"))
+    }
+
+
+def examples() -> list[tuple[str, str, dict[str, Any]]]:
+    """(event name, data model's $defs name, example delivery) for every example."""
+    found = []
+    for name, schema in event_files().items():
+        data_def = schema["properties"]["data"]["$ref"].rsplit("/", 1)[-1]
+        for example in schema.get("examples", []):
+            found.append((name, data_def, example))
+    return found
+
+
+def member_signup(**data_changes: Any) -> dict[str, Any]:
+    data = {"account_id": 1755030, "member_id": 6120458131, "mailing_id": 4296212601}
+    data.update(data_changes)
+    return {"event_name": "member_signup", "data": data}
+
+
+def without(document: dict[str, Any], *path: str) -> dict[str, Any]:
+    document = copy.deepcopy(document)
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    del target[path[-1]]
+    return document
+
+
+def bad_documents() -> list[tuple[str, Any]]:
+    """Documents the parser rejects, so the schema must too."""
+    group = {
+        "event_name": "member_add_to_group",
+        "data": {
+            "member_ids": [1, 2],
+            "account_id": 1,
+            "timestamp": "@D:2017-12-21T11:10:00",
+            "group_ids": "all",
+        },
+    }
+    member_add = {
+        "event_name": "member_add",
+        "data": {
+            "member_id": 1,
+            "account_id": 1,
+            "timestamp": "@D:2017-12-21T11:01:11",
+            "signup_form_id": None,
+        },
+    }
+    return [
+        ("missing data", without(member_signup(), "data")),
+        ("missing event_name", without(member_signup(), "event_name")),
+        ("missing required field", without(member_signup(), "data", "mailing_id")),
+        ("string ID", member_signup(member_id="6120458131")),
+        ("negative ID", member_signup(member_id=-1)),
+        ("fractional ID", member_signup(member_id=1.5)),
+        ("ID above u64::MAX", member_signup(member_id=U64_MAX + 1)),
+        ("null required field", member_signup(account_id=None)),
+        ("boolean ID", member_signup(account_id=True)),
+        ('"some" selection', {**group, "data": {**group["data"], "member_ids": "some"}}),
+        ("selection with a string item", {**group, "data": {**group["data"], "group_ids": ["5012"]}}),
+        ("selection as an object", {**group, "data": {**group["data"], "group_ids": {}}}),
+        ("signup_form_id missing", without(member_add, "data", "signup_form_id")),
+        ("optional field null", {**member_add, "data": {**member_add["data"], "resource_url": None}}),
+        ("timestamp as a number", {**member_add, "data": {**member_add["data"], "timestamp": 1513854071}}),
+        ("data null for a known event", {"event_name": "member_signup", "data": None}),
+        ("data an array for a known event", {"event_name": "member_signup", "data": []}),
+        ("data null for an unknown event", {"event_name": "mailing_start", "data": None}),
+        ("data a string for an unknown event", {"event_name": "mailing_start", "data": "x"}),
+        ("unknown event without data", {"event_name": "mailing_start"}),
+        ("event_name not a string", {"event_name": 7, "data": {}}),
+        ("event_name null", {"event_name": None, "data": {}}),
+        ("top level an array", [member_signup()]),
+        ("top level a string", "member_signup"),
+        ("top level null", None),
+        ("empty object", {}),
+    ]
+
+
+def good_documents() -> list[tuple[str, Any]]:
+    """Unusual documents the parser accepts, so the schema must too."""
+    return [
+        ("ID u64::MAX", member_signup(member_id=U64_MAX)),
+        ("unknown data key", member_signup(surprise={"nested": [1]})),
+        ("unknown top-level key", {**member_signup(), "resource_url": "https://x.invalid/1"}),
+        ("unknown event, any data object", {"event_name": "mailing_start", "data": {"a": [1, None]}}),
+        ("unknown event, empty data", {"event_name": "", "data": {}}),
+        (
+            '"all" selections',
+            {
+                "event_name": "member_status_update",
+                "data": {"member_ids": "all", "account_id": 1, "new_status": "x", "timestamp": "t"},
+            },
+        ),
+    ]
+
+
+def check_schema() -> int:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    results = Results("schema")
+    bundle = load(BUNDLE_PATH)
+    files = event_files()
+    results.check(bundle.get("$schema") == DIALECT, "the bundle declares draft 2020-12")
+    results.attempt("the bundle is a valid 2020-12 schema", lambda: Draft202012Validator.check_schema(bundle))
+    for name, schema in files.items():
+        results.attempt(
+            f"events/{name}.schema.json is a valid 2020-12 schema",
+            lambda schema=schema: Draft202012Validator.check_schema(schema),
+        )
+    validator = Draft202012Validator(bundle)
+    branches = len(bundle["oneOf"])
+    results.check(branches == len(files) + 1, f"the bundle has one branch per event plus one ({branches})")
+
+    def verdict(document: Any) -> str:
+        error = best_match(validator.iter_errors(document))
+        return "valid" if error is None else error.message
+
+    all_examples = examples()
+    results.check(len(all_examples) >= len(files), f"every event has an example ({len(all_examples)})")
+    for name, data_def, example in all_examples:
+        error = best_match(validator.iter_errors(example))
+        results.check(error is None, f"example of {name} is valid by the bundle", str(error and error.message))
+        own = Draft202012Validator(files[name])
+        error = best_match(own.iter_errors(example))
+        results.check(error is None, f"example of {name} is valid by its own schema", str(error and error.message))
+        in_bundle = bundle["$defs"][f"{data_def}Delivery"].get("examples", [])
+        results.check(example in in_bundle, f"example of {name} is among the bundle's examples")
+
+    for what, document in bad_documents():
+        results.check(not validator.is_valid(document), f"bad document rejected: {what}", json.dumps(document))
+    for what, document in good_documents():
+        results.check(validator.is_valid(document), f"good document accepted: {what}", verdict(document))
+    print(f"jsonschema: {len(all_examples)} examples, {len(bad_documents())} bad and {len(good_documents())} good documents")
+    return results.finish()
+
+
+def check_openapi() -> int:
+    from jsonschema import Draft202012Validator
+    from openapi_spec_validator import OpenAPIV31SpecValidator
+
+    results = Results("openapi")
+    spec = load(OPENAPI_PATH)
+    results.check(spec.get("openapi", "").startswith("3.1."), f"openapi.json is OpenAPI 3.1 ({spec.get('openapi')})")
+    errors = list(OpenAPIV31SpecValidator(spec).iter_errors())
+    results.check(not errors, "openapi.json is valid by openapi-spec-validator (OpenAPI 3.1)", "; ".join(map(str, errors[:5])))
+    broken = copy.deepcopy(spec)
+    broken["webhooks"]["member_signup"]["post"]["requestBody"] = 5
+    results.check(
+        any(True for _ in OpenAPIV31SpecValidator(broken).iter_errors()),
+        "openapi-spec-validator does reject a broken copy",
+    )
+
+    names = set(event_files())
+    webhooks = spec.get("webhooks", {})
+    results.check(set(webhooks) == names, f"one webhook per event ({len(webhooks)} webhooks, {len(names)} events)")
+    for name, item in webhooks.items():
+        content = item["post"]["requestBody"]["content"]["application/json"]
+        # Resolve the webhook's `$ref` inside the OpenAPI document itself.
+        schema = {"$schema": DIALECT, "$ref": content["schema"]["$ref"], "components": spec["components"]}
+        validator = Draft202012Validator(schema)
+        for key, example in content.get("examples", {}).items():
+            error = best_error(validator, example["value"])
+            results.check(error is None, f"webhook {name} {key} is valid by its schema", str(error))
+        wrong = {"event_name": name, "data": {}}
+        results.check(not validator.is_valid(wrong), f"webhook {name} schema rejects empty data")
+    return results.finish()
+
+
+def best_error(validator: Any, document: Any) -> str | None:
+    from jsonschema.exceptions import best_match
+
+    error = best_match(validator.iter_errors(document))
+    return None if error is None else error.message
+
+
+def check_pydantic() -> int:
+    results = Results("pydantic")
+    with tempfile.TemporaryDirectory(prefix="emma-pydantic-") as temp:
+        output = Path(temp) / "emma_models.py"
+        command = [
+            sys.executable,
+            "-m",
+            "datamodel_code_generator",
+            "--input",
+            str(BUNDLE_PATH),
+            "--input-file-type",
+            "jsonschema",
+            "--output-model-type",
+            "pydantic_v2.BaseModel",
+            "--output",
+            str(output),
+            "--class-name",
+            "EmmaDelivery",
+            "--target-python-version",
+            "3.11",
+            "--formatters",
+            "builtin",
+            "--disable-timestamp",
+        ]
+        generated = subprocess.run(command, capture_output=True, text=True, check=False)
+        results.check(
+            generated.returncode == 0 and output.exists(),
+            "datamodel-codegen generates pydantic v2 models from the bundle",
+            generated.stderr.strip(),
+        )
+        if generated.returncode != 0 or not output.exists():
+            return results.finish()
+        spec = importlib.util.spec_from_file_location("emma_models", output)
+        assert spec is not None and spec.loader is not None
+        models = importlib.util.module_from_spec(spec)
+        sys.modules["emma_models"] = models
+        results.attempt("the generated models import", lambda: spec.loader.exec_module(models))
+        if not hasattr(models, "EmmaDelivery"):
+            results.check(False, "the generated models have a root model EmmaDelivery")
+            return results.finish()
+        print(f"datamodel-codegen: {sum(1 for line in output.read_text().splitlines() if line.startswith('class '))} classes generated")
+
+        for name, data_def, example in examples():
+            model_name = f"{data_def}Delivery"
+            delivery_model = getattr(models, model_name, None)
+            results.check(delivery_model is not None, f"a model {model_name} is generated")
+            if delivery_model is None:
+                continue
+            parsed = results.attempt(
+                f"{model_name} parses the example of {name}",
+                lambda model=delivery_model, example=example: model.model_validate(example),
+            )
+            if parsed is not None:
+                round_trip = parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)
+                results.check(
+                    round_trip["data"] == example["data"],
+                    f"{model_name} keeps the data of the example of {name}",
+                    json.dumps(round_trip),
+                )
+            root = results.attempt(
+                f"EmmaDelivery (the bundle's root model) parses the example of {name}",
+                lambda example=example: models.EmmaDelivery.model_validate(example),
+            )
+            if root is not None:
+                chosen = type(root.root).__name__
+                results.check(chosen == model_name, f"EmmaDelivery picks {model_name} for {name}", f"picked {chosen}")
+
+        unknown = {"event_name": "mailing_start", "data": {"mailing_id": 1}}
+        root = results.attempt("EmmaDelivery parses an unknown event", lambda: models.EmmaDelivery.model_validate(unknown))
+        if root is not None:
+            results.check(type(root.root).__name__ == "UnknownDelivery", "an unknown event parses as UnknownDelivery")
+        # The per-event models enforce the field types: a few bad documents are rejected.
+        for what, model_name, document in [
+            ("missing field", "MemberSignupDelivery", without(member_signup(), "data", "mailing_id")),
+            ("negative ID", "MemberSignupDelivery", member_signup(member_id=-1)),
+            ("ID above u64::MAX", "MemberSignupDelivery", member_signup(member_id=U64_MAX + 1)),
+            ("wrong event_name", "MemberSignupDelivery", {**member_signup(), "event_name": "member_add"}),
+            (
+                '"some" selection',
+                "MemberStatusUpdateDelivery",
+                {"event_name": "member_status_update", "data": {"member_ids": "some", "account_id": 1, "new_status": "a", "timestamp": "t"}},
+            ),
+        ]:
+            model = getattr(models, model_name)
+            try:
+                model.model_validate(document)
+                rejected = False
+            except Exception:  # noqa: BLE001 - pydantic's ValidationError
+                rejected = True
+            results.check(rejected, f"{model_name} rejects a bad document: {what}")
+    return results.finish()
+
+
+def main(argv: list[str]) -> int:
+    commands = {"schema": check_schema, "openapi": check_openapi, "pydantic": check_pydantic}
+    if len(argv) != 2 or argv[1] not in commands:
+        print(f"usage: {argv[0]} {{{'|'.join(commands)}}}", file=sys.stderr)
+        return 2
+    return commands[argv[1]]()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Proves the committed exports under schema/export/ with other languages' own tools:
+#
+#   Python      the `jsonschema` package validates every example against the bundle and
+#               rejects bad documents; openapi-spec-validator validates openapi.json as
+#               OpenAPI 3.1; datamodel-code-generator generates pydantic v2 models from the
+#               bundle, which parse every example (python/check.py).
+#   TypeScript  json-schema-to-typescript generates declarations from the bundle; `tsc --strict
+#               --noEmit` type-checks every example against them and ts/usage.ts, which narrows
+#               deliveries on `event_name` and reads typed fields.
+#
+# Installs what it needs: a virtualenv in tests/interop/.venv from PyPI (python/requirements.txt)
+# and tests/interop/ts/node_modules from npm (ts/package-lock.json). Ends with
+# "interop: N passed, M failed" and exits non-zero when anything failed.
+#
+# Usage: bash tests/interop/run.sh   (from anywhere; needs python3 >= 3.10, node >= 18, npm)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+export_dir="$root/schema/export"
+venv="$here/.venv"
+python_bin="${PYTHON:-python3}"
+
+passed=0
+failed=0
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+# Runs one step. A step whose output ends with a line "... N passed, M failed" adds those
+# counts; any other step counts as one check, passed when it exits 0.
+step() {
+  local name="$1"
+  shift
+  echo "--- $name"
+  local status=0
+  "$@" >"$log" 2>&1 || status=$?
+  cat "$log"
+  local counts
+  counts="$(grep -E '[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+  if [[ -n "$counts" ]]; then
+    local p f
+    p="$(sed -E 's/.* ([0-9]+) passed, ([0-9]+) failed$/\1/' <<<"$counts")"
+    f="$(sed -E 's/.* ([0-9]+) passed, ([0-9]+) failed$/\2/' <<<"$counts")"
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [[ $status -ne 0 && $f -eq 0 ]]; then
+      failed=$((failed + 1))
+    fi
+  elif [[ $status -eq 0 ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+  if [[ $status -ne 0 ]]; then
+    echo "FAIL $name (exit $status)"
+  fi
+}
+
+for file in "$export_dir/emma-events.schema.json" "$export_dir/openapi.json"; do
+  if [[ ! -f "$file" ]]; then
+    echo "interop: missing $file (run: cargo run -p emma-schema -- export)" >&2
+    exit 1
+  fi
+done
+
+echo "=== installing Python tools (PyPI)"
+if [[ ! -x "$venv/bin/python" ]]; then
+  "$python_bin" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
+  -r "$here/python/requirements.txt"
+
+echo "=== installing TypeScript tools (npm)"
+(cd "$here/ts" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+echo "=== tool versions"
+"$venv/bin/python" - <<'PY'
+import platform
+from importlib.metadata import version
+print(f"python {platform.python_version()}")
+for name in ("jsonschema", "datamodel-code-generator", "openapi-spec-validator", "pydantic", "pydantic-core"):
+    print(f"{name} {version(name)}")
+PY
+echo "node $(node --version)"
+echo "npm $(npm --version)"
+echo "json-schema-to-typescript $(node -p "require('$here/ts/node_modules/json-schema-to-typescript/package.json').version")"
+echo "typescript $("$here/ts/node_modules/.bin/tsc" --version)"
+
+echo "=== Python"
+step "jsonschema: examples and bad documents against the bundle" \
+  "$venv/bin/python" "$here/python/check.py" schema
+step "openapi-spec-validator: openapi.json" \
+  "$venv/bin/python" "$here/python/check.py" openapi
+step "datamodel-code-generator: pydantic models parse every example" \
+  "$venv/bin/python" "$here/python/check.py" pydantic
+
+echo "=== TypeScript"
+cd "$here/ts"
+rm -rf generated
+mkdir -p generated
+step "json2ts: declarations from the bundle" \
+  ./node_modules/.bin/json2ts --input "$export_dir/emma-events.schema.json" \
+  --output generated/deliveries.d.ts --unknownAny
+step "examples as typed constants" node gen-examples.mjs
+step "tsc --strict --noEmit: examples and usage.ts" \
+  ./node_modules/.bin/tsc --strict --noEmit -p tsconfig.json
+
+echo "interop: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
