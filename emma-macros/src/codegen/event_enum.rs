@@ -3,23 +3,18 @@
 //! Its `Deserialize` is not serde's tagged-enum derive: it goes through the runtime's
 //! `deserialize_delivery`, which reads keys in any order without buffering `data` into a tree.
 
-use super::{doc, runtime, struct_ident};
+use super::{EventVariants, runtime};
 use emma_schema::Schema;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn generate(schema: &Schema) -> TokenStream {
     let runtime = runtime();
-    let variants: Vec<_> = schema.events.iter().map(struct_ident).collect();
-    let variant_docs = schema
-        .events
-        .iter()
-        .map(|event| doc(&format!("`{}`: {}", event.name, event.summary)));
-    let wire_names: Vec<&str> = schema
-        .events
-        .iter()
-        .map(|event| event.name.as_str())
-        .collect();
+    let EventVariants {
+        variants,
+        variant_docs,
+        wire_names,
+    } = EventVariants::of(schema);
     quote! {
         /// A delivery: one variant per event of the schema, plus [`Event::Unknown`] for event
         /// names the schema does not know.

@@ -1,6 +1,6 @@
 //! `EventKind`: a fieldless enum naming every event, in schema order.
 
-use super::{doc, runtime, struct_ident};
+use super::{EventVariants, runtime};
 use emma_schema::Schema;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,16 +8,11 @@ use quote::quote;
 pub fn generate(schema: &Schema) -> TokenStream {
     let runtime = runtime();
     let count = schema.events.len();
-    let variants: Vec<_> = schema.events.iter().map(struct_ident).collect();
-    let variant_docs = schema
-        .events
-        .iter()
-        .map(|event| doc(&format!("`{}`: {}", event.name, event.summary)));
-    let wire_names: Vec<&str> = schema
-        .events
-        .iter()
-        .map(|event| event.name.as_str())
-        .collect();
+    let EventVariants {
+        variants,
+        variant_docs,
+        wire_names,
+    } = EventVariants::of(schema);
     let summaries = schema.events.iter().map(|event| event.summary.as_str());
     let descriptions = schema.events.iter().map(|event| event.description.as_str());
     quote! {

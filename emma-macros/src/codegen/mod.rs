@@ -33,6 +33,34 @@ pub fn generate(schema: &Schema) -> TokenStream {
     }
 }
 
+/// What `Event` and `EventKind` both list per event, in schema order.
+struct EventVariants<'s> {
+    /// The variant (and struct) name.
+    variants: Vec<Ident>,
+    /// The variant's doc: wire name and summary.
+    variant_docs: Vec<TokenStream>,
+    /// The wire name.
+    wire_names: Vec<&'s str>,
+}
+
+impl<'s> EventVariants<'s> {
+    fn of(schema: &'s Schema) -> Self {
+        EventVariants {
+            variants: schema.events.iter().map(struct_ident).collect(),
+            variant_docs: schema
+                .events
+                .iter()
+                .map(|event| doc(&format!("`{}`: {}", event.name, event.summary)))
+                .collect(),
+            wire_names: schema
+                .events
+                .iter()
+                .map(|event| event.name.as_str())
+                .collect(),
+        }
+    }
+}
+
 /// The path of the runtime crate the generated code uses.
 fn runtime() -> TokenStream {
     quote!(::emma_events)
