@@ -38,6 +38,9 @@ extern crate self as emma_events;
 
 #[doc(hidden)]
 pub mod __private;
+/// Receiving deliveries in an axum service: an extractor and a visitor dispatcher.
+#[cfg(feature = "axum")]
+pub mod axum;
 pub mod runtime;
 
 pub use emma_macros::include_events;

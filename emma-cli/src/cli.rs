@@ -1,0 +1,268 @@
+//! The command line: every subcommand and its arguments, as clap reads them.
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use emma_events::EventKind;
+use std::path::PathBuf;
+
+/// What the exit code of every subcommand means.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success: every delivery valid / accepted
+  1  invalid input: an invalid delivery, or a delivery the receiver did not accept (non-2xx)
+  2  usage error, or the command could not do its work (unreadable file, address in use,
+     receiver unreachable)";
+
+/// Inspect, validate, send, receive, record and replay Emma webhook deliveries.
+///
+/// A delivery is the JSON document Emma POSTs to a webhook URL:
+/// {"event_name": "...", "data": {...}}. Files of deliveries hold either one JSON document or
+/// NDJSON (one delivery per line); `-` reads standard input.
+#[derive(Debug, Parser)]
+#[command(name = "emma", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The subcommand to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands of `emma`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every event with its one-line summary.
+    Events(EventsArgs),
+    /// Print a sample delivery of an event, from the schema's examples.
+    Example(ExampleArgs),
+    /// Print the JSON Schema or the OpenAPI document of deliveries.
+    Schema(SchemaArgs),
+    /// Check files of deliveries and report every invalid one, with where and what.
+    #[command(long_about = VALIDATE_ABOUT)]
+    Validate(ValidateArgs),
+    /// Run a webhook receiver that prints each delivery and answers as a production one would.
+    #[command(long_about = LISTEN_ABOUT)]
+    Listen(ListenArgs),
+    /// Post one delivery (an event's sample, or a file) to a receiver.
+    Send(SendArgs),
+    /// Post every delivery of an NDJSON file (as `emma listen --record` writes), in order.
+    Replay(ReplayArgs),
+}
+
+/// Arguments of `emma events`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct EventsArgs {
+    /// Print a JSON array of {"name", "summary", "description"} instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `emma example`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct ExampleArgs {
+    /// The event (wire name, as `emma events` lists them).
+    #[arg(value_parser = event_kind_parser(), required_unless_present = "all", hide_possible_values = true)]
+    pub event: Option<EventKind>,
+    /// Which of the event's examples to print, from 1.
+    #[arg(long, short = 'n', default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "all")]
+    pub index: u32,
+    /// Print every example, one per line (NDJSON); of every event when no EVENT is given.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// The kinds of document `emma schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    /// JSON Schema (draft 2020-12).
+    JsonSchema,
+    /// OpenAPI 3.1, with one webhook per event.
+    Openapi,
+}
+
+/// Arguments of `emma schema`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct SchemaArgs {
+    /// Only this event's deliveries (by default, a delivery of any event).
+    #[arg(long, value_parser = event_kind_parser(), hide_possible_values = true)]
+    pub event: Option<EventKind>,
+    /// The kind of document.
+    #[arg(long, value_enum, default_value_t = SchemaFormat::JsonSchema)]
+    pub format: SchemaFormat,
+}
+
+/// Arguments of `emma validate`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct ValidateArgs {
+    /// Files to check (`-` for standard input, which is also read when no file is given).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Print one JSON object per line: each error ({"type": "error", ...}), then the counts
+    /// ({"type": "summary", ...}).
+    #[arg(long)]
+    pub json: bool,
+    /// Never show a progress bar (it is shown only on a terminal, for inputs over 8 MiB).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+const VALIDATE_ABOUT: &str = "\
+Check files of deliveries and report every invalid one, with where and what.
+
+Each input holds NDJSON (one delivery per line, blank lines ignored) or a single JSON \
+document, possibly spread over several lines: when the first line of an input is not \
+complete JSON by itself, the lines that follow are read into one document (up to 8 MiB), \
+unless one of them is a complete JSON object of its own, which shows the input is NDJSON \
+whose first line is cut short.
+
+Inputs are read as a stream: memory stays flat whatever their size. Every invalid delivery \
+is printed as FILE:LINE:COLUMN: EVENT: FIELD: PROBLEM, and a table of counts per event \
+follows.";
+
+/// Arguments of `emma listen`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct ListenArgs {
+    /// The address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// The path deliveries are POSTed to.
+    #[arg(long, default_value = "/webhooks/emma")]
+    pub path: String,
+    /// A secret the URL must end with: deliveries are taken at PATH/SECRET only (compared in
+    /// constant time); give Emma that URL. Letters, digits, `-`, `_`, `.` and `~` only.
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "EMMA_WEBHOOK_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+    /// Append each accepted delivery, as received, to this NDJSON file; it is written and
+    /// synced to disk before the delivery is acknowledged.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// Print each delivery as JSON (one line each) instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// The largest body accepted; larger ones are answered 413. A number of bytes, or with a
+    /// suffix: KiB, MiB (also k, K, M).
+    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
+    pub max_body: usize,
+}
+
+const LISTEN_ABOUT: &str = "\
+Run a webhook receiver that prints each delivery and answers as a production one would.
+
+It answers 200 to a valid delivery (of a known event or not), 400 with the error to an \
+invalid one, 413 to a body over --max-body, 404 to another path (or a wrong --token) and \
+405 to a method other than POST. It prints `listening on URL` on standard error once ready, \
+then one line per delivery on standard output (rejections go to standard error), and stops \
+cleanly on Ctrl-C.
+
+Emma does not sign deliveries: protect a public receiver with --token, a secret part of \
+the URL.";
+
+/// Arguments of `emma send`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["event", "file"]))]
+pub struct SendArgs {
+    /// The event whose sample delivery to send (see `emma events`).
+    #[arg(value_parser = event_kind_parser(), hide_possible_values = true)]
+    pub event: Option<EventKind>,
+    /// Send this file's content, exactly as it is, instead (`-` for standard input).
+    #[arg(long, short, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Which of the event's examples to send, from 1.
+    #[arg(long, short = 'n', default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "file")]
+    pub index: u32,
+    /// The receiver's URL (http:// only), e.g. http://127.0.0.1:8080/webhooks/emma.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Seconds to wait for the receiver's answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub timeout: u64,
+}
+
+/// Arguments of `emma replay`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct ReplayArgs {
+    /// The NDJSON file of deliveries (`-` for standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The receiver's URL (http:// only), e.g. http://127.0.0.1:8080/webhooks/emma.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Seconds to wait for each answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub timeout: u64,
+    /// Stop at the first delivery the receiver does not accept.
+    #[arg(long)]
+    pub stop_on_error: bool,
+}
+
+/// Reads an event's wire name; an unknown one is a usage error listing the known ones.
+fn event_kind_parser() -> impl TypedValueParser<Value = EventKind> {
+    PossibleValuesParser::new(EventKind::ALL.map(EventKind::as_str)).map(|name| {
+        name.parse::<EventKind>()
+            .expect("only known names are possible")
+    })
+}
+
+/// Reads a size: bytes, or a number with a KiB/MiB suffix.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: usize = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size such as 1048576, 512KiB or 1MiB"))?;
+    let factor = match unit.trim() {
+        "" | "B" => 1,
+        "k" | "K" | "KiB" => 1024,
+        "M" | "MiB" => 1024 * 1024,
+        other => return Err(format!("unknown unit `{other}`: use bytes, KiB or MiB")),
+    };
+    number
+        .checked_mul(factor)
+        .filter(|size| *size > 0)
+        .ok_or_else(|| format!("`{text}` is not a usable size"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("1MiB"), Ok(1024 * 1024));
+        assert_eq!(parse_size("512KiB"), Ok(512 * 1024));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("1GB").is_err());
+        assert!(parse_size("MiB").is_err());
+    }
+
+    #[test]
+    fn events_are_read_by_wire_name() {
+        let cli = Cli::try_parse_from(["emma", "example", "member_signup"]).unwrap();
+        let Command::Example(args) = cli.command else {
+            panic!("not example")
+        };
+        assert_eq!(args.event, Some(EventKind::ALL[0]));
+        let error = Cli::try_parse_from(["emma", "example", "member_sigup"]).unwrap_err();
+        assert!(error.to_string().contains("member_signup"), "{error}");
+    }
+}

@@ -1,0 +1,409 @@
+//! `emma listen`: a webhook receiver that prints, checks, records and acknowledges deliveries.
+//!
+//! One axum handler takes every request, so that the answers follow a fixed order: `404` for a
+//! path other than the receiver's (or a wrong token, compared in constant time), then `405`
+//! for a method other than POST, then `413` for a body over the limit and `400` for an invalid
+//! delivery (both from emma-events' [`RawDelivery`] extractor). A valid delivery is recorded
+//! (written and synced) before it is answered `200`.
+//!
+//! A body whose `Content-Length` is over the limit is read and dropped (up to 64 MiB, for up
+//! to 10 s) before the `413` is sent: a sender still writing it when the connection closed
+//! would see the connection reset rather than the answer.
+
+use crate::Outcome;
+use crate::cli::ListenArgs;
+use crate::summary;
+use anyhow::{Context as _, bail};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::http::header::{ALLOW, CONTENT_LENGTH};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use emma_events::axum::RawDelivery;
+use http_body_util::BodyExt as _;
+use std::future::IntoFuture as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use subtle::ConstantTimeEq;
+use tokio::fs::{File, OpenOptions};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
+use tokio::sync::Mutex;
+
+/// How long a stop waits for open connections to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// The most of an oversized body read (and dropped) before answering 413.
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The longest an oversized body is read before answering 413.
+const DRAIN_TIME: Duration = Duration::from_secs(10);
+
+/// What the handler needs: where deliveries are taken, how they are shown and where recorded.
+struct Receiver {
+    /// The configured path, without a trailing slash (empty for `/`).
+    base: String,
+    /// The secret the path must end with, if any.
+    token: Option<String>,
+    json: bool,
+    /// The largest body accepted.
+    max_body: u64,
+    record: Option<Mutex<File>>,
+    accepted: AtomicU64,
+    rejected: AtomicU64,
+}
+
+/// Runs `emma listen` until Ctrl-C (or SIGTERM).
+pub fn run(args: &ListenArgs) -> anyhow::Result<Outcome> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(listen(args))
+}
+
+async fn listen(args: &ListenArgs) -> anyhow::Result<Outcome> {
+    let base = normalize_path(&args.path)?;
+    if let Some(token) = &args.token {
+        check_token(token)?;
+    }
+    let record = match &args.record {
+        Some(path) => Some(Mutex::new(open_record(path).await?)),
+        None => None,
+    };
+    let listener = TcpListener::bind(&args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let address = listener.local_addr()?;
+    let receiver = Arc::new(Receiver {
+        base,
+        token: args.token.clone(),
+        json: args.json,
+        max_body: args.max_body as u64,
+        record,
+        accepted: AtomicU64::new(0),
+        rejected: AtomicU64::new(0),
+    });
+    let url_path = match &receiver.token {
+        Some(token) => format!("{}/{token}", receiver.base),
+        None if receiver.base.is_empty() => "/".to_owned(),
+        None => receiver.base.clone(),
+    };
+    let app = Router::new()
+        .fallback(handle)
+        .layer(DefaultBodyLimit::max(args.max_body))
+        .with_state(Arc::clone(&receiver));
+    eprintln!("listening on http://{address}{url_path}");
+    // On Ctrl-C the receiver stops taking connections and finishes the requests under way.
+    // Connections that stay open (kept alive by a client, or that never sent a request) are
+    // not waited for longer than SHUTDOWN_GRACE, nor after a second Ctrl-C.
+    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+    let serve = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = signalled.send(());
+        })
+        .into_future();
+    let grace = async move {
+        if on_signal.await.is_ok() {
+            tokio::select! {
+                () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
+                () = shutdown_signal() => {}
+            }
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = serve => result.context("the receiver failed")?,
+        () = grace => eprintln!("closing the connections still open"),
+    }
+    eprintln!(
+        "stopped: {} deliveries accepted, {} requests rejected",
+        receiver.accepted.load(Ordering::Relaxed),
+        receiver.rejected.load(Ordering::Relaxed)
+    );
+    Ok(Outcome::Clean)
+}
+
+/// Answers one request; see the module's documentation for the order of the checks.
+async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Response {
+    if !receiver.path_matches(request.uri().path()) {
+        return receiver.reject(
+            StatusCode::NOT_FOUND,
+            format!(
+                "{} {}",
+                request.method(),
+                receiver.shown_path(request.uri().path())
+            ),
+            "no webhook receiver at this URL\n".into(),
+        );
+    }
+    if request.method() != Method::POST {
+        let mut response = receiver.reject(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!(
+                "{} {}",
+                request.method(),
+                receiver.shown_path(request.uri().path())
+            ),
+            "deliveries are POSTed\n".into(),
+        );
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    if let Some(length) = declared_length(&request).filter(|length| *length > receiver.max_body) {
+        // Read the body before answering: a sender still writing it when the connection
+        // closes would get a reset instead of the answer.
+        drain(request.into_body()).await;
+        let text = format!(
+            "a body of {length} bytes is over the limit of {} bytes",
+            receiver.max_body
+        );
+        return receiver.reject(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            text.clone(),
+            format!("{text}\n"),
+        );
+    }
+    let delivery = match RawDelivery::from_request(request, &()).await {
+        Ok(delivery) => delivery,
+        Err(rejection) => {
+            let status = rejection.status();
+            let text = rejection.to_string();
+            return receiver.reject(status, text.clone(), format!("{text}\n"));
+        }
+    };
+    let recorded = match &receiver.record {
+        Some(record) => append(record, &delivery.body).await,
+        None => Ok(()),
+    };
+    if let Err(error) = recorded {
+        return receiver.reject(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("`{}` not recorded: {error}", delivery.event.name()),
+            "the delivery could not be recorded; send it again later\n".into(),
+        );
+    }
+    receiver.accepted.fetch_add(1, Ordering::Relaxed);
+    let line = if receiver.json {
+        serde_json::to_string(&delivery.event)
+            .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
+    } else {
+        summary::line(&delivery.event)
+    };
+    // A closed standard output (`emma listen | head`) must not stop the receiver.
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+    StatusCode::OK.into_response()
+}
+
+/// The body length the request declares in `Content-Length`, if it does.
+fn declared_length(request: &Request) -> Option<u64> {
+    request
+        .headers()
+        .get(CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// Reads and drops a body, up to [`DRAIN_LIMIT`] bytes and for at most [`DRAIN_TIME`].
+async fn drain(mut body: Body) {
+    let mut left = DRAIN_LIMIT;
+    let _ = tokio::time::timeout(DRAIN_TIME, async {
+        while let Some(Ok(frame)) = body.frame().await {
+            left = left.saturating_sub(frame.data_ref().map_or(0, |data| data.len()));
+            if left == 0 {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
+impl Receiver {
+    /// Whether `path` is the receiver's, with the right token if one is set.
+    fn path_matches(&self, path: &str) -> bool {
+        match &self.token {
+            None => path == self.base || (self.base.is_empty() && path == "/"),
+            Some(token) => path
+                .strip_prefix(self.base.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|given| bool::from(given.as_bytes().ct_eq(token.as_bytes()))),
+        }
+    }
+
+    /// The path to show in a message: the token, if given, is not printed.
+    fn shown_path(&self, path: &str) -> String {
+        match &self.token {
+            Some(_) if path.starts_with(&format!("{}/", self.base)) => {
+                format!("{}/<token>", self.base)
+            }
+            _ => path.to_owned(),
+        }
+    }
+
+    /// Counts and prints a rejection, and gives its response.
+    fn reject(&self, status: StatusCode, log: String, body: String) -> Response {
+        self.rejected.fetch_add(1, Ordering::Relaxed);
+        eprintln!(
+            "{} {}: {log}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("")
+        );
+        let mut response = (status, body).into_response();
+        response.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        response
+    }
+}
+
+/// Appends a delivery on one line, then flushes and syncs the file.
+///
+/// A valid JSON document only has line breaks between tokens, where a space means the same,
+/// so they become spaces: the line is the body received, byte for byte, for a body on one
+/// line, as Emma and `emma send` post them.
+async fn append(record: &Mutex<File>, body: &[u8]) -> std::io::Result<()> {
+    let mut line: Vec<u8> = body
+        .trim_ascii()
+        .iter()
+        .map(|byte| {
+            if matches!(byte, b'\n' | b'\r') {
+                b' '
+            } else {
+                *byte
+            }
+        })
+        .collect();
+    line.push(b'\n');
+    let mut file = record.lock().await;
+    file.write_all(&line).await?;
+    file.flush().await?;
+    file.sync_data().await
+}
+
+async fn open_record(path: &Path) -> anyhow::Result<File> {
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .await
+        .with_context(|| format!("cannot open {} to record deliveries", path.display()))
+}
+
+/// `/webhooks/emma/` and `webhooks/emma` become `/webhooks/emma`; `/` becomes empty.
+fn normalize_path(path: &str) -> anyhow::Result<String> {
+    let trimmed = path.trim_matches('/');
+    if trimmed
+        .chars()
+        .any(|c| c.is_whitespace() || c == '?' || c == '#')
+    {
+        bail!("--path `{path}` cannot hold white space, `?` or `#`");
+    }
+    Ok(if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("/{trimmed}")
+    })
+}
+
+fn check_token(token: &str) -> anyhow::Result<()> {
+    if token.is_empty()
+        || !token
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte))
+    {
+        bail!(
+            "--token must be letters, digits, `-`, `_`, `.` or `~`, so that it is used in the URL as it is"
+        );
+    }
+    Ok(())
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM on Unix.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receiver(base: &str, token: Option<&str>) -> Receiver {
+        Receiver {
+            base: normalize_path(base).unwrap(),
+            token: token.map(str::to_owned),
+            json: false,
+            max_body: 1024,
+            record: None,
+            accepted: AtomicU64::new(0),
+            rejected: AtomicU64::new(0),
+        }
+    }
+
+    #[test]
+    fn paths_are_normalized() {
+        assert_eq!(normalize_path("/webhooks/emma/").unwrap(), "/webhooks/emma");
+        assert_eq!(normalize_path("webhooks").unwrap(), "/webhooks");
+        assert_eq!(normalize_path("/").unwrap(), "");
+        assert!(normalize_path("/a b").is_err());
+    }
+
+    #[test]
+    fn without_a_token_only_the_path_matches() {
+        let hook = receiver("/webhooks/emma", None);
+        assert!(hook.path_matches("/webhooks/emma"));
+        assert!(!hook.path_matches("/webhooks/emma/"));
+        assert!(!hook.path_matches("/webhooks"));
+        assert!(receiver("/", None).path_matches("/"));
+    }
+
+    #[test]
+    fn with_a_token_only_the_path_and_token_match() {
+        let hook = receiver("/webhooks/emma", Some("s3cret"));
+        assert!(hook.path_matches("/webhooks/emma/s3cret"));
+        assert!(!hook.path_matches("/webhooks/emma"));
+        assert!(!hook.path_matches("/webhooks/emma/s3cre"));
+        assert!(!hook.path_matches("/webhooks/emma/s3cret/"));
+        assert!(!hook.path_matches("/webhooks/emmas3cret"));
+        assert_eq!(
+            hook.shown_path("/webhooks/emma/guess"),
+            "/webhooks/emma/<token>"
+        );
+        let root = receiver("/", Some("abc"));
+        assert!(root.path_matches("/abc"));
+    }
+
+    #[test]
+    fn tokens_are_url_safe() {
+        assert!(check_token("a-Z_0.9~").is_ok());
+        assert!(check_token("a/b").is_err());
+        assert!(check_token("").is_err());
+    }
+}

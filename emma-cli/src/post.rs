@@ -1,0 +1,244 @@
+//! `emma send` and `emma replay`: posting deliveries to a receiver over HTTP.
+
+use crate::Outcome;
+use crate::catalog;
+use crate::cli::{ReplayArgs, SendArgs};
+use crate::deliveries::DeliveryReader;
+use anyhow::{Context as _, bail};
+use axum::body::Bytes;
+use axum::http::header::{CONTENT_TYPE, USER_AGENT};
+use axum::http::{Method, Request, StatusCode, Uri};
+use emma_events::Event;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read as _};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Longest part of a response body that is printed.
+const SHOWN_BODY: usize = 2000;
+
+/// An HTTP client that POSTs deliveries to one URL.
+struct Poster {
+    client: Client<HttpConnector, Full<Bytes>>,
+    to: Uri,
+    timeout: Duration,
+}
+
+/// The receiver's answer to one delivery.
+struct Answer {
+    status: StatusCode,
+    body: String,
+    elapsed: Duration,
+}
+
+impl Poster {
+    /// A client for the receiver at `to`, which must be an `http://` URL.
+    fn new(to: &str, timeout_seconds: u64) -> anyhow::Result<Self> {
+        let uri: Uri = to.parse().with_context(|| format!("`{to}` is not a URL"))?;
+        match uri.scheme_str() {
+            Some("http") => {}
+            Some("https") => bail!(
+                "`{to}`: https is not supported; emma sends to http:// receivers, such as `emma listen`"
+            ),
+            _ => bail!("`{to}` is not an http:// URL"),
+        }
+        if uri.host().is_none() {
+            bail!("`{to}` names no host");
+        }
+        Ok(Poster {
+            client: Client::builder(TokioExecutor::new()).build_http(),
+            to: uri,
+            timeout: Duration::from_secs(timeout_seconds.max(1)),
+        })
+    }
+
+    /// POSTs `body` and waits for the answer.
+    async fn post(&self, body: Bytes) -> anyhow::Result<Answer> {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(self.to.clone())
+            .header(CONTENT_TYPE, "application/json")
+            .header(USER_AGENT, concat!("emma-cli/", env!("CARGO_PKG_VERSION")))
+            .body(Full::new(body))
+            .context("cannot build the request")?;
+        let started = Instant::now();
+        let exchange = async {
+            let response = self.client.request(request).await?;
+            let status = response.status();
+            let body = response.into_body().collect().await?.to_bytes();
+            anyhow::Ok((status, body))
+        };
+        let (status, body) = tokio::time::timeout(self.timeout, exchange)
+            .await
+            .map_err(|_| anyhow::anyhow!("no answer from {} within {:?}", self.to, self.timeout))?
+            .with_context(|| format!("cannot post to {}", self.to))?;
+        Ok(Answer {
+            status,
+            body: String::from_utf8_lossy(&body[..body.len().min(SHOWN_BODY)])
+                .trim_end()
+                .to_owned(),
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+impl Answer {
+    /// `200 OK (3 ms)`, then the body, indented, if there is one.
+    fn describe(&self) -> String {
+        let mut text = format!(
+            "{} {} ({} ms)",
+            self.status.as_u16(),
+            self.status.canonical_reason().unwrap_or(""),
+            self.elapsed.as_millis()
+        );
+        for line in self.body.lines() {
+            text.push_str("\n    ");
+            text.push_str(line);
+        }
+        text
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Runs `emma send`.
+pub fn send(args: &SendArgs) -> anyhow::Result<Outcome> {
+    let poster = Poster::new(&args.to, args.timeout)?;
+    let (label, body) = match (&args.file, args.event) {
+        (Some(path), _) => {
+            let body = read_whole(path)?;
+            let label = match Event::from_slice(&body) {
+                Ok(event) => event.name().to_owned(),
+                Err(error) => {
+                    eprintln!(
+                        "warning: {} is not a valid delivery ({error}); sending it anyway",
+                        path.display()
+                    );
+                    error.event_name().unwrap_or("(no event name)").to_owned()
+                }
+            };
+            (label, body)
+        }
+        (None, Some(kind)) => {
+            let index = args.index as usize;
+            let examples: Vec<&str> = catalog::examples(kind).collect();
+            let Some(example) = examples.get(index - 1) else {
+                bail!(
+                    "`{kind}` has {} example(s); there is no example {index}",
+                    examples.len()
+                );
+            };
+            (kind.as_str().to_owned(), example.as_bytes().to_vec())
+        }
+        (None, None) => unreachable!("clap requires an event or a file"),
+    };
+    let answer = runtime()?.block_on(poster.post(Bytes::from(body)))?;
+    crate::print_line(&format!("{label} -> {}", answer.describe()))?;
+    Ok(if answer.status.is_success() {
+        Outcome::Clean
+    } else {
+        Outcome::Invalid
+    })
+}
+
+/// Runs `emma replay`.
+pub fn replay(args: &ReplayArgs) -> anyhow::Result<Outcome> {
+    let poster = Poster::new(&args.to, args.timeout)?;
+    let input: Box<dyn BufRead> = if args.file == Path::new("-") {
+        Box::new(io::stdin().lock())
+    } else {
+        let file = File::open(&args.file)
+            .with_context(|| format!("cannot read {}", args.file.display()))?;
+        Box::new(BufReader::new(file))
+    };
+    let runtime = runtime()?;
+    let mut reader = DeliveryReader::new(input);
+    let (mut accepted, mut rejected) = (0u64, 0u64);
+    while let Some(read) = reader
+        .next()
+        .with_context(|| format!("cannot read {}", args.file.display()))?
+    {
+        let label = match &read.result {
+            Ok(event) => event.name().to_owned(),
+            Err(problem) => format!("{} (invalid)", problem.event_name.as_deref().unwrap_or("?")),
+        };
+        let line = read.line;
+        let body = Bytes::copy_from_slice(read.bytes);
+        let answer = runtime
+            .block_on(poster.post(body))
+            .with_context(|| format!("line {line}: {label}"))?;
+        crate::print_line(&format!("line {line}: {label} -> {}", answer.describe()))?;
+        if answer.status.is_success() {
+            accepted += 1;
+        } else {
+            rejected += 1;
+            if args.stop_on_error {
+                break;
+            }
+        }
+    }
+    crate::print_line(&format!(
+        "replayed {} deliveries: {accepted} accepted, {rejected} not accepted",
+        accepted + rejected
+    ))?;
+    Ok(if rejected == 0 {
+        Outcome::Clean
+    } else {
+        Outcome::Invalid
+    })
+}
+
+/// The whole content of a file, or of standard input for `-`.
+fn read_whole(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    if path == Path::new("-") {
+        io::stdin()
+            .lock()
+            .read_to_end(&mut body)
+            .context("cannot read standard input")?;
+    } else {
+        body = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_urls_are_taken() {
+        assert!(Poster::new("http://127.0.0.1:8080/webhooks/emma", 5).is_ok());
+        let https = Poster::new("https://example.invalid/hook", 5)
+            .err()
+            .unwrap();
+        assert!(
+            https.to_string().contains("https is not supported"),
+            "{https}"
+        );
+        assert!(Poster::new("127.0.0.1:8080/x", 5).is_err());
+        assert!(Poster::new("not a url", 5).is_err());
+    }
+
+    #[test]
+    fn an_answer_shows_its_status_and_body() {
+        let answer = Answer {
+            status: StatusCode::BAD_REQUEST,
+            body: "invalid delivery: x\nmore".into(),
+            elapsed: Duration::from_millis(3),
+        };
+        assert_eq!(
+            answer.describe(),
+            "400 Bad Request (3 ms)\n    invalid delivery: x\n    more"
+        );
+    }
+}

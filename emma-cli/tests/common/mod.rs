@@ -1,0 +1,234 @@
+//! Helpers of the integration tests: running `emma`, a receiver as a child process, and a raw
+//! HTTP client. Every network address is on loopback, and every wait is bounded.
+
+#![allow(dead_code)] // Each test file uses its own part.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc::channel;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How long any one step may take before the test fails.
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The `emma` command, with no token in its environment.
+pub fn emma() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_emma"));
+    command.env_remove("EMMA_WEBHOOK_TOKEN");
+    command
+}
+
+/// Runs `emma ARGS` to its end.
+pub fn run(args: &[&str]) -> Output {
+    emma().args(args).output().expect("emma runs")
+}
+
+/// Runs `emma ARGS` and gives its exit code and standard output.
+pub fn run_ok_or(args: &[&str]) -> (i32, String) {
+    let output = run(args);
+    (
+        output.status.code().expect("emma exits by itself"),
+        String::from_utf8(output.stdout).expect("UTF-8 output"),
+    )
+}
+
+/// `emma listen` running as a child process; killed when dropped.
+pub struct Listener {
+    child: Child,
+    /// The URL it printed on standard error.
+    pub url: String,
+    stdout: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<Vec<String>>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl Listener {
+    /// Starts `emma listen --addr 127.0.0.1:0 ARGS` and waits until it prints its URL.
+    pub fn start(args: &[&str]) -> Listener {
+        let mut child = emma()
+            .args(["listen", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("emma listen starts");
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let (first_line, first) = channel();
+        let readers = vec![
+            collect_lines(child.stdout.take().unwrap(), Arc::clone(&stdout), None),
+            collect_lines(
+                child.stderr.take().unwrap(),
+                Arc::clone(&stderr),
+                Some(first_line),
+            ),
+        ];
+        let line = match first.recv_timeout(TIMEOUT) {
+            Ok(line) => line,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("emma listen printed nothing within {TIMEOUT:?}");
+            }
+        };
+        let url = line
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+            .to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        Listener {
+            child,
+            url,
+            stdout,
+            stderr,
+            readers,
+        }
+    }
+
+    /// The URL with its path replaced by `path`.
+    pub fn url_with_path(&self, path: &str) -> String {
+        let authority_end = self.url["http://".len()..].find('/').unwrap() + "http://".len();
+        format!("{}{path}", &self.url[..authority_end])
+    }
+
+    /// The `host:port` it listens on.
+    pub fn authority(&self) -> String {
+        let rest = &self.url["http://".len()..];
+        rest[..rest.find('/').unwrap()].to_owned()
+    }
+
+    /// Lines printed on standard output so far.
+    pub fn stdout_lines(&self) -> Vec<String> {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    /// Waits until `count` lines have been printed on standard output.
+    pub fn wait_for_stdout_lines(&self, count: usize) -> Vec<String> {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let lines = self.stdout_lines();
+            if lines.len() >= count || Instant::now() > deadline {
+                return lines;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends SIGINT (what Ctrl-C sends) and waits for the receiver to exit; gives its status
+    /// and everything it printed on standard output and standard error.
+    pub fn interrupt(mut self) -> (ExitStatus, Vec<String>, Vec<String>) {
+        let status = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        let deadline = Instant::now() + TIMEOUT;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "emma listen did not stop on SIGINT"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        for reader in self.readers.drain(..) {
+            reader.join().unwrap();
+        }
+        (
+            status,
+            self.stdout_lines(),
+            self.stderr.lock().unwrap().clone(),
+        )
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads lines of `stream` into `lines` on a thread; the first one also goes to `first`.
+fn collect_lines(
+    stream: impl Read + Send + 'static,
+    lines: Arc<Mutex<Vec<String>>>,
+    first: Option<std::sync::mpsc::Sender<String>>,
+) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut first = first;
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if let Some(sender) = first.take() {
+                let _ = sender.send(line.clone());
+            }
+            lines.lock().unwrap().push(line);
+        }
+    })
+}
+
+/// A response read by [`raw_request`].
+#[derive(Debug)]
+pub struct RawResponse {
+    /// The status code.
+    pub status: u16,
+    /// The header lines, lowercased.
+    pub headers: Vec<String>,
+    /// The body.
+    pub body: String,
+}
+
+/// Sends one HTTP/1.1 request over a new connection to `authority` (on loopback) and reads
+/// the answer to the end of the connection.
+pub fn raw_request(authority: &str, method: &str, path: &str, body: &[u8]) -> RawResponse {
+    let mut stream = TcpStream::connect(authority).expect("connects to the receiver");
+    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    stream.set_write_timeout(Some(TIMEOUT)).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(body).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("reads the answer");
+    let text = String::from_utf8(response).expect("UTF-8 answer");
+    let (head, body) = text.split_once("\r\n\r\n").expect("a complete answer");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    RawResponse {
+        status,
+        headers: lines.map(str::to_lowercase).collect(),
+        body: body.to_owned(),
+    }
+}
+
+/// Every example delivery of the schema, as `emma example --all` prints them.
+pub fn all_examples() -> Vec<String> {
+    let (code, out) = run_ok_or(&["example", "--all"]);
+    assert_eq!(code, 0);
+    out.lines().map(str::to_owned).collect()
+}
+
+/// The lines of a text file.
+pub fn read_lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
