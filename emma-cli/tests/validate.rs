@@ -65,7 +65,7 @@ fn each_invalid_delivery_is_reported_with_file_line_column_event_and_field() {
         errors,
         [
             format!(
-                "{name}:2:{column}: member_signup: data.member_id: invalid type: string \"6120458131\", expected a MemberId (an unsigned 64-bit integer)"
+                "{name}:2:{column}: member_signup: data.member_id: invalid type: string \"6120458131\", expected an unsigned 64-bit integer (MemberId)"
             ),
             format!("{name}:4:16: event_name: invalid type: integer `7`, expected a string"),
             format!(

@@ -91,7 +91,7 @@ pub fn deserialize_id<'de, D: Deserializer<'de>>(
     impl Visitor<'_> for IdVisitor {
         type Value = u64;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "a {} (an unsigned 64-bit integer)", self.0)
+            write!(f, "an unsigned 64-bit integer ({})", self.0)
         }
         fn visit_u64<E: de::Error>(self, id: u64) -> Result<u64, E> {
             Ok(id)

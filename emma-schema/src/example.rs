@@ -117,7 +117,7 @@ fn describe(schema: &Schema, ty: &TypeRef) -> String {
         TypeRef::Primitive(Primitive::Bool) => "`true` or `false`".into(),
         TypeRef::Primitive(Primitive::Json) => "any JSON value".into(),
         TypeRef::Named(name) => match schema.named_type(name).map(|def| &def.kind) {
-            Some(TypeKind::Id) => format!("a {name} (an unsigned 64-bit integer)"),
+            Some(TypeKind::Id) => format!("an unsigned 64-bit integer ({name})"),
             Some(TypeKind::Selection { item }) => {
                 format!(
                     "an array of {} or the string \"all\"",

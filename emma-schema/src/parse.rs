@@ -1060,7 +1060,7 @@ mod tests {
         assert_eq!(
             errors(&source),
             [
-                "events.toml:12:13: example 1 of event `member_signup` does not fit the event: `data.member_id` must be a MemberId (an unsigned 64-bit integer), found the string \"5\""
+                "events.toml:12:13: example 1 of event `member_signup` does not fit the event: `data.member_id` must be an unsigned 64-bit integer (MemberId), found the string \"5\""
             ]
         );
     }

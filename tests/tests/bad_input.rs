@@ -94,12 +94,12 @@ fn a_missing_or_null_required_field_names_event_and_field() {
     assert_eq!(null.path(), Some("data.member_id"));
     assert!(
         null.message()
-            .contains("invalid type: null, expected a MemberId"),
+            .contains("invalid type: null, expected an unsigned 64-bit integer (MemberId)"),
         "{null}"
     );
     assert_eq!(
         null.to_string(),
-        "line 1, column 75: event `member_signup`: at `data.member_id`: invalid type: null, expected a MemberId (an unsigned 64-bit integer)"
+        "line 1, column 75: event `member_signup`: at `data.member_id`: invalid type: null, expected an unsigned 64-bit integer (MemberId)"
     );
 }
 
@@ -120,7 +120,7 @@ fn ids_must_be_unsigned_64_bit_integers() {
         assert!(
             error
                 .message()
-                .ends_with("expected a MemberId (an unsigned 64-bit integer)"),
+                .ends_with("expected an unsigned 64-bit integer (MemberId)"),
             "{error}"
         );
     }
@@ -196,7 +196,7 @@ fn bad_data_sent_before_event_name_still_names_event_and_field() {
     let error = error(text.as_bytes());
     assert_eq!(error.event_name(), Some("member_signup"));
     assert!(
-        error.message().starts_with("`data` of `member_signup` (sent before `event_name`): invalid type: string \"2\", expected a MemberId"),
+        error.message().starts_with("`data` of `member_signup` (sent before `event_name`): invalid type: string \"2\", expected an unsigned 64-bit integer (MemberId)"),
         "{error}"
     );
     assert!(error.message().ends_with("of `data`"), "{error}");

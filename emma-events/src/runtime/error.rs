@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
+use serde_path_to_error::Segment;
 use std::fmt;
 
 /// Why a delivery could not be parsed: where (line, column; event; field) and what was wrong.
@@ -63,18 +64,41 @@ impl ParseError {
     pub(crate) fn diagnose<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error) -> Self {
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);
         let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(traced) => Some(traced.path().to_string()).filter(|path| path != "."),
+            Err(traced) => known_path(traced.path()),
             Ok(_) => None,
         };
         ParseError {
             line: error.line(),
-            column: error.column(),
+            // serde_json gives column 0 for a problem before the first byte of a line.
+            column: error.column().max(1),
             event_name: event_name_of(bytes),
             path,
             message: message_without_position(&error),
             category: error.classify(),
         }
     }
+}
+
+/// The path to the problem, as far as it is known: a syntax error leaves the segment it was
+/// reading unnamed, so `data.<unnamed>` is `data`, and an unnamed root is no path at all.
+fn known_path(path: &serde_path_to_error::Path) -> Option<String> {
+    let mut text = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Map { key } if text.is_empty() => text.push_str(key),
+            Segment::Map { key } => {
+                text.push('.');
+                text.push_str(key);
+            }
+            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
+            Segment::Enum { variant } => {
+                text.push('.');
+                text.push_str(variant);
+            }
+            Segment::Unknown => break,
+        }
+    }
+    Some(text).filter(|text| !text.is_empty())
 }
 
 /// The `event_name` of a document, if it is a JSON object with a string `event_name`.
@@ -136,6 +160,21 @@ mod tests {
             message_without_position(&error),
             "invalid type: string \"x\", expected u8"
         );
+    }
+
+    #[test]
+    fn syntax_errors_keep_only_the_known_part_of_the_path() {
+        let error = crate::Event::from_slice(br#"{"event_name": "member_signup", "data": {nope}}"#)
+            .unwrap_err();
+        assert_eq!(error.path(), Some("data"));
+        let error = crate::Event::from_slice(b"{nope}").unwrap_err();
+        assert_eq!(error.path(), None);
+    }
+
+    #[test]
+    fn a_problem_at_the_very_start_is_at_column_one() {
+        let error = crate::Event::from_slice(b"[]").unwrap_err();
+        assert_eq!((error.line(), error.column()), (1, 1));
     }
 
     #[test]
