@@ -33,7 +33,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
         impl<'de> Visitor<'de> for KeyVisitor {
             type Value = Key<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object key")
+                f.write_str("a string")
             }
             fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
                 Ok(Key(Cow::Borrowed(key)))
@@ -106,7 +106,7 @@ pub fn deserialize_id<'de, D: Deserializer<'de>>(
 /// A generated `Event` enum, as the delivery reader and writer see it.
 pub trait Delivery: Sized {
     /// Reads `data` for the event named `event_name` (an unknown name gives the unknown variant).
-    fn from_data<'de, D: Deserializer<'de>>(event_name: String, data: D) -> Result<Self, D::Error>;
+    fn from_data<'de, D: Deserializer<'de>>(event_name: &str, data: D) -> Result<Self, D::Error>;
 
     /// The top-level keys other than `event_name` and `data`.
     fn envelope_mut(&mut self) -> &mut Map<String, Value>;
@@ -114,11 +114,11 @@ pub trait Delivery: Sized {
 
 /// Reads an unknown event's `data`, which must still be an object.
 pub fn unknown_event<'de, D: Deserializer<'de>>(
-    event_name: String,
+    event_name: &str,
     data: D,
 ) -> Result<UnknownEvent, D::Error> {
     Ok(UnknownEvent {
-        event_name,
+        event_name: event_name.to_owned(),
         data: Map::deserialize(data)?,
         envelope: Map::new(),
     })
@@ -140,7 +140,8 @@ pub fn deserialize_delivery<'de, E: Delivery, D: Deserializer<'de>>(
             f.write_str("a webhook delivery: an object with `event_name` and `data`")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<E, A::Error> {
-            let mut event_name: Option<String> = None;
+            // Borrowed from the input when it can be: a known event's name is never copied.
+            let mut event_name: Option<Key<'de>> = None;
             let mut event: Option<E> = None;
             let mut early_data: Option<Box<RawValue>> = None;
             let mut envelope = Map::new();
@@ -150,9 +151,9 @@ pub fn deserialize_delivery<'de, E: Delivery, D: Deserializer<'de>>(
                         if event_name.is_some() {
                             return Err(de::Error::duplicate_field("event_name"));
                         }
-                        let name: String = map.next_value()?;
+                        let name: Key<'de> = map.next_value()?;
                         if let Some(raw) = early_data.take() {
-                            event = Some(data_from_raw(name.clone(), &raw)?);
+                            event = Some(data_from_raw(name.as_str(), &raw)?);
                         }
                         event_name = Some(name);
                     }
@@ -163,7 +164,7 @@ pub fn deserialize_delivery<'de, E: Delivery, D: Deserializer<'de>>(
                         match &event_name {
                             Some(name) => {
                                 event = Some(map.next_value_seed(DataSeed::<E> {
-                                    event_name: name.clone(),
+                                    event_name: name.as_str(),
                                     marker: std::marker::PhantomData,
                                 })?)
                             }
@@ -184,12 +185,12 @@ pub fn deserialize_delivery<'de, E: Delivery, D: Deserializer<'de>>(
     deserializer.deserialize_map(DeliveryVisitor(std::marker::PhantomData))
 }
 
-struct DataSeed<E> {
-    event_name: String,
+struct DataSeed<'n, E> {
+    event_name: &'n str,
     marker: std::marker::PhantomData<E>,
 }
 
-impl<'de, E: Delivery> de::DeserializeSeed<'de> for DataSeed<E> {
+impl<'de, E: Delivery> de::DeserializeSeed<'de> for DataSeed<'_, E> {
     type Value = E;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<E, D::Error> {
         E::from_data(self.event_name, deserializer)
@@ -198,14 +199,13 @@ impl<'de, E: Delivery> de::DeserializeSeed<'de> for DataSeed<E> {
 
 /// Reads `data` that arrived before `event_name`, reporting problems with the event named.
 fn data_from_raw<E: Delivery, Error: de::Error>(
-    event_name: String,
+    event_name: &str,
     raw: &RawValue,
 ) -> Result<E, Error> {
     let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-    let context = event_name.clone();
     E::from_data(event_name, &mut deserializer).map_err(|error| {
         Error::custom(format_args!(
-            "`data` of `{context}` (sent before `event_name`): {} at line {} column {} of `data`",
+            "`data` of `{event_name}` (sent before `event_name`): {} at line {} column {} of `data`",
             crate::runtime::error::message_without_position(&error),
             error.line(),
             error.column()

@@ -83,10 +83,10 @@ pub fn generate(schema: &Schema) -> TokenStream {
 
             impl #runtime::__private::Delivery for Event {
                 fn from_data<'de, D: serde::Deserializer<'de>>(
-                    event_name: ::std::string::String,
+                    event_name: &str,
                     data: D,
                 ) -> ::core::result::Result<Self, D::Error> {
-                    match event_name.as_str() {
+                    match event_name {
                         #( #wire_names => <#variants as serde::Deserialize>::deserialize(data).map(Event::#variants), )*
                         _ => #runtime::__private::unknown_event(event_name, data).map(Event::Unknown),
                     }

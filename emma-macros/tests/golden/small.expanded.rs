@@ -526,10 +526,10 @@ const _: () = {
     use ::emma_events::__private::serde_json::{Map, Value};
     impl ::emma_events::__private::Delivery for Event {
         fn from_data<'de, D: serde::Deserializer<'de>>(
-            event_name: ::std::string::String,
+            event_name: &str,
             data: D,
         ) -> ::core::result::Result<Self, D::Error> {
-            match event_name.as_str() {
+            match event_name {
                 "thing_made" => {
                     <ThingMade as serde::Deserialize>::deserialize(data)
                         .map(Event::ThingMade)
