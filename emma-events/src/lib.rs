@@ -33,6 +33,8 @@
 //! `extra` field and written back when the event is serialized; events the schema does not
 //! know parse into [`Event::Unknown`].
 
+#![warn(missing_docs)]
+
 // Lets the generated code name this crate as `::emma_events`, as it does in any other crate.
 extern crate self as emma_events;
 

@@ -6,6 +6,8 @@
 //! (named types, event structs, `EventKind`, `Event`, the visitor, JSON Schema). Users depend on
 //! `emma-events`, which re-exports the macro together with the runtime the generated code needs.
 
+#![warn(missing_docs)]
+
 mod codegen;
 mod load;
 

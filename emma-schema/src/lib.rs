@@ -19,6 +19,8 @@
 //! assert_eq!(json["$defs"]["Ping"]["required"][0], "sent_at");
 //! ```
 
+#![warn(missing_docs)]
+
 mod diagnostic;
 mod example;
 pub mod export;

@@ -2,6 +2,8 @@
 //!
 //! The library itself only holds helpers shared by those tests.
 
+#![warn(missing_docs)]
+
 use emma_events::EventKind;
 use serde_json::Value;
 
