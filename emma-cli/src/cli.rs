@@ -45,6 +45,9 @@ pub enum Command {
     Send(SendArgs),
     /// Post every delivery of an NDJSON file (as `emma listen --record` writes), in order.
     Replay(ReplayArgs),
+    /// Show it all at work: a receiver, recording, is sent every example delivery and more.
+    #[command(long_about = DEMO_ABOUT)]
+    Demo(DemoArgs),
 }
 
 /// Arguments of `emma events`.
@@ -204,6 +207,32 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub stop_on_error: bool,
 }
+
+/// Arguments of `emma demo`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct DemoArgs {
+    /// Keep the record file (its path is printed) instead of removing it at the end.
+    #[arg(long)]
+    pub keep_record: bool,
+}
+
+const DEMO_ABOUT: &str = "\
+Show it all at work, in one command and on this machine alone.
+
+The demo starts the receiver of `emma listen`, recording into a file in the temporary \
+directory, on a free port of 127.0.0.1. It posts to it, as `emma send` does: every example \
+delivery of the schema, then a delivery of an event the schema does not know \
+(`mailing_start`, accepted: a receiver must take new events), then a `member_signup` whose \
+`account_id` is a string (rejected with 400) and one whose `data` comes before its \
+`event_name` (accepted). For each delivery it prints the receiver's line, as `emma listen` \
+prints it, then the sender's, as `emma send` prints it.
+
+It ends with the counts, and checks that the record file holds exactly the accepted \
+deliveries, as they were sent; the file is then removed, unless --keep-record is given. \
+Every request has a timeout of 5 seconds. The exit code is 0 when every delivery got the \
+answer it should and the record file is right, 1 otherwise (2 when the demo cannot run: \
+no free port, a request timed out).";
 
 /// Reads an event's wire name; an unknown one is a usage error listing the known ones.
 fn event_kind_parser() -> impl TypedValueParser<Value = EventKind> {

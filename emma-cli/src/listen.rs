@@ -23,7 +23,6 @@ use axum::response::{IntoResponse, Response};
 use emma_events::axum::RawDelivery;
 use http_body_util::BodyExt as _;
 use std::future::IntoFuture as _;
-use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -53,8 +52,36 @@ struct Receiver {
     /// The largest body accepted.
     max_body: u64,
     record: Option<Mutex<File>>,
+    output: Output,
     accepted: AtomicU64,
     rejected: AtomicU64,
+}
+
+/// Where a receiver prints what it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Deliveries on standard output, rejections on standard error (`emma listen`).
+    Split,
+    /// Both on standard output, among a sender's lines (`emma demo`).
+    Stdout,
+}
+
+/// A receiver bound to its address, ready to serve.
+pub struct Bound {
+    listener: TcpListener,
+    app: Router,
+    receiver: Arc<Receiver>,
+    /// The URL deliveries are taken at (with the token, if one is set).
+    pub url: String,
+}
+
+/// How many requests a receiver answered, once stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Served {
+    /// Deliveries answered 200.
+    pub accepted: u64,
+    /// Requests answered otherwise.
+    pub rejected: u64,
 }
 
 /// Runs `emma listen` until Ctrl-C (or SIGTERM).
@@ -67,6 +94,20 @@ pub fn run(args: &ListenArgs) -> anyhow::Result<Outcome> {
 }
 
 async fn listen(args: &ListenArgs) -> anyhow::Result<Outcome> {
+    let bound = bind(args, Output::Split).await?;
+    eprintln!("listening on {}", bound.url);
+    // On Ctrl-C the receiver stops taking connections and finishes the requests under way;
+    // connections that stay open are waited for up to SHUTDOWN_GRACE, or a second Ctrl-C.
+    let served = bound.serve(shutdown_signal(), shutdown_signal()).await?;
+    eprintln!(
+        "stopped: {} deliveries accepted, {} requests rejected",
+        served.accepted, served.rejected
+    );
+    Ok(Outcome::Clean)
+}
+
+/// Checks `args` and binds a receiver to `args.addr`, printing as `output` says.
+pub async fn bind(args: &ListenArgs, output: Output) -> anyhow::Result<Bound> {
     let base = normalize_path(&args.path)?;
     if let Some(token) = &args.token {
         check_token(token)?;
@@ -85,6 +126,7 @@ async fn listen(args: &ListenArgs) -> anyhow::Result<Outcome> {
         json: args.json,
         max_body: args.max_body as u64,
         record,
+        output,
         accepted: AtomicU64::new(0),
         rejected: AtomicU64::new(0),
     });
@@ -97,37 +139,50 @@ async fn listen(args: &ListenArgs) -> anyhow::Result<Outcome> {
         .fallback(handle)
         .layer(DefaultBodyLimit::max(args.max_body))
         .with_state(Arc::clone(&receiver));
-    eprintln!("listening on http://{address}{url_path}");
-    // On Ctrl-C the receiver stops taking connections and finishes the requests under way.
-    // Connections that stay open (kept alive by a client, or that never sent a request) are
-    // not waited for longer than SHUTDOWN_GRACE, nor after a second Ctrl-C.
-    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
-    let serve = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            let _ = signalled.send(());
-        })
-        .into_future();
-    let grace = async move {
-        if on_signal.await.is_ok() {
-            tokio::select! {
-                () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
-                () = shutdown_signal() => {}
+    Ok(Bound {
+        listener,
+        app,
+        receiver,
+        url: format!("http://{address}{url_path}"),
+    })
+}
+
+impl Bound {
+    /// Serves until `stop` resolves, then stops taking connections and finishes the requests
+    /// under way. Connections that stay open (kept alive by a client, or that never sent a
+    /// request) are not waited for longer than [`SHUTDOWN_GRACE`], nor after `hurry`
+    /// resolves (it is first polled once `stop` has resolved).
+    pub async fn serve(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+        hurry: impl Future<Output = ()>,
+    ) -> anyhow::Result<Served> {
+        let (stopped, on_stop) = tokio::sync::oneshot::channel::<()>();
+        let serve = axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(async move {
+                stop.await;
+                let _ = stopped.send(());
+            })
+            .into_future();
+        let grace = async move {
+            if on_stop.await.is_ok() {
+                tokio::select! {
+                    () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
+                    () = hurry => {}
+                }
+            } else {
+                std::future::pending::<()>().await;
             }
-        } else {
-            std::future::pending::<()>().await;
+        };
+        tokio::select! {
+            result = serve => result.context("the receiver failed")?,
+            () = grace => eprintln!("closing the connections still open"),
         }
-    };
-    tokio::select! {
-        result = serve => result.context("the receiver failed")?,
-        () = grace => eprintln!("closing the connections still open"),
+        Ok(Served {
+            accepted: self.receiver.accepted.load(Ordering::Relaxed),
+            rejected: self.receiver.rejected.load(Ordering::Relaxed),
+        })
     }
-    eprintln!(
-        "stopped: {} deliveries accepted, {} requests rejected",
-        receiver.accepted.load(Ordering::Relaxed),
-        receiver.rejected.load(Ordering::Relaxed)
-    );
-    Ok(Outcome::Clean)
 }
 
 /// Answers one request; see the module's documentation for the order of the checks.
@@ -199,7 +254,7 @@ async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Resp
         summary::line(&delivery.event)
     };
     // A closed standard output (`emma listen | head`) must not stop the receiver.
-    let _ = writeln!(std::io::stdout().lock(), "{line}");
+    let _ = crate::print_line(&line);
     StatusCode::OK.into_response()
 }
 
@@ -253,11 +308,17 @@ impl Receiver {
     /// Counts and prints a rejection, and gives its response.
     fn reject(&self, status: StatusCode, log: String, body: String) -> Response {
         self.rejected.fetch_add(1, Ordering::Relaxed);
-        eprintln!(
+        let line = format!(
             "{} {}: {log}",
             status.as_u16(),
             status.canonical_reason().unwrap_or("")
         );
+        match self.output {
+            Output::Split => eprintln!("{line}"),
+            Output::Stdout => {
+                let _ = crate::print_line(&line);
+            }
+        }
         let mut response = (status, body).into_response();
         response.headers_mut().insert(
             axum::http::header::CONTENT_TYPE,
@@ -362,6 +423,7 @@ mod tests {
             json: false,
             max_body: 1024,
             record: None,
+            output: Output::Split,
             accepted: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
         }

@@ -2,12 +2,14 @@
 //!
 //! `emma events`, `emma example` and `emma schema` show what the deliveries are;
 //! `emma validate` checks files of them; `emma listen` runs a local receiver that can record
-//! what it receives; `emma send` and `emma replay` post deliveries to a receiver. Run
-//! `emma help` or `emma SUBCOMMAND --help` for the details.
+//! what it receives; `emma send` and `emma replay` post deliveries to a receiver; `emma demo`
+//! shows them all at work together. Run `emma help` or `emma SUBCOMMAND --help` for the
+//! details.
 
 mod catalog;
 mod cli;
 mod deliveries;
+mod demo;
 mod listen;
 mod post;
 mod summary;
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Listen(args) => listen::run(args),
         Command::Send(args) => post::send(args),
         Command::Replay(args) => post::replay(args),
+        Command::Demo(args) => demo::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -8,7 +8,7 @@ use anyhow::{Context as _, bail};
 use axum::body::Bytes;
 use axum::http::header::{CONTENT_TYPE, USER_AGENT};
 use axum::http::{Method, Request, StatusCode, Uri};
-use emma_events::Event;
+use emma_events::{Event, ParseError};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -22,22 +22,23 @@ use std::time::{Duration, Instant};
 const SHOWN_BODY: usize = 2000;
 
 /// An HTTP client that POSTs deliveries to one URL.
-struct Poster {
+pub struct Poster {
     client: Client<HttpConnector, Full<Bytes>>,
     to: Uri,
     timeout: Duration,
 }
 
 /// The receiver's answer to one delivery.
-struct Answer {
-    status: StatusCode,
+pub struct Answer {
+    /// The answer's status.
+    pub status: StatusCode,
     body: String,
     elapsed: Duration,
 }
 
 impl Poster {
     /// A client for the receiver at `to`, which must be an `http://` URL.
-    fn new(to: &str, timeout_seconds: u64) -> anyhow::Result<Self> {
+    pub fn new(to: &str, timeout_seconds: u64) -> anyhow::Result<Self> {
         let uri: Uri = to.parse().with_context(|| format!("`{to}` is not a URL"))?;
         match uri.scheme_str() {
             Some("http") => {}
@@ -57,7 +58,7 @@ impl Poster {
     }
 
     /// POSTs `body` and waits for the answer.
-    async fn post(&self, body: Bytes) -> anyhow::Result<Answer> {
+    pub async fn post(&self, body: Bytes) -> anyhow::Result<Answer> {
         let request = Request::builder()
             .method(Method::POST)
             .uri(self.to.clone())
@@ -101,9 +102,27 @@ impl Answer {
         }
         text
     }
+
+    /// The status line `emma send` prints: `member_signup -> 200 OK (3 ms)`, and the body.
+    pub fn report(&self, label: &str) -> String {
+        format!("{label} -> {}", self.describe())
+    }
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+/// The name a delivery is shown by: its event name, read even from an invalid delivery; and
+/// why it is invalid, if it is.
+pub fn label(body: &[u8]) -> (String, Option<ParseError>) {
+    match Event::from_slice(body) {
+        Ok(event) => (event.name().to_owned(), None),
+        Err(error) => (
+            error.event_name().unwrap_or("(no event name)").to_owned(),
+            Some(error),
+        ),
+    }
+}
+
+/// A runtime for one command's exchanges.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -116,16 +135,13 @@ pub fn send(args: &SendArgs) -> anyhow::Result<Outcome> {
     let (label, body) = match (&args.file, args.event) {
         (Some(path), _) => {
             let body = read_whole(path)?;
-            let label = match Event::from_slice(&body) {
-                Ok(event) => event.name().to_owned(),
-                Err(error) => {
-                    eprintln!(
-                        "warning: {} is not a valid delivery ({error}); sending it anyway",
-                        path.display()
-                    );
-                    error.event_name().unwrap_or("(no event name)").to_owned()
-                }
-            };
+            let (label, problem) = label(&body);
+            if let Some(error) = problem {
+                eprintln!(
+                    "warning: {} is not a valid delivery ({error}); sending it anyway",
+                    path.display()
+                );
+            }
             (label, body)
         }
         (None, Some(kind)) => {
@@ -142,7 +158,7 @@ pub fn send(args: &SendArgs) -> anyhow::Result<Outcome> {
         (None, None) => unreachable!("clap requires an event or a file"),
     };
     let answer = runtime()?.block_on(poster.post(Bytes::from(body)))?;
-    crate::print_line(&format!("{label} -> {}", answer.describe()))?;
+    crate::print_line(&answer.report(&label))?;
     Ok(if answer.status.is_success() {
         Outcome::Clean
     } else {
@@ -176,7 +192,7 @@ pub fn replay(args: &ReplayArgs) -> anyhow::Result<Outcome> {
         let answer = runtime
             .block_on(poster.post(body))
             .with_context(|| format!("line {line}: {label}"))?;
-        crate::print_line(&format!("line {line}: {label} -> {}", answer.describe()))?;
+        crate::print_line(&format!("line {line}: {}", answer.report(&label)))?;
         if answer.status.is_success() {
             accepted += 1;
         } else {

@@ -362,7 +362,7 @@ fn a_receiver_that_is_not_there_is_an_error() {
 #[test]
 fn every_subcommand_has_help() {
     for subcommand in [
-        "events", "example", "schema", "validate", "listen", "send", "replay",
+        "events", "example", "schema", "validate", "listen", "send", "replay", "demo",
     ] {
         let (code, out) = run_ok_or(&[subcommand, "--help"]);
         assert_eq!(code, 0, "{subcommand}");

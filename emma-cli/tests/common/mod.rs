@@ -36,6 +36,17 @@ pub fn run_ok_or(args: &[&str]) -> (i32, String) {
     )
 }
 
+/// Starts `emma ARGS` with standard input closed and its output piped.
+pub fn spawn(args: &[&str]) -> Child {
+    emma()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("emma starts")
+}
+
 /// `emma listen` running as a child process; killed when dropped.
 pub struct Listener {
     child: Child,
@@ -49,14 +60,7 @@ pub struct Listener {
 impl Listener {
     /// Starts `emma listen --addr 127.0.0.1:0 ARGS` and waits until it prints its URL.
     pub fn start(args: &[&str]) -> Listener {
-        let mut child = emma()
-            .args(["listen", "--addr", "127.0.0.1:0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("emma listen starts");
+        let mut child = spawn(&[&["listen", "--addr", "127.0.0.1:0"], args].concat());
         let stdout = Arc::new(Mutex::new(Vec::new()));
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let (first_line, first) = channel();
