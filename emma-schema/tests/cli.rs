@@ -32,6 +32,22 @@ fn path_arg(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
 }
 
+/// The folder `export` inside `dir`, and the arguments that export the real schema into it.
+fn export_args(dir: &Path) -> (PathBuf, Vec<String>) {
+    let out = dir.join("export");
+    let schema = workspace().join("schema/events.toml");
+    let args = [
+        "export",
+        "--schema",
+        path_arg(&schema),
+        "--out",
+        path_arg(&out),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    (out, args)
+}
+
 #[test]
 fn check_accepts_the_real_schema_and_summarises_it() {
     let output = run(&["check"]);
@@ -143,15 +159,8 @@ fn committed_exports_are_up_to_date() {
 #[test]
 fn export_writes_23_files_and_then_checks_clean() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("export");
-    let schema = workspace().join("schema/events.toml");
-    let args = [
-        "export",
-        "--schema",
-        path_arg(&schema),
-        "--out",
-        path_arg(&out),
-    ];
+    let (out, args) = export_args(dir.path());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let output = run(&args);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 
@@ -181,15 +190,8 @@ fn export_writes_23_files_and_then_checks_clean() {
 #[test]
 fn export_check_lists_changed_missing_and_stale_files_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("export");
-    let schema = workspace().join("schema/events.toml");
-    let args = [
-        "export",
-        "--schema",
-        path_arg(&schema),
-        "--out",
-        path_arg(&out),
-    ];
+    let (out, args) = export_args(dir.path());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     assert_eq!(run(&args).status.code(), Some(0));
     let events = out.join("events");
     std::fs::write(out.join("openapi.json"), "{}\n").unwrap();
