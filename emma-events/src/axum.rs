@@ -91,22 +91,7 @@ impl fmt::Display for DeliveryRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DeliveryRejection::Body(rejection) => write!(f, "{}", rejection.body_text()),
-            DeliveryRejection::Invalid(error) => {
-                // serde_json gives column 0 for a wrong type at the very start of a line.
-                let column = error.column().max(1);
-                write!(
-                    f,
-                    "invalid delivery: line {}, column {column}: ",
-                    error.line()
-                )?;
-                if let Some(event_name) = error.event_name() {
-                    write!(f, "event `{event_name}`: ")?;
-                }
-                if let Some(path) = error.path().and_then(known_path) {
-                    write!(f, "at `{path}`: ")?;
-                }
-                f.write_str(error.message())
-            }
+            DeliveryRejection::Invalid(error) => write!(f, "invalid delivery: {error}"),
         }
     }
 }
@@ -166,15 +151,6 @@ where
             format!("`{}` delivery not processed: {error}\n", event.name()),
         ),
     }
-}
-
-/// The part of an error's path that is known: serde_path_to_error writes `?` for a segment it
-/// could not name (after a syntax error), so `data.?` is `data` and `?` is no path at all.
-fn known_path(mut path: &str) -> Option<&str> {
-    while let Some(parent) = path.strip_suffix(".?") {
-        path = parent;
-    }
-    Some(path).filter(|path| !path.is_empty() && *path != "?")
 }
 
 fn text_response(status: StatusCode, text: String) -> Response {
