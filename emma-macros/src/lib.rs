@@ -19,7 +19,7 @@ use proc_macro::TokenStream;
 /// Schema errors become `compile_error!`s that name `file:line:column` and what is wrong;
 /// editing the file rebuilds the crate.
 ///
-/// ```ignore
+/// ```text
 /// emma_events::include_events!("schema/events.toml");
 /// ```
 #[proc_macro]
