@@ -100,10 +100,7 @@ fn pretty(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn emma() -> Schema {
-        crate::parse(include_str!("../../schema/events.toml"), "events.toml").unwrap()
-    }
+    use crate::test_support::emma;
 
     #[test]
     fn the_emma_export_has_a_bundle_an_openapi_document_and_one_file_per_event() {

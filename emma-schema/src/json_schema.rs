@@ -310,10 +310,7 @@ fn collect_named<'s>(schema: &'s Schema, ty: &'s TypeRef, names: &mut Vec<&'s st
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn emma() -> Schema {
-        crate::parse(include_str!("../../schema/events.toml"), "events.toml").unwrap()
-    }
+    use crate::test_support::emma;
 
     #[test]
     fn the_bundle_has_a_branch_per_event_plus_one_for_unknown_events() {

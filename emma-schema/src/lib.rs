@@ -51,3 +51,13 @@ pub fn load(path: &Path) -> Result<Schema, SchemaError> {
         Err(error) => Err(SchemaError::unreadable(&file_name, &error)),
     }
 }
+
+/// What the unit tests of several modules share.
+#[cfg(test)]
+mod test_support {
+    /// The real Emma schema, parsed.
+    pub(crate) fn emma() -> crate::Schema {
+        crate::parse(include_str!("../../schema/events.toml"), "events.toml")
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+}

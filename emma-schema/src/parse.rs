@@ -962,8 +962,6 @@ fn is_plain_event_name(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    const EMMA: &str = include_str!("../../schema/events.toml");
-
     fn errors(source: &str) -> Vec<String> {
         let error = parse(source, "events.toml").expect_err("the schema should be rejected");
         error
@@ -981,7 +979,7 @@ mod tests {
 
     #[test]
     fn the_emma_schema_declares_all_21_events_of_the_webhook_page() {
-        let schema = parse(EMMA, "events.toml").unwrap_or_else(|error| panic!("{error}"));
+        let schema = crate::test_support::emma();
         assert_eq!(schema.events.len(), 21);
         assert_eq!(schema.events[0].type_name, "MemberSignup");
         assert_eq!(schema.events[20].name, "member_status_update");
