@@ -1,8 +1,8 @@
 //! What the `emma` command knows about the events: the schema model, read from the same
 //! `schema/events.toml` that emma-events is generated from, for its examples and exports.
 //!
-//! emma-events embeds each event's JSON Schema but not the schema's example deliveries nor its
-//! OpenAPI document, so the command embeds the schema text too and reads it once, on first use.
+//! emma-events embeds each event's JSON Schema and example deliveries, but not the OpenAPI
+//! document, so the command embeds the schema text too and reads it once, on first use.
 
 use emma_events::EventKind;
 use emma_schema::{EventDef, Schema};
@@ -32,10 +32,7 @@ pub fn event(kind: EventKind) -> &'static EventDef {
 
 /// The example deliveries of an event, as written in the schema (without surrounding space).
 pub fn examples(kind: EventKind) -> impl Iterator<Item = &'static str> {
-    event(kind)
-        .examples
-        .iter()
-        .map(|example| example.json.trim())
+    kind.examples().iter().copied()
 }
 
 /// The OpenAPI 3.1 document of every webhook, or of one event's webhook only.
@@ -65,6 +62,12 @@ mod tests {
         assert_eq!(names, kinds);
         for kind in EventKind::ALL {
             assert_eq!(event(kind).summary, kind.summary());
+            let written: Vec<&str> = event(kind)
+                .examples
+                .iter()
+                .map(|example| example.json.trim())
+                .collect();
+            assert_eq!(kind.examples(), written);
             assert_eq!(
                 emma_schema::json_schema::event_schema(schema(), event(kind)),
                 kind.json_schema()

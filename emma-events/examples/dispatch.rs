@@ -1,8 +1,7 @@
 //! Parses a sample delivery of every Emma event and dispatches each through a visitor,
 //! printing what it saw.
 //!
-//! The samples are the examples of `schema/events.toml` (carried in the embedded JSON
-//! Schema), plus two shapes real deliveries take: `data` before `event_name`, and an event the
+//! The samples are the examples of `schema/events.toml` (`EventKind::examples`), plus two shapes real deliveries take: `data` before `event_name`, and an event the
 //! schema does not know. Run it with `cargo run -p emma-events --example dispatch`.
 
 use emma_events::runtime::Selection;
@@ -108,11 +107,7 @@ impl EventVisitor<Result<(), String>> for Receiver {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut deliveries: Vec<String> = EventKind::ALL
         .iter()
-        .flat_map(|kind| {
-            let schema = kind.json_schema();
-            let examples = schema["examples"].as_array().cloned().unwrap_or_default();
-            examples.into_iter().map(|example| example.to_string())
-        })
+        .flat_map(|kind| kind.examples().iter().map(|text| text.to_string()))
         .collect();
     deliveries.push(r#"{"data": {"member_id": 6120458131, "account_id": 1755030, "timestamp": "@D:2017-12-23T16:20:00"}, "event_name": "member_update"}"#.to_owned());
     deliveries.push(r#"{"event_name": "mailing_start", "data": {"mailing_id": 4296212601, "account_id": 1755030}}"#.to_owned());

@@ -8,16 +8,14 @@ use emma_events::EventKind;
 use serde_json::Value;
 
 /// Every example delivery of the schema, with the kind of its event, in schema order.
-///
-/// They come from the JSON Schema embedded in emma-events, which carries the examples of
-/// `schema/events.toml`.
 pub fn schema_examples() -> Vec<(EventKind, Value)> {
     EventKind::ALL
         .iter()
         .flat_map(|kind| {
-            let schema = kind.json_schema();
-            let examples = schema["examples"].as_array().cloned().unwrap_or_default();
-            examples.into_iter().map(move |example| (*kind, example))
+            kind.examples().iter().map(move |text| {
+                let example = serde_json::from_str(text).expect("schema examples are JSON");
+                (*kind, example)
+            })
         })
         .collect()
 }

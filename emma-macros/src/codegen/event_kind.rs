@@ -15,6 +15,10 @@ pub fn generate(schema: &Schema) -> TokenStream {
     } = EventVariants::of(schema);
     let summaries = schema.events.iter().map(|event| event.summary.as_str());
     let descriptions = schema.events.iter().map(|event| event.description.as_str());
+    let examples = schema.events.iter().map(|event| {
+        let texts = event.examples.iter().map(|example| example.json.trim());
+        quote!(&[ #( #texts ),* ])
+    });
     quote! {
         /// The kind of a known event: one variant per event of the schema, without its data.
         ///
@@ -47,6 +51,13 @@ pub fn generate(schema: &Schema) -> TokenStream {
             pub const fn description(self) -> &'static str {
                 match self {
                     #( EventKind::#variants => #descriptions, )*
+                }
+            }
+
+            /// The schema's example deliveries of the event, as JSON text exactly as written.
+            pub const fn examples(self) -> &'static [&'static str] {
+                match self {
+                    #( EventKind::#variants => #examples, )*
                 }
             }
 

@@ -407,6 +407,19 @@ impl EventKind {
             EventKind::ThingsLost => "Some things went missing.",
         }
     }
+    /// The schema's example deliveries of the event, as JSON text exactly as written.
+    pub const fn examples(self) -> &'static [&'static str] {
+        match self {
+            EventKind::ThingMade => {
+                &[
+                    "{\"event_name\": \"thing_made\", \"data\": {\"thing_id\": 1, \"colour\": null, \"made_at\": \"now\"}}",
+                ]
+            }
+            EventKind::ThingsLost => {
+                &["{\"event_name\": \"things_lost\", \"data\": {\"things\": \"all\"}}"]
+            }
+        }
+    }
     /// The standalone JSON Schema of this kind's deliveries.
     pub fn json_schema(self) -> ::emma_events::__private::serde_json::Value {
         match self {
