@@ -8,6 +8,7 @@ use emma_events::{Event, EventKind};
 const UNKNOWN: &str =
     r#"{"event_name": "mailing_start", "data": {"mailing_id": 4296212601, "account_id": 1755030}}"#;
 
+#[cfg(unix)] // stops the receiver with SIGINT, sent by `kill`
 #[test]
 fn every_event_and_an_unknown_one_are_sent_received_and_recorded() {
     let dir = tempfile::tempdir().unwrap();
@@ -68,6 +69,7 @@ fn every_event_and_an_unknown_one_are_sent_received_and_recorded() {
     );
 }
 
+#[cfg(unix)] // stops the receiver with SIGINT, sent by `kill`
 #[test]
 fn a_recorded_file_is_replayed_in_order_and_recorded_again_identically() {
     let dir = tempfile::tempdir().unwrap();
@@ -130,6 +132,7 @@ fn a_recorded_file_is_replayed_in_order_and_recorded_again_identically() {
     }
 }
 
+#[cfg(unix)] // stops the receiver with SIGINT, sent by `kill`
 #[test]
 fn each_bad_request_gets_its_status_and_the_receiver_keeps_answering() {
     let dir = tempfile::tempdir().unwrap();
@@ -285,6 +288,7 @@ fn each_bad_request_gets_its_status_and_the_receiver_keeps_answering() {
     );
 }
 
+#[cfg(unix)] // stops the receiver with SIGINT, sent by `kill`
 #[test]
 fn a_pretty_printed_delivery_is_recorded_on_one_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -371,6 +375,7 @@ fn every_subcommand_has_help() {
     }
 }
 
+#[cfg(unix)] // stops the receiver with SIGINT, sent by `kill`
 #[test]
 fn ctrl_c_stops_the_receiver_even_with_a_request_left_half_sent() {
     use std::io::Write as _;

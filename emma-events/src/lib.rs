@@ -6,6 +6,10 @@
 //! [`EventKind`] for each, a visitor ([`EventVisitor`]) to dispatch them, and their JSON Schema.
 //! All of it is generated at compile time from `schema/events.toml` by [`include_events!`].
 //!
+//! This crate is Emma's instance of the emma-events generator: the schema-agnostic runtime
+//! ([`emma_runtime`], re-exported as [`runtime`]) plus the code generated from Emma's schema.
+//! A service with a schema of its own depends on `emma-runtime` alone.
+//!
 //! ```
 //! use emma_events::{Event, EventVisitor, MemberSignup};
 //!
@@ -35,17 +39,23 @@
 
 #![warn(missing_docs)]
 
-// Lets the generated code name this crate as `::emma_events`, as it does in any other crate.
-extern crate self as emma_events;
-
-#[doc(hidden)]
-pub mod __private;
 /// Receiving deliveries in an axum service: an extractor and a visitor dispatcher.
 #[cfg(feature = "axum")]
 pub mod axum;
-pub mod runtime;
 
-pub use emma_macros::include_events;
-pub use runtime::{Extra, ParseError, UnknownEvent, UnknownEventKind, VisitorOutput};
+/// The schema-agnostic runtime the generated code is built on.
+pub use emma_runtime as runtime;
+pub use emma_runtime::{Extra, ParseError, UnknownEvent, UnknownEventKind, VisitorOutput};
 
-include_events!("schema/events.toml");
+/// Generates the typed API of a webhook schema file of your own, as
+/// [`emma_runtime::include_events!`] does, with this crate's runtime.
+///
+/// The path is relative to the calling crate's `Cargo.toml`.
+#[macro_export]
+macro_rules! include_events {
+    ($path:literal) => {
+        $crate::runtime::include_events!($path, crate = ::emma_events::runtime);
+    };
+}
+
+emma_runtime::include_events!("schema/events.toml");

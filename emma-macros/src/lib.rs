@@ -1,14 +1,13 @@
-//! The `include_events!` proc macro: reads an `events.toml` webhook schema and writes its
-//! typed Rust API.
+//! The `include_events!` proc macro: a shim over `emma-codegen`.
 //!
-//! This crate is thin on purpose. [`emma_schema`] reads and validates the file; the
-//! `codegen` module turns the validated model into tokens, one module per kind of output
-//! (named types, event structs, `EventKind`, `Event`, the visitor, JSON Schema). Users depend on
-//! `emma-events`, which re-exports the macro together with the runtime the generated code needs.
+//! [`emma_schema`] reads and validates the file, `emma_codegen` turns the model into tokens;
+//! this crate only finds the file, makes cargo rebuild when it changes, and turns schema
+//! errors into `compile_error!`s. Users reach the macro through `emma-runtime` (or
+//! `emma-events`), which also hold the runtime the generated code needs.
 
 #![warn(missing_docs)]
 
-mod codegen;
+mod input;
 mod load;
 
 use proc_macro::TokenStream;
@@ -20,12 +19,19 @@ use proc_macro::TokenStream;
 /// editing the file rebuilds the crate.
 ///
 /// ```text
-/// emma_events::include_events!("schema/events.toml");
+/// emma_runtime::include_events!("schema/events.toml");
+/// ```
+///
+/// The generated code names the runtime as `::emma_runtime`; a crate that reaches the runtime
+/// by another path says so with `crate = path`:
+///
+/// ```text
+/// emma_events::runtime::include_events!("mine.toml", crate = ::emma_events::runtime);
 /// ```
 #[proc_macro]
 pub fn include_events(input: TokenStream) -> TokenStream {
-    match syn::parse::<syn::LitStr>(input) {
-        Ok(path) => load::expand(&path).into(),
+    match syn::parse::<input::Input>(input) {
+        Ok(input) => load::expand(&input).into(),
         Err(error) => error.to_compile_error().into(),
     }
 }

@@ -1,13 +1,14 @@
-//! Finds the schema file, loads it through emma-schema, and turns failures into
-//! `compile_error!`s pointing at the macro's argument.
+//! Finds the schema file, loads it through emma-schema, hands the model to emma-codegen, and
+//! turns failures into `compile_error!`s pointing at the macro's argument.
 
-use crate::codegen;
+use crate::input::Input;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use std::path::PathBuf;
 
 /// Expands `include_events!(path)`.
-pub fn expand(path: &syn::LitStr) -> TokenStream {
+pub fn expand(input: &Input) -> TokenStream {
+    let path = &input.path;
     let relative = path.value();
     let Some(absolute) = resolve(&relative) else {
         return error(
@@ -27,9 +28,13 @@ pub fn expand(path: &syn::LitStr) -> TokenStream {
         }
     };
     let rebuild_on_change = track(&absolute);
+    let mut options = emma_codegen::Options::default();
+    if let Some(runtime) = &input.runtime {
+        options = options.runtime_path(runtime.clone());
+    }
     match emma_schema::parse(&source, &relative) {
         Ok(schema) => {
-            let api = codegen::generate(&schema);
+            let api = emma_codegen::rust::tokens(&schema, &options);
             quote! { #rebuild_on_change #api }
         }
         Err(schema_error) => {
@@ -55,4 +60,44 @@ fn track(absolute: &std::path::Path) -> TokenStream {
 
 fn error(path: &syn::LitStr, message: &str) -> TokenStream {
     quote_spanned! {path.span()=> ::core::compile_error!(#message); }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// What `emma_codegen::generate` writes for a build script is the macro's expansion, token
+    /// for token: both are read back into syntax trees and printed the same way, so only the
+    /// spelling of equal tokens (`///` or `#[doc]`, raw or escaped strings) is set aside.
+    #[test]
+    fn the_build_script_source_is_the_macro_expansion_token_for_token() {
+        let schema = "../emma-codegen/tests/golden/small.toml";
+        let input: Input = syn::parse_quote!(#schema);
+        let expanded = expand(&input);
+        let absolute = resolve(schema).unwrap();
+        let tracking = track(&absolute).to_string();
+        let expanded = expanded.to_string();
+        let api = expanded
+            .strip_prefix(&tracking)
+            .expect("the expansion starts with the rebuild-on-change constant");
+        let from_macro = prettyplease::unparse(&syn::parse_str(api).unwrap());
+
+        let source = emma_codegen::generate(Path::new(env!("CARGO_MANIFEST_DIR")).join(schema))
+            .unwrap_or_else(|error| panic!("{error}"));
+        let from_build_script = prettyplease::unparse(&syn::parse_str(&source).unwrap());
+        assert!(
+            from_macro == from_build_script,
+            "the build script's source differs from the macro's expansion"
+        );
+    }
+
+    #[test]
+    fn a_schema_error_becomes_one_compile_error_per_problem() {
+        let schema = "../tests/fixtures/bad/duplicate_field.toml";
+        let input: Input = syn::parse_quote!(#schema);
+        let expanded = expand(&input).to_string();
+        assert!(expanded.contains("compile_error"), "{expanded}");
+        assert!(expanded.contains("duplicate_field.toml:"), "{expanded}");
+    }
 }

@@ -3,6 +3,42 @@
 use crate::model::{EventDef, Primitive, Schema, TypeKind, TypeRef};
 use serde_json::Value;
 
+/// Every way `delivery` fails to be a delivery of any event of `schema`: of the event it
+/// names, or of an event the schema does not know (which only needs a `data` object).
+pub(crate) fn check_any(schema: &Schema, delivery: &Value) -> Vec<String> {
+    let named = delivery
+        .get("event_name")
+        .and_then(Value::as_str)
+        .and_then(|name| schema.event(name));
+    match (named, delivery) {
+        (Some(event), _) => check(schema, event, delivery),
+        (None, Value::Object(envelope)) => {
+            let mut problems = Vec::new();
+            match envelope.get("event_name") {
+                Some(Value::String(_)) => {}
+                Some(other) => problems.push(format!(
+                    "`event_name` must be a string, found {}",
+                    json_type(other)
+                )),
+                None => problems.push("`event_name` is missing".to_owned()),
+            }
+            match envelope.get("data") {
+                Some(Value::Object(_)) => {}
+                Some(other) => problems.push(format!(
+                    "`data` must be an object, found {}",
+                    json_type(other)
+                )),
+                None => problems.push("`data` is missing".to_owned()),
+            }
+            problems
+        }
+        (None, other) => vec![format!(
+            "a delivery must be a JSON object, found {}",
+            json_type(other)
+        )],
+    }
+}
+
 /// Every way `delivery` fails to be a delivery of `event`, each naming the JSON path at fault.
 pub(crate) fn check(schema: &Schema, event: &EventDef, delivery: &Value) -> Vec<String> {
     let mut problems = Vec::new();

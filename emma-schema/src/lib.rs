@@ -1,8 +1,8 @@
-//! Reads an `events.toml` webhook schema into a validated [`Schema`] model, and turns that
-//! model into JSON Schema.
+//! Reads an `events.toml` webhook schema into a validated [`Schema`] model.
 //!
 //! This crate is the first step of the emma-events flow: it is the only code that reads TOML.
-//! Everything after it (the `emma-macros` code generator, the exports) works from the model.
+//! Everything after it (`emma-codegen`'s Rust, JSON Schema and OpenAPI output, the
+//! `include_events!` macro) works from the model.
 //!
 //! ```
 //! let source = r#"
@@ -15,17 +15,14 @@
 //! "#;
 //! let schema = emma_schema::parse(source, "events.toml").unwrap();
 //! assert_eq!(schema.events[0].type_name, "Ping");
-//! let json = emma_schema::json_schema::bundle(&schema);
-//! assert_eq!(json["$defs"]["Ping"]["required"][0], "sent_at");
+//! assert_eq!(schema.events[0].fields[0].name, "sent_at");
 //! ```
 
 #![warn(missing_docs)]
 
 mod diagnostic;
 mod example;
-pub mod export;
 mod ident;
-pub mod json_schema;
 mod model;
 mod parse;
 
@@ -43,21 +40,22 @@ pub fn parse(source: &str, file_name: &str) -> Result<Schema, SchemaError> {
     parse::parse(source, file_name)
 }
 
+/// Every way `delivery` fails to be a delivery the schema describes, each naming the JSON
+/// path at fault; empty when it is one.
+///
+/// This is the check the schema's own examples go through when the schema is read. A
+/// delivery of an event the schema does not know only needs a `data` object, as the generated
+/// parser accepts it as unknown. The document is judged as a `serde_json::Value`, so it cannot
+/// see what text alone shows (a key sent twice, an integer beyond 64 bits).
+pub fn delivery_problems(schema: &Schema, delivery: &serde_json::Value) -> Vec<String> {
+    example::check_any(schema, delivery)
+}
+
 /// Reads the schema file at `path`, then [`parse`]s it.
 pub fn load(path: &Path) -> Result<Schema, SchemaError> {
     let file_name = path.display().to_string();
     match std::fs::read_to_string(path) {
         Ok(source) => parse(&source, &file_name),
         Err(error) => Err(SchemaError::unreadable(&file_name, &error)),
-    }
-}
-
-/// What the unit tests of several modules share.
-#[cfg(test)]
-mod test_support {
-    /// The real Emma schema, parsed.
-    pub(crate) fn emma() -> crate::Schema {
-        crate::parse(include_str!("../../schema/events.toml"), "events.toml")
-            .unwrap_or_else(|error| panic!("{error}"))
     }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves the committed exports under schema/export/ with other languages' own tools:
+# Proves the committed exports under emma-events/schema/export/ with other languages' own tools:
 #
 #   Python      the `jsonschema` package validates every example against the bundle and
 #               rejects bad documents; openapi-spec-validator validates openapi.json as
@@ -18,7 +18,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-export_dir="$root/schema/export"
+export_dir="$root/emma-events/schema/export"
 venv="$here/.venv"
 python_bin="${PYTHON:-python3}"
 
@@ -59,7 +59,7 @@ step() {
 
 for file in "$export_dir/emma-events.schema.json" "$export_dir/openapi.json"; do
   if [[ ! -f "$file" ]]; then
-    echo "interop: missing $file (run: cargo run -p emma-schema -- export)" >&2
+    echo "interop: missing $file (run: cargo run -p emma-schema-cli -- export)" >&2
     exit 1
   fi
 done

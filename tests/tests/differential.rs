@@ -1,11 +1,12 @@
-//! The parser and the JSON Schema agree.
+//! The three places that define a valid delivery agree.
 //!
-//! Every example delivery of the schema, and systematic mutations of it, goes through two
-//! judges: `Event::from_slice` (the parser) and a JSON Schema 2020-12 validator (the
-//! `jsonschema` crate) compiled from `emma_events::json_schema()`, the bundle. Their verdicts
-//! must be the same for every document. Documents whose `event_name` is a known event's are
-//! also judged by that event's standalone schema (`EventKind::json_schema()`), which must
-//! agree too.
+//! Every example delivery of the schema, and systematic mutations of it, goes through three
+//! judges: `Event::from_slice` (the generated parser), a JSON Schema 2020-12 validator (the
+//! `jsonschema` crate) compiled from `emma_events::json_schema()` (the bundle), and
+//! `emma_schema::delivery_problems` (the model's own check, the one the schema's examples pass
+//! when the schema is read). Their verdicts must be the same for every document. Documents
+//! whose `event_name` is a known event's are also judged by that event's standalone schema
+//! (`EventKind::json_schema()`), which must agree too.
 //!
 //! Documents are built as JSON *text*, key by key, so that key order is controlled (`data`
 //! before `event_name`) and numbers no `serde_json::Value` can hold (`u64::MAX + 1`) can be
@@ -408,6 +409,25 @@ fn validator_verdict(validator: &Validator, instance: &Value) -> Verdict {
     }
 }
 
+fn model_verdict(model: &emma_schema::Schema, instance: &Value) -> Verdict {
+    let problems = emma_schema::delivery_problems(model, instance);
+    Verdict {
+        valid: problems.is_empty(),
+        why: if problems.is_empty() {
+            "valid".into()
+        } else {
+            problems.join("; ")
+        },
+    }
+}
+
+/// The model emma-events was generated from.
+fn model() -> emma_schema::Schema {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../emma-events/schema/events.toml");
+    emma_schema::load(&path).unwrap_or_else(|error| panic!("{error}"))
+}
+
 fn compile(schema: &Value, what: &str) -> Validator {
     jsonschema::draft202012::new(schema)
         .unwrap_or_else(|error| panic!("{what} does not compile: {error}"))
@@ -416,6 +436,7 @@ fn compile(schema: &Value, what: &str) -> Validator {
 #[test]
 fn the_parser_and_the_json_schema_agree_on_every_example_and_mutation() {
     let bundle = compile(&emma_events::json_schema(), "the bundle");
+    let model = model();
     let standalone: Vec<(EventKind, Validator)> = EventKind::ALL
         .iter()
         .map(|kind| (*kind, compile(&kind.json_schema(), kind.as_str())))
@@ -436,6 +457,7 @@ fn the_parser_and_the_json_schema_agree_on_every_example_and_mutation() {
     let mut accepted = 0;
     let mut standalone_tried = 0;
     let mut standalone_agreed = 0;
+    let mut model_agreed = 0;
     let mut disagreements = Vec::new();
     // `EMMA_DIFFERENTIAL_LOG=path` writes every document with both verdicts, for inspection.
     let log_path = std::env::var_os("EMMA_DIFFERENTIAL_LOG");
@@ -472,6 +494,19 @@ fn the_parser_and_the_json_schema_agree_on_every_example_and_mutation() {
             ));
         }
 
+        let checked = model_verdict(&model, &instance);
+        if parser.valid == checked.valid {
+            model_agreed += 1;
+        } else {
+            disagreements.push(report(
+                &case.label,
+                &case.text,
+                "emma_schema::delivery_problems",
+                &parser,
+                &checked,
+            ));
+        }
+
         // A document naming a known event is also judged by that event's own schema.
         let named = instance
             .get("event_name")
@@ -494,14 +529,15 @@ fn the_parser_and_the_json_schema_agree_on_every_example_and_mutation() {
     }
     eprintln!(
         "differential: {} examples; bundle: {tried} documents tried, {agreed} agreements \
-         ({accepted} accepted by both, {} rejected by both); standalone event schemas: \
-         {standalone_tried} documents tried, {standalone_agreed} agreements",
+         ({accepted} accepted by both, {} rejected by both); model check: {model_agreed} \
+         agreements; standalone event schemas: {standalone_tried} documents tried, \
+         {standalone_agreed} agreements",
         examples.len(),
         agreed - accepted,
     );
     assert!(
         disagreements.is_empty(),
-        "{} disagreement(s) between the parser and the JSON Schema:\n\n{}",
+        "{} disagreement(s) between the parser and another judge:\n\n{}",
         disagreements.len(),
         disagreements.join("\n\n")
     );
@@ -534,6 +570,7 @@ fn report(
 #[test]
 fn the_documented_edges_hold() {
     let bundle = compile(&emma_events::json_schema(), "the bundle");
+    let model = model();
     let with_id = |id: &str| {
         format!(
             r#"{{"event_name": "member_signup", "data": {{"account_id": {id}, "member_id": 1, "mailing_id": 2}}}}"#
@@ -541,21 +578,25 @@ fn the_documented_edges_hold() {
     };
     let judge = |document: &str| {
         let instance: Value = serde_json::from_str(document).expect("JSON");
-        (parser_verdict(document).valid, bundle.is_valid(&instance))
+        (
+            parser_verdict(document).valid,
+            bundle.is_valid(&instance),
+            model_verdict(&model, &instance).valid,
+        )
     };
-    assert_eq!(judge(&with_id(&u64::MAX.to_string())), (true, true));
-    assert_eq!(judge(&with_id(U64_MAX_PLUS_ONE)), (false, false));
+    assert_eq!(judge(&with_id(&u64::MAX.to_string())), (true, true, true));
+    assert_eq!(judge(&with_id(U64_MAX_PLUS_ONE)), (false, false, false));
     // serde_json reads u64::MAX + 1 as a float that the schema's maximum rejects.
     let read: Value = serde_json::from_str(U64_MAX_PLUS_ONE).unwrap();
     assert!(read.is_f64(), "{read}");
     // The known, deliberately untested edge: an integral float is an `integer` to JSON
-    // Schema but a float to the parser.
-    assert_eq!(judge(&with_id("1.0")), (false, true));
-    assert_eq!(judge(&with_id("1e3")), (false, true));
-    // Another edge outside what a schema can see: a key sent twice. The parser rejects it;
-    // serde_json keeps the last value, so the validator judges only that one.
+    // Schema but a float to the parser and to the model's check.
+    assert_eq!(judge(&with_id("1.0")), (false, true, false));
+    assert_eq!(judge(&with_id("1e3")), (false, true, false));
+    // Another edge outside what a `Value` can show: a key sent twice. The parser rejects it;
+    // serde_json keeps the last value, so the validator and the model's check judge only that.
     let twice = r#"{"event_name": "member_signup", "event_name": "member_signup", "data": {"account_id": 1, "member_id": 1, "mailing_id": 2}}"#;
-    assert_eq!(judge(twice), (false, true));
+    assert_eq!(judge(twice), (false, true, true));
     // Negative zero is the same edge: serde_json reads `-0` as the float -0.0.
-    assert_eq!(judge(&with_id("-0")), (false, true));
+    assert_eq!(judge(&with_id("-0")), (false, true, false));
 }

@@ -8,7 +8,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const CRATES: &[&str] = &["emma-schema", "emma-macros", "emma-events"];
+const CRATES: &[&str] = &[
+    "emma-schema",
+    "emma-codegen",
+    "emma-macros",
+    "emma-runtime",
+    "emma-events",
+];
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,16 +23,13 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Copies a directory, recreating symbolic links as links (emma-events/schema is one).
+/// Copies a directory.
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
-        let file_type = entry.file_type().unwrap();
-        if file_type.is_symlink() {
-            std::os::unix::fs::symlink(fs::read_link(entry.path()).unwrap(), &target).unwrap();
-        } else if file_type.is_dir() {
+        if entry.file_type().unwrap().is_dir() {
             copy_tree(&entry.path(), &target);
         } else {
             fs::copy(entry.path(), &target).unwrap();
@@ -54,18 +57,23 @@ fn editing_the_schema_changes_the_generated_api_on_the_next_build() {
     let root = workspace_root();
     let temp = std::env::temp_dir().join(format!("emma-rebuild-{}", std::process::id()));
     let _ = fs::remove_dir_all(&temp);
-    for name in CRATES.iter().chain(&["schema"]) {
+    for name in CRATES {
         copy_tree(&root.join(name), &temp.join(name));
     }
     fs::copy(root.join("Cargo.lock"), temp.join("Cargo.lock")).unwrap();
     let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let members_line = manifest
-        .lines()
-        .find(|line| line.starts_with("members"))
-        .unwrap();
-    let manifest = manifest.replace(
-        members_line,
-        r#"members = ["emma-schema", "emma-macros", "emma-events", "probe"]"#,
+    let members_start = manifest.find("members = [").unwrap();
+    let members_end = members_start + manifest[members_start..].find(']').unwrap() + 1;
+    let members = CRATES
+        .iter()
+        .chain(&["probe"])
+        .map(|name| format!("{name:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let manifest = format!(
+        "{}members = [{members}]{}",
+        &manifest[..members_start],
+        &manifest[members_end..]
     );
     fs::write(temp.join("Cargo.toml"), manifest).unwrap();
     fs::create_dir_all(temp.join("probe/src")).unwrap();
@@ -79,32 +87,32 @@ fn editing_the_schema_changes_the_generated_api_on_the_next_build() {
         "fn main() {\n    let kinds = emma_events::EventKind::ALL;\n    println!(\"{} {}\", kinds.len(), kinds[0].summary());\n}\n",
     )
     .unwrap();
-    // A target directory that outlives the temporary workspace keeps reruns fast.
-    let target_dir = root.join("target").join("rebuild-on-change");
+    // A target directory that outlives the temporary workspace keeps reruns fast; cargo gives
+    // each integration test one inside the target directory, wherever that is.
+    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rebuild-on-change");
 
+    let count = emma_events::EventKind::ALL.len();
+    let summary = emma_events::EventKind::ALL[0].summary();
     let before = run_probe(&temp, &target_dir);
-    assert_eq!(
-        before.trim(),
-        "21 Fired when a member signs up through a signup form."
-    );
+    assert_eq!(before.trim(), format!("{count} {summary}"));
 
-    let schema_path = temp.join("schema/events.toml");
+    let schema_path = temp.join("emma-events/schema/events.toml");
     let schema = fs::read_to_string(&schema_path).unwrap();
-    let edited = schema.replacen(
-        "Fired when a member signs up through a signup form.",
-        "Edited: a member signed up.",
-        1,
-    ) + r#"
+    let edited = schema.replacen(summary, "Edited: the first event.", 1)
+        + r#"
 [[events]]
-name = "mailing_start"
-summary = "Fired when a mailing starts sending."
-description = "A mailing began sending."
-fields = [{ name = "mailing_id", type = "MailingId", doc = "The mailing." }]
-examples = ['{"event_name": "mailing_start", "data": {"mailing_id": 1}}']
+name = "rebuild_probe_added"
+summary = "Added by the rebuild test."
+description = "An event no real schema declares."
+fields = [{ name = "count", type = "u64", doc = "A number." }]
+examples = ['{"event_name": "rebuild_probe_added", "data": {"count": 1}}']
 "#;
     fs::write(&schema_path, edited).unwrap();
 
     let after = run_probe(&temp, &target_dir);
-    assert_eq!(after.trim(), "22 Edited: a member signed up.");
+    assert_eq!(
+        after.trim(),
+        format!("{} Edited: the first event.", count + 1)
+    );
     fs::remove_dir_all(&temp).unwrap();
 }

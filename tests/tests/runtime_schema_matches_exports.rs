@@ -1,22 +1,22 @@
 //! The same JSON at run time: what `emma_events::json_schema()` and each event's
-//! `json_schema()` return is exactly what the committed files under `schema/export/` hold.
+//! `json_schema()` return is exactly what the committed files under `emma-events/schema/export/` hold.
 //!
-//! If this fails after a change to `schema/events.toml`, regenerate the exports with
-//! `cargo run -p emma-schema -- export`.
+//! If this fails after a change to `emma-events/schema/events.toml`, regenerate the exports with
+//! `cargo run -p emma-schema-cli -- export`.
 
 use emma_events::{EventKind, MemberSignup, MessageClick};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn export_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/export")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../emma-events/schema/export")
 }
 
 fn committed(relative: &str) -> Value {
     let path = export_dir().join(relative);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|error| {
         panic!(
-            "cannot read {} ({error}); run `cargo run -p emma-schema -- export`",
+            "cannot read {} ({error}); run `cargo run -p emma-schema-cli -- export`",
             path.display()
         )
     });
@@ -29,7 +29,7 @@ fn committed(relative: &str) -> Value {
 fn assert_same(runtime: &Value, file: &Value, what: &str) {
     assert!(
         runtime == file,
-        "{what} differs from the committed file; run `cargo run -p emma-schema -- export`"
+        "{what} differs from the committed file; run `cargo run -p emma-schema-cli -- export`"
     );
     assert_eq!(
         serde_json::to_string(runtime).unwrap(),
@@ -75,7 +75,7 @@ fn struct_schemas_are_the_same_documents() {
 #[test]
 fn there_is_one_committed_event_file_per_event_and_no_other() {
     let mut names: Vec<String> = std::fs::read_dir(export_dir().join("events"))
-        .expect("schema/export/events exists")
+        .expect("emma-events/schema/export/events exists")
         .map(|entry| {
             entry
                 .expect("a directory entry")

@@ -124,6 +124,7 @@ impl Listener {
 
     /// Sends SIGINT (what Ctrl-C sends) and waits for the receiver to exit; gives its status
     /// and everything it printed on standard output and standard error.
+    #[cfg(unix)]
     pub fn interrupt(mut self) -> (ExitStatus, Vec<String>, Vec<String>) {
         let status = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])

@@ -1,4 +1,4 @@
-"""Proves the committed exports under schema/export/ with Python's own tools.
+"""Proves the committed exports under emma-events/schema/export/ with Python's own tools.
 
 Subcommands (run.sh runs each; every one ends with "python <name>: N passed, M failed" and
 exits non-zero when anything failed):

@@ -1,5 +1,5 @@
 // Type-checked with `tsc --strict --noEmit` against the declarations json-schema-to-typescript
-// generates from schema/export/emma-events.schema.json (see ../run.sh). Nothing here runs.
+// generates from emma-events/schema/export/emma-events.schema.json (see ../run.sh). Nothing here runs.
 //
 // The bundle's last branch accepts any event name the schema does not know, so its generated
 // `UnknownDelivery` has `event_name: string`. Comparing `event_name` with a literal on the whole

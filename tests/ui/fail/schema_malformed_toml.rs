@@ -1,4 +1,4 @@
 // The schema file `bad/malformed.toml`: the macro reports where and what is wrong.
-emma_events::include_events!("../../../../tests/fixtures/bad/malformed.toml");
+emma_events::include_events!("fixtures/bad/malformed.toml");
 
 fn main() {}

@@ -1,4 +1,4 @@
 // The schema file `bad/missing_key.toml`: the macro reports where and what is wrong.
-emma_events::include_events!("../../../../tests/fixtures/bad/missing_key.toml");
+emma_events::include_events!("fixtures/bad/missing_key.toml");
 
 fn main() {}

@@ -1,4 +1,4 @@
 // The schema file `bad/unknown_type.toml`: the macro reports where and what is wrong.
-emma_events::include_events!("../../../../tests/fixtures/bad/unknown_type.toml");
+emma_events::include_events!("fixtures/bad/unknown_type.toml");
 
 fn main() {}

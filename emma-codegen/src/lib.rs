@@ -1,0 +1,52 @@
+//! The emma-events generator as a library: a validated webhook schema model in, typed Rust,
+//! JSON Schema and OpenAPI out.
+//!
+//! ```text
+//! events.toml ──emma-schema──▶ Schema ──emma-codegen──▶ Rust tokens / source ─▶ include_events!
+//!                                                     └─▶ JSON Schema, OpenAPI  ─▶ other languages
+//! ```
+//!
+//! - [`rust`]: the model as Rust tokens, one module per kind of output (named types, event
+//!   structs, `EventKind`, `Event`, the visitors, embedded schemas and metadata).
+//! - [`generate`]: the formatted source of exactly what `include_events!` expands to, for
+//!   build scripts and for people who want generated code checked in.
+//! - [`json_schema`] and [`export`]: the JSON Schema and OpenAPI documents, and the folder of
+//!   files they are exported as.
+//!
+//! # From a build script
+//!
+//! ```text
+//! // build.rs (the crate's `tests/build-script` package does exactly this)
+//! fn main() {
+//!     println!("cargo::rerun-if-changed=events.toml");
+//!     let source = emma_codegen::generate("events.toml").unwrap_or_else(|error| panic!("{error}"));
+//!     let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("events.rs");
+//!     std::fs::write(out, source).unwrap();
+//! }
+//! ```
+//!
+//! and in the crate, which depends on `emma-runtime`:
+//!
+//! ```text
+//! include!(concat!(env!("OUT_DIR"), "/events.rs"));
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod export;
+mod generate;
+pub mod json_schema;
+pub mod rust;
+
+pub use generate::{Error, format, generate, generate_with};
+pub use rust::Options;
+
+/// What the unit tests of several modules share.
+#[cfg(test)]
+mod test_support {
+    /// A small schema with one named type of each kind and two events.
+    pub(crate) fn small() -> emma_schema::Schema {
+        emma_schema::parse(include_str!("../tests/golden/small.toml"), "small.toml")
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+}

@@ -1,0 +1,42 @@
+//! The JSON Schema and OpenAPI documents, generated from the model at compile time and
+//! embedded as text.
+
+use super::Context;
+use crate::json_schema;
+use emma_schema::EventDef;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `json_schema()` for the whole set of deliveries, and `openapi()`.
+pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
+    let runtime = &cx.runtime;
+    let bundle = pretty(&json_schema::bundle(cx.schema));
+    // The version is the generated crate's own, filled in where the code is compiled.
+    let openapi = pretty(&json_schema::openapi(cx.schema, ""));
+    quote! {
+        /// The JSON Schema (draft 2020-12) of every delivery: one branch per event, selected by
+        /// its name, plus a branch for event names the schema does not know.
+        pub fn json_schema() -> #runtime::__private::serde_json::Value {
+            const __SCHEMA: &str = #bundle;
+            #runtime::__private::embedded_json(__SCHEMA)
+        }
+
+        /// The OpenAPI 3.1 document of every delivery, one webhook per event; its
+        /// `info.version` is the version of the crate that generated it.
+        pub fn openapi() -> #runtime::__private::serde_json::Value {
+            const __OPENAPI: &str = #openapi;
+            #runtime::__private::embedded_openapi(__OPENAPI, ::core::env!("CARGO_PKG_VERSION"))
+        }
+    }
+}
+
+/// `const __SCHEMA: &str = "..."` holding one event's standalone schema.
+pub(super) fn event_schema_const(cx: &Context<'_>, event: &EventDef) -> TokenStream {
+    let text = pretty(&json_schema::event_schema(cx.schema, event));
+    quote! { const __SCHEMA: &str = #text; }
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    // A `serde_json::Value` always serializes: its map keys are strings.
+    serde_json::to_string_pretty(value).expect("a JSON value serializes")
+}

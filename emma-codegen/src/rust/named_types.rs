@@ -1,0 +1,173 @@
+//! Shared named types: ID newtypes, enums with a fallback, selections and timestamps.
+
+use super::{Context, doc, value_type};
+use emma_schema::{EnumValue, TypeDef, TypeKind};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
+    cx.schema
+        .types
+        .iter()
+        .map(|def| named_type(cx, def))
+        .collect()
+}
+
+fn named_type(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    let runtime = &cx.runtime;
+    match &def.kind {
+        TypeKind::Id => id(cx, def),
+        TypeKind::Enum { values } => open_enum(cx, def, values),
+        TypeKind::Selection { item } => {
+            let name = format_ident!("{}", def.name);
+            let item = value_type(cx, item);
+            let doc = doc(&def.doc);
+            quote! {
+                #doc
+                pub type #name = #runtime::Selection<#item>;
+            }
+        }
+        TypeKind::Timestamp => {
+            let name = format_ident!("{}", def.name);
+            let doc = doc(&def.doc);
+            quote! {
+                #doc
+                pub type #name = #runtime::Timestamp;
+            }
+        }
+    }
+}
+
+fn id(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    let runtime = &cx.runtime;
+    let serde = quote!(#runtime::__private::serde);
+    let name = format_ident!("{}", def.name);
+    let type_name = &def.name;
+    let doc = doc(&format!(
+        "{}\n\nAn unsigned 64-bit integer on the wire.",
+        def.doc
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct #name(pub ::core::primitive::u64);
+
+        impl #name {
+            /// The ID's number.
+            pub const fn get(self) -> ::core::primitive::u64 {
+                self.0
+            }
+        }
+
+        impl ::core::convert::From<::core::primitive::u64> for #name {
+            fn from(__id: ::core::primitive::u64) -> Self {
+                #name(__id)
+            }
+        }
+
+        impl ::core::convert::From<#name> for ::core::primitive::u64 {
+            fn from(__id: #name) -> ::core::primitive::u64 {
+                __id.0
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.0, __formatter)
+            }
+        }
+
+        impl ::core::str::FromStr for #name {
+            type Err = ::core::num::ParseIntError;
+            fn from_str(__text: &::core::primitive::str) -> ::core::result::Result<Self, Self::Err> {
+                <::core::primitive::u64 as ::core::str::FromStr>::from_str(__text).map(#name)
+            }
+        }
+
+        const _: () = {
+            impl #serde::Serialize for #name {
+                fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    __serializer.serialize_u64(self.0)
+                }
+            }
+
+            impl<'de> #serde::Deserialize<'de> for #name {
+                fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                    #runtime::__private::deserialize_id(__deserializer, #type_name).map(#name)
+                }
+            }
+        };
+    }
+}
+
+fn open_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenStream {
+    let runtime = &cx.runtime;
+    let serde = quote!(#runtime::__private::serde);
+    let name = format_ident!("{}", def.name);
+    let type_doc = doc(&def.doc);
+    let variants: Vec<_> = values
+        .iter()
+        .map(|value| format_ident!("{}", value.variant))
+        .collect();
+    let variant_docs = values
+        .iter()
+        .map(|value| doc(&format!("{}\n\nWire value: `{}`.", value.doc, value.wire)));
+    let wires: Vec<&str> = values.iter().map(|value| value.wire.as_str()).collect();
+    quote! {
+        #type_doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+            /// A value not listed in the schema, kept exactly as received.
+            Other(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as it is on the wire.
+            pub fn as_str(&self) -> &::core::primitive::str {
+                match self {
+                    #( #name::#variants => #wires, )*
+                    #name::Other(__other) => __other,
+                }
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for #name {
+            fn from(__text: ::std::string::String) -> Self {
+                match __text.as_str() {
+                    #( #wires => #name::#variants, )*
+                    _ => #name::Other(__text),
+                }
+            }
+        }
+
+        impl ::core::convert::From<&::core::primitive::str> for #name {
+            fn from(__text: &::core::primitive::str) -> Self {
+                match __text {
+                    #( #wires => #name::#variants, )*
+                    _ => #name::Other(::std::borrow::ToOwned::to_owned(__text)),
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                __formatter.write_str(self.as_str())
+            }
+        }
+
+        const _: () = {
+            impl #serde::Serialize for #name {
+                fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    __serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> #serde::Deserialize<'de> for #name {
+                fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                    <::std::string::String as #serde::Deserialize>::deserialize(__deserializer).map(<#name as ::core::convert::From<::std::string::String>>::from)
+                }
+            }
+        };
+    }
+}

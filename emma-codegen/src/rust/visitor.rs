@@ -1,0 +1,160 @@
+//! The visitor: `EventVisitor` (override what you need), `ExhaustiveEventVisitor` (every event
+//! must be handled), the `visit` module of default behaviours, and `Event::accept`.
+//!
+//! As in syn's `Visit`, each default method body calls a free function of the `visit` module,
+//! so an override can still fall back to the default. Generic parameters are `__R` (what the
+//! methods return) and `__V` (the visitor), and the parameters of default methods `__event`,
+//! so that no name a schema declares, or a user's constant, can shadow them.
+
+use super::{Context, doc, struct_ident};
+use emma_schema::EventDef;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+fn method(event: &EventDef) -> Ident {
+    format_ident!("visit_{}", event.snake_name)
+}
+
+pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
+    let runtime = &cx.runtime;
+    let schema = cx.schema;
+    let visitor_output = cx.runtime_link("VisitorOutput");
+    let structs: Vec<_> = schema.events.iter().map(struct_ident).collect();
+    let methods: Vec<_> = schema.events.iter().map(method).collect();
+    let method_docs: Vec<_> = schema
+        .events
+        .iter()
+        .map(|event| {
+            doc(&format!(
+                "Handles a `{}` delivery: {}\n\nBy default, calls [`visit::{}`], which hands the event to [`EventVisitor::visit_unhandled`].",
+                event.name,
+                event.summary,
+                method(event)
+            ))
+        })
+        .collect();
+    let exhaustive_docs = schema.events.iter().map(|event| {
+        doc(&format!(
+            "Handles a `{}` delivery: {}",
+            event.name, event.summary
+        ))
+    });
+    let default_docs = schema.events.iter().map(|event| {
+        doc(&format!(
+            "The default of [`EventVisitor::{}`](super::EventVisitor::{}): hands the event to [`EventVisitor::visit_unhandled`](super::EventVisitor::visit_unhandled).",
+            method(event),
+            method(event)
+        ))
+    });
+    let trait_doc = doc(&format!(
+        "Handles deliveries one event at a time: implement the methods for the events you care\n\
+         about; the others go to [`EventVisitor::visit_unhandled`].\n\n\
+         `__R` is what every method returns: `()` by default, or any [`VisitorOutput`]\n\
+         such as `Result<(), E>` (unhandled events give `Ok(())`). Dispatch with\n\
+         [`Event::accept`]. To be told at compile time about an event you do not handle,\n\
+         implement [`ExhaustiveEventVisitor`] instead.\n\n\
+         [`VisitorOutput`]: {visitor_output}"
+    ));
+    let unhandled_doc = doc(&format!(
+        "Called for every event the visitor does not handle, with its wire name.\n\n\
+         By default returns [`VisitorOutput::unhandled`]({visitor_output}::unhandled)."
+    ));
+    quote! {
+        /// The default behaviour of each [`EventVisitor`] method, as free functions, so that an
+        /// overriding method can still fall back to it.
+        pub mod visit {
+            #(
+                #default_docs
+                pub fn #methods<__R, __V>(__visitor: &mut __V, __event: &super::#structs) -> __R
+                where
+                    __R: #runtime::VisitorOutput,
+                    __V: super::EventVisitor<__R> + ?::core::marker::Sized,
+                {
+                    let _ = __event;
+                    __visitor.visit_unhandled(super::#structs::EVENT_NAME)
+                }
+            )*
+
+            /// The default of [`EventVisitor::visit_unknown`](super::EventVisitor::visit_unknown):
+            /// hands the event to [`EventVisitor::visit_unhandled`](super::EventVisitor::visit_unhandled).
+            pub fn visit_unknown<__R, __V>(__visitor: &mut __V, __event: &#runtime::UnknownEvent) -> __R
+            where
+                __R: #runtime::VisitorOutput,
+                __V: super::EventVisitor<__R> + ?::core::marker::Sized,
+            {
+                __visitor.visit_unhandled(&__event.event_name)
+            }
+        }
+
+        #trait_doc
+        pub trait EventVisitor<__R: #runtime::VisitorOutput = ()> {
+            #(
+                #method_docs
+                fn #methods(&mut self, __event: &#structs) -> __R {
+                    visit::#methods(self, __event)
+                }
+            )*
+
+            /// Handles a delivery of an event the schema does not know.
+            ///
+            /// By default, calls [`visit::visit_unknown`], which hands it to
+            /// [`EventVisitor::visit_unhandled`].
+            fn visit_unknown(&mut self, __event: &#runtime::UnknownEvent) -> __R {
+                visit::visit_unknown(self, __event)
+            }
+
+            #unhandled_doc
+            fn visit_unhandled(&mut self, __event_name: &::core::primitive::str) -> __R {
+                let _ = __event_name;
+                <__R as #runtime::VisitorOutput>::unhandled()
+            }
+        }
+
+        /// Like [`EventVisitor`], but every event must be handled: an implementation that leaves
+        /// one out does not compile. Dispatch with [`Event::accept_exhaustive`].
+        pub trait ExhaustiveEventVisitor<__R = ()> {
+            #(
+                #exhaustive_docs
+                fn #methods(&mut self, event: &#structs) -> __R;
+            )*
+
+            /// Handles a delivery of an event the schema does not know.
+            fn visit_unknown(&mut self, event: &#runtime::UnknownEvent) -> __R;
+        }
+
+        impl Event {
+            /// Hands the event to the visitor method for its kind and returns what it returns.
+            pub fn accept<__R, __V>(&self, __visitor: &mut __V) -> __R
+            where
+                __R: #runtime::VisitorOutput,
+                __V: EventVisitor<__R> + ?::core::marker::Sized,
+            {
+                match self {
+                    #( Event::#structs(__event) => <__V as EventVisitor<__R>>::#methods(__visitor, __event), )*
+                    Event::Unknown(__event) => <__V as EventVisitor<__R>>::visit_unknown(__visitor, __event),
+                }
+            }
+
+            /// Hands the event to an [`ExhaustiveEventVisitor`].
+            pub fn accept_exhaustive<__R, __V>(&self, __visitor: &mut __V) -> __R
+            where
+                __V: ExhaustiveEventVisitor<__R> + ?::core::marker::Sized,
+            {
+                match self {
+                    #( Event::#structs(__event) => <__V as ExhaustiveEventVisitor<__R>>::#methods(__visitor, __event), )*
+                    Event::Unknown(__event) => <__V as ExhaustiveEventVisitor<__R>>::visit_unknown(__visitor, __event),
+                }
+            }
+        }
+
+        impl<__R, __V> #runtime::Accept<__V, __R> for Event
+        where
+            __R: #runtime::VisitorOutput,
+            __V: EventVisitor<__R> + ?::core::marker::Sized,
+        {
+            fn accept(&self, __visitor: &mut __V) -> __R {
+                Event::accept(self, __visitor)
+            }
+        }
+    }
+}

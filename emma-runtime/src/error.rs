@@ -1,0 +1,200 @@
+//! Errors: why a delivery could not be parsed, and an unknown event name.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+use serde_path_to_error::Segment;
+use std::fmt;
+
+/// Why a delivery could not be parsed: where (line, column; event; field) and what was wrong.
+///
+/// ```
+/// emma_runtime::include_events!("tests/fixtures/things.toml");
+///
+/// # fn main() {
+/// let error = Event::from_slice(br#"{"event_name": "things_lost", "data": {"things": "x"}}"#)
+///     .unwrap_err();
+/// assert_eq!(error.event_name(), Some("things_lost"));
+/// assert_eq!(error.path(), Some("data.things"));
+/// assert_eq!((error.line(), error.column()), (1, 52));
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    line: usize,
+    column: usize,
+    event_name: Option<String>,
+    path: Option<String>,
+    message: String,
+    category: Category,
+}
+
+impl ParseError {
+    /// 1-based line of the input where the problem was found.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column (in bytes) of the input where the problem was found.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// The delivery's `event_name`, when it could be read.
+    pub fn event_name(&self) -> Option<&str> {
+        self.event_name.as_deref()
+    }
+
+    /// Where in the document the problem is, e.g. `data.member_ids[2]`; `None` at the top level.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// What was wrong, without the location.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Whether the input was not JSON ([`Category::Syntax`]), ended early ([`Category::Eof`]),
+    /// or was JSON that is not a valid delivery ([`Category::Data`]).
+    pub fn category(&self) -> Category {
+        self.category
+    }
+
+    /// Builds the error for `bytes` from the error serde_json gave while parsing them as `T`.
+    ///
+    /// Only on this failure path, the input is read again to find the JSON path of the
+    /// problem and the delivery's `event_name`, so successful parses pay nothing for them.
+    pub(crate) fn diagnose<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error) -> Self {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(traced) => known_path(traced.path()),
+            Ok(_) => None,
+        };
+        ParseError {
+            line: error.line(),
+            // serde_json gives column 0 for a problem before the first byte of a line.
+            column: error.column().max(1),
+            event_name: event_name_of(bytes),
+            path,
+            message: message_without_position(&error),
+            category: error.classify(),
+        }
+    }
+}
+
+/// The path to the problem, as far as it is known: a syntax error leaves the segment it was
+/// reading unnamed, so `data.<unnamed>` is `data`, and an unnamed root is no path at all.
+fn known_path(path: &serde_path_to_error::Path) -> Option<String> {
+    let mut text = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Map { key } if text.is_empty() => text.push_str(key),
+            Segment::Map { key } => {
+                text.push('.');
+                text.push_str(key);
+            }
+            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
+            Segment::Enum { variant } => {
+                text.push('.');
+                text.push_str(variant);
+            }
+            Segment::Unknown => break,
+        }
+    }
+    Some(text).filter(|text| !text.is_empty())
+}
+
+/// The `event_name` of a document, if it is a JSON object with a string `event_name`.
+fn event_name_of(bytes: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct NameOnly {
+        event_name: Option<String>,
+    }
+    serde_json::from_slice::<NameOnly>(bytes)
+        .ok()
+        .and_then(|document| document.event_name)
+}
+
+/// serde_json's message without the " at line L column C" it appends.
+pub(crate) fn message_without_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match text.strip_suffix(&suffix) {
+        Some(message) => message.to_owned(),
+        None => text,
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}: ", self.line, self.column)?;
+        if let Some(event_name) = &self.event_name {
+            write!(f, "event `{event_name}`: ")?;
+        }
+        if let Some(path) = &self.path {
+            write!(f, "at `{path}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// A string that is not the wire name of any known event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownEventKind(pub String);
+
+impl fmt::Display for UnknownEventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown event name `{}`", self.0)
+    }
+}
+
+impl std::error::Error for UnknownEventKind {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_position_suffix_is_stripped_once() {
+        let error = serde_json::from_str::<u8>("\"x\"").unwrap_err();
+        assert_eq!(
+            message_without_position(&error),
+            "invalid type: string \"x\", expected u8"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_keep_only_the_known_part_of_the_path() {
+        let error =
+            crate::things::Event::from_slice(br#"{"event_name": "thing_made", "data": {nope}}"#)
+                .unwrap_err();
+        assert_eq!(error.path(), Some("data"));
+        let error = crate::things::Event::from_slice(b"{nope}").unwrap_err();
+        assert_eq!(error.path(), None);
+    }
+
+    #[test]
+    fn a_problem_at_the_very_start_is_at_column_one() {
+        let error = crate::things::Event::from_slice(b"[]").unwrap_err();
+        assert_eq!((error.line(), error.column()), (1, 1));
+    }
+
+    #[test]
+    fn display_names_line_event_path_and_problem() {
+        let error = ParseError {
+            line: 3,
+            column: 9,
+            event_name: Some("member_add".into()),
+            path: Some("data.member_id".into()),
+            message: "missing field `member_id`".into(),
+            category: Category::Data,
+        };
+        assert_eq!(
+            error.to_string(),
+            "line 3, column 9: event `member_add`: at `data.member_id`: missing field `member_id`"
+        );
+    }
+}

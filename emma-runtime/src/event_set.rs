@@ -1,0 +1,83 @@
+//! What every generated event set has in common, for code that works with any of them: the
+//! axum integration, tools, and a user's own generic helpers.
+
+use crate::ParseError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use std::fmt;
+use std::hash::Hash;
+
+/// A generated `Event` enum: one variant per event of a schema plus `Unknown`.
+///
+/// `include_events!` implements it; there is no need to implement it by hand.
+pub trait EventSet:
+    Serialize + DeserializeOwned + fmt::Debug + Clone + PartialEq + Send + Sync + 'static
+{
+    /// The generated `EventKind`: one fieldless variant per event of the schema.
+    type Kind: Copy + Eq + Hash + fmt::Debug + fmt::Display + Send + Sync + 'static;
+
+    /// Every kind of event, in the order the schema declares them.
+    const KINDS: &'static [Self::Kind];
+
+    /// Parses one JSON delivery; only white space may follow it.
+    fn from_slice(bytes: &[u8]) -> Result<Self, ParseError>;
+
+    /// The event name received.
+    fn name(&self) -> &str;
+
+    /// The kind of a known event; `None` for an unknown one.
+    fn kind(&self) -> Option<Self::Kind>;
+
+    /// Top-level keys received besides the event's name and data.
+    fn envelope(&self) -> &Map<String, Value>;
+}
+
+/// Dispatch of a generated `Event` to a visitor `V` whose methods return `R`.
+///
+/// `include_events!` implements it for every `V` that implements the generated `EventVisitor<R>`,
+/// so generic code (such as [`axum::dispatch`](crate::axum::dispatch)) can dispatch any schema's
+/// events.
+pub trait Accept<V: ?Sized, R> {
+    /// Hands the event to the visitor method for its kind and returns what it returns.
+    fn accept(&self, visitor: &mut V) -> R;
+}
+
+/// What the schema says about one field of an event's `data`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct FieldInfo {
+    /// The key on the wire.
+    pub name: &'static str,
+    /// The name of the struct field that holds it.
+    pub rust_name: &'static str,
+    /// The field's type as the schema writes it (`u64`, `string`, `MemberId`, ...).
+    pub type_name: &'static str,
+    /// Whether the key must be present.
+    pub required: bool,
+    /// Whether the value may be `null`.
+    pub nullable: bool,
+    /// The schema's documentation of the field.
+    pub doc: &'static str,
+}
+
+impl FieldInfo {
+    /// Describes a field; used by generated code.
+    pub const fn new(
+        name: &'static str,
+        rust_name: &'static str,
+        type_name: &'static str,
+        required: bool,
+        nullable: bool,
+        doc: &'static str,
+    ) -> Self {
+        FieldInfo {
+            name,
+            rust_name,
+            type_name,
+            required,
+            nullable,
+            doc,
+        }
+    }
+}

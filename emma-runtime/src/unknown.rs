@@ -1,0 +1,38 @@
+//! What a delivery carries beyond the schema: unknown events and extra keys.
+
+use serde_json::{Map, Value};
+
+/// Keys of a delivery that the schema does not declare, kept so that nothing received is lost.
+///
+/// Every generated event struct has an `extra` field of this type. Serializing the struct
+/// writes [`Extra::data`] back into `data`; serializing the generated `Event` also writes
+/// [`Extra::envelope`] back next to `event_name`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extra {
+    /// Keys inside `data` that the event does not declare, in the order received.
+    pub data: Map<String, Value>,
+    /// Keys at the top level of the delivery other than `event_name` and `data`, such as
+    /// the `resource_url` Emma has been seen to send there.
+    pub envelope: Map<String, Value>,
+}
+
+impl Extra {
+    /// Whether nothing beyond the schema was received.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty() && self.envelope.is_empty()
+    }
+}
+
+/// A delivery whose `event_name` the schema does not know, kept as received.
+///
+/// Emma has events its webhook page does not list (`mailing_start`, for one); they parse into
+/// this rather than failing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnknownEvent {
+    /// The `event_name` received.
+    pub event_name: String,
+    /// The `data` object received.
+    pub data: Map<String, Value>,
+    /// Top-level keys other than `event_name` and `data`.
+    pub envelope: Map<String, Value>,
+}

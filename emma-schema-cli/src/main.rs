@@ -1,0 +1,249 @@
+//! `emma-schema`: checks an `events.toml` webhook schema, exports it as JSON Schema and
+//! OpenAPI documents, and writes the Rust `include_events!` generates from it.
+//!
+//! ```text
+//! emma-schema check [PATH]
+//! emma-schema export [--schema PATH] [--out DIR] [--check]
+//! emma-schema generate [--out FILE] [PATH]
+//! ```
+//!
+//! Exit status: 0 on success, 1 when the schema has problems or the exports are out of date
+//! (or cannot be written), 2 for a usage error.
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+use emma_schema::{Schema, SchemaError};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Where the schema is, relative to the current folder, unless told otherwise: Emma's, in this
+/// workspace.
+const DEFAULT_SCHEMA: &str = "emma-events/schema/events.toml";
+
+/// Where the exports go, relative to the current folder, unless told otherwise.
+const DEFAULT_EXPORT_DIR: &str = "emma-events/schema/export";
+
+/// Checks an events.toml webhook schema, exports it as JSON Schema and OpenAPI, and writes
+/// its generated Rust.
+#[derive(Debug, Parser)]
+#[command(name = "emma-schema", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validates a schema file and shows every problem in it.
+    Check {
+        /// The schema file.
+        #[arg(default_value = DEFAULT_SCHEMA)]
+        path: PathBuf,
+    },
+    /// Writes the JSON Schema and OpenAPI documents of a schema into a folder.
+    Export {
+        /// The schema file.
+        #[arg(long, value_name = "PATH", default_value = DEFAULT_SCHEMA)]
+        schema: PathBuf,
+        /// The folder to write into.
+        #[arg(long, value_name = "DIR", default_value = DEFAULT_EXPORT_DIR)]
+        out: PathBuf,
+        /// Write nothing; fail, listing them, if any file is missing, differs or is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Writes the formatted Rust source that `include_events!` generates from a schema.
+    Generate {
+        /// The schema file.
+        #[arg(default_value = DEFAULT_SCHEMA)]
+        path: PathBuf,
+        /// The file to write; standard output when not given.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The path the generated code names the runtime by.
+        #[arg(long, value_name = "PATH", default_value = "::emma_runtime")]
+        runtime: String,
+    },
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Check { path } => check(&path),
+        Command::Export { schema, out, check } => export(&schema, &out, check),
+        Command::Generate { path, out, runtime } => generate(&path, out.as_deref(), &runtime),
+    }
+}
+
+fn check(path: &Path) -> ExitCode {
+    match load(path) {
+        Ok(schema) => {
+            println!(
+                "{}: ok, {} events, {} types",
+                path.display(),
+                schema.events.len(),
+                schema.types.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+fn export(schema_path: &Path, out: &Path, check_only: bool) -> ExitCode {
+    let schema = match load(schema_path) {
+        Ok(schema) => schema,
+        Err(code) => return code,
+    };
+    let files = emma_codegen::export::files(&schema, env!("CARGO_PKG_VERSION"));
+    if check_only {
+        let outdated = match cli::sync::compare(out, &files) {
+            Ok(outdated) => outdated,
+            Err(error) => return io_failure(&error),
+        };
+        if outdated.is_empty() {
+            println!("{}: {} files up to date", out.display(), files.len());
+            return ExitCode::SUCCESS;
+        }
+        for file in &outdated {
+            eprintln!("{}: {}", out.join(&file.path).display(), file.change);
+        }
+        eprintln!(
+            "error: {} exported file{} in {} {} not match {}; run `{}` to update them",
+            outdated.len(),
+            if outdated.len() == 1 { "" } else { "s" },
+            out.display(),
+            if outdated.len() == 1 { "does" } else { "do" },
+            schema_path.display(),
+            export_command(schema_path, out),
+        );
+        return ExitCode::FAILURE;
+    }
+    match cli::sync::write(out, &files) {
+        Ok(done) => {
+            println!(
+                "{}: {} files, {} written, {} unchanged, {} stale removed",
+                out.display(),
+                files.len(),
+                done.written,
+                files.len() - done.written,
+                done.removed
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => io_failure(&error),
+    }
+}
+
+fn generate(path: &Path, out: Option<&Path>, runtime: &str) -> ExitCode {
+    let runtime: syn::Path = match syn::parse_str(runtime) {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: `--runtime {runtime}` is not a Rust path: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let schema = match load(path) {
+        Ok(schema) => schema,
+        Err(code) => return code,
+    };
+    let options = emma_codegen::Options::default().runtime_path(runtime);
+    let source = match emma_codegen::format(&schema, &options, &path.display().to_string()) {
+        Ok(source) => source,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match out {
+        None => {
+            print!("{source}");
+            ExitCode::SUCCESS
+        }
+        Some(out) => match std::fs::write(out, &source) {
+            Ok(()) => {
+                eprintln!(
+                    "{}: {} lines written",
+                    out.display(),
+                    source.lines().count()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => io_failure(&error),
+        },
+    }
+}
+
+/// Loads the schema, or shows its problems and gives the exit code to fail with.
+fn load(path: &Path) -> Result<Schema, ExitCode> {
+    emma_schema::load(path).map_err(|error| {
+        show(&error);
+        ExitCode::FAILURE
+    })
+}
+
+fn show(error: &SchemaError) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", cli::render::render(error, color));
+}
+
+fn io_failure(error: &std::io::Error) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::FAILURE
+}
+
+/// The command that rewrites the exports checked with these options.
+fn export_command(schema_path: &Path, out: &Path) -> String {
+    let mut command = "cargo run -p emma-schema-cli -- export".to_owned();
+    if schema_path != Path::new(DEFAULT_SCHEMA) {
+        command.push_str(&format!(" --schema {}", schema_path.display()));
+    }
+    if out != Path::new(DEFAULT_EXPORT_DIR) {
+        command.push_str(&format!(" --out {}", out.display()));
+    }
+    command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn paths_default_to_the_workspace_layout() {
+        let cli = Cli::try_parse_from(["emma-schema", "export", "--check"]).unwrap();
+        let Command::Export { schema, out, check } = cli.command else {
+            panic!("not export: {cli:?}");
+        };
+        assert_eq!(
+            (schema.as_path(), out.as_path(), check),
+            (
+                Path::new(DEFAULT_SCHEMA),
+                Path::new(DEFAULT_EXPORT_DIR),
+                true
+            )
+        );
+        let cli = Cli::try_parse_from(["emma-schema", "check"]).unwrap();
+        assert!(
+            matches!(cli.command, Command::Check { path } if path == Path::new(DEFAULT_SCHEMA))
+        );
+    }
+
+    #[test]
+    fn the_update_hint_repeats_only_options_that_are_not_the_default() {
+        assert_eq!(
+            export_command(Path::new(DEFAULT_SCHEMA), Path::new(DEFAULT_EXPORT_DIR)),
+            "cargo run -p emma-schema-cli -- export"
+        );
+        assert_eq!(
+            export_command(Path::new("x.toml"), Path::new("out")),
+            "cargo run -p emma-schema-cli -- export --schema x.toml --out out"
+        );
+    }
+}

@@ -1,0 +1,307 @@
+//! Runs the `emma-schema` binary the way a schema author or CI does.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root, which holds `emma-events/schema/events.toml` and its `export` folder.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the crate is inside the workspace")
+        .to_path_buf()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_emma-schema"))
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The real schema, parsed, to take its counts from.
+fn real_schema() -> emma_schema::Schema {
+    emma_schema::load(&workspace().join("emma-events/schema/events.toml")).unwrap()
+}
+
+fn path_arg(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}
+
+/// The folder `export` inside `dir`, and the arguments that export the real schema into it.
+fn export_args(dir: &Path) -> (PathBuf, Vec<String>) {
+    let out = dir.join("export");
+    let schema = workspace().join("emma-events/schema/events.toml");
+    let args = [
+        "export",
+        "--schema",
+        path_arg(&schema),
+        "--out",
+        path_arg(&out),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    (out, args)
+}
+
+#[test]
+fn check_accepts_the_real_schema_and_summarises_it() {
+    let schema = real_schema();
+    let output = run(&["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "emma-events/schema/events.toml: ok, {} events, {} types\n",
+            schema.events.len(),
+            schema.types.len()
+        )
+    );
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn check_shows_every_mistake_with_its_place_and_a_caret() {
+    let real = std::fs::read_to_string(workspace().join("emma-events/schema/events.toml")).unwrap();
+    // Two unrelated mistakes far apart: a misspelt type and a misspelt field key.
+    let bad = real
+        .replacen(
+            r#"{ name = "member_id", type = "MemberId", doc = "The member who opened the message." }"#,
+            r#"{ name = "member_id", type = "MemberID", doc = "The member who opened the message." }"#,
+            1,
+        )
+        .replacen(
+            r#"{ name = "resource_url", type = "url", required = false, doc = "Emma API URL of the import." }"#,
+            r#"{ name = "resource_url", type = "url", requried = false, doc = "Emma API URL of the import." }"#,
+            1,
+        );
+    assert_eq!(bad.len(), real.len(), "both mistakes were made");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("events.toml");
+    std::fs::write(&file, &bad).unwrap();
+
+    let output = run(&["check", path_arg(&file)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    let text = stderr(&output);
+    let type_line = 1 + bad[..bad.find("MemberID").unwrap()].matches('\n').count();
+    let key_line = 1 + bad[..bad.find("requried").unwrap()].matches('\n').count();
+    let location = |line: usize| format!("--> {}:{line}:", file.display());
+    assert!(
+        text.contains(
+            "error: unknown type `MemberID` in field `member_id` of event `message_open`"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(&location(type_line)), "{text}");
+    assert!(text.contains("= help: did you mean `MemberId`?"), "{text}");
+    assert!(
+        text.contains("error: unknown key `requried` in field `resource_url`"),
+        "{text}"
+    );
+    assert!(text.contains(&location(key_line)), "{text}");
+    assert!(text.contains("= help: did you mean `required`?"), "{text}");
+    assert_eq!(text.matches("-->").count(), 2, "{text}");
+    let carets: Vec<&str> = text
+        .lines()
+        .filter(|line| line.trim_start().starts_with('|') && line.contains('^'))
+        .collect();
+    assert_eq!(carets.len(), 2, "{text}");
+    assert!(
+        carets[0].ends_with(&"^".repeat("\"MemberID\"".len())),
+        "{text}"
+    );
+    assert!(carets[1].ends_with(&"^".repeat("requried".len())), "{text}");
+    assert!(
+        text.contains(&format!(
+            "error: could not load `{}` due to 2 previous errors",
+            file.display()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_reports_a_missing_file_as_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("no-such-schema.toml");
+    let output = run(&["check", path_arg(&file)]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(
+        text.starts_with("error: cannot read the schema file:"),
+        "{text}"
+    );
+    assert!(text.contains(&file.display().to_string()), "{text}");
+    assert!(!text.contains("-->"), "{text}");
+}
+
+#[test]
+fn a_usage_error_exits_with_2() {
+    assert_eq!(run(&["check", "a", "b"]).status.code(), Some(2));
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(run(&[]).status.code(), Some(2));
+}
+
+/// Fails when `emma-events/schema/export` was not regenerated after a change to the schema or to the
+/// exporter: run `cargo run -p emma-schema-cli -- export` and commit the result.
+#[test]
+fn committed_exports_are_up_to_date() {
+    let output = run(&["export", "--check"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "emma-events/schema/export is stale:\n{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "emma-events/schema/export: {} files up to date\n",
+            real_schema().events.len() + 2
+        )
+    );
+}
+
+#[test]
+fn export_writes_the_bundle_openapi_and_a_file_per_event_and_then_checks_clean() {
+    let events = real_schema().events;
+    let dir = tempfile::tempdir().unwrap();
+    let (out, args) = export_args(dir.path());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = run(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    let mut written = Vec::new();
+    for entry in walk(&out) {
+        let relative = entry.strip_prefix(&out).unwrap();
+        written.push(relative.to_string_lossy().replace('\\', "/"));
+    }
+    written.sort();
+    let mut expected: Vec<String> = events
+        .iter()
+        .map(|event| format!("events/{}.schema.json", event.name))
+        .collect();
+    expected.push("emma-events.schema.json".to_owned());
+    expected.push("openapi.json".to_owned());
+    expected.sort();
+    assert_eq!(written, expected);
+
+    let mut check = args.to_vec();
+    check.push("--check");
+    assert_eq!(run(&check).status.code(), Some(0));
+}
+
+#[test]
+fn export_check_lists_changed_missing_and_stale_files_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, args) = export_args(dir.path());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(run(&args).status.code(), Some(0));
+    let events = out.join("events");
+    std::fs::write(out.join("openapi.json"), "{}\n").unwrap();
+    std::fs::remove_file(events.join("group_create.schema.json")).unwrap();
+    std::fs::write(events.join("member_rename.schema.json"), "{}\n").unwrap();
+
+    let mut check = args.to_vec();
+    check.push("--check");
+    let output = run(&check);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    for (file, change) in [
+        (out.join("openapi.json"), "out of date"),
+        (events.join("group_create.schema.json"), "missing"),
+        (events.join("member_rename.schema.json"), "stale"),
+    ] {
+        assert!(
+            text.contains(&format!("{}: {change}", file.display())),
+            "{text}"
+        );
+    }
+    assert!(text.contains("error: 3 exported files"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("openapi.json")).unwrap(),
+        "{}\n"
+    );
+    assert!(!events.join("group_create.schema.json").exists());
+
+    // Exporting again repairs everything, stale file included.
+    assert_eq!(run(&args).status.code(), Some(0));
+    assert_eq!(run(&check).status.code(), Some(0));
+    assert!(!events.join("member_rename.schema.json").exists());
+}
+
+#[test]
+fn export_of_a_broken_schema_shows_the_problems_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("events.toml");
+    std::fs::write(&schema, "[[events]]\nname = 3\n").unwrap();
+    let out = dir.path().join("export");
+    let output = run(&[
+        "export",
+        "--schema",
+        path_arg(&schema),
+        "--out",
+        path_arg(&out),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("-->"), "{}", stderr(&output));
+    assert!(!out.exists());
+}
+
+#[test]
+fn generate_writes_the_formatted_rust_of_a_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("events.rs");
+    let schema = workspace().join("tests/build-script/parcel.toml");
+    let output = run(&["generate", "--out", path_arg(&out), path_arg(&schema)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let source = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        source.starts_with("// @generated by emma-codegen"),
+        "{source}"
+    );
+    assert!(source.contains("pub enum Event {"), "{source}");
+    assert!(source.contains("::emma_runtime::"), "{source}");
+
+    let output = run(&["generate", "--runtime", "::my_crate::rt", path_arg(&schema)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("::my_crate::rt::"));
+    assert!(!stdout(&output).contains("emma_runtime"));
+}
+
+#[test]
+fn generate_refuses_a_runtime_that_is_not_a_path_and_a_broken_schema() {
+    let output = run(&["generate", "--runtime", "not a path"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("events.toml");
+    std::fs::write(&schema, "[[events]]\nname = 3\n").unwrap();
+    let output = run(&["generate", path_arg(&schema)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("-->"), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+}
+
+/// Every file under `dir`, recursively.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
