@@ -1,13 +1,13 @@
 //! Available with the `axum` feature, for services built on [axum](https://docs.rs/axum).
 //!
-//! This is [`emma_runtime::axum`] for Emma's [`Event`]: [`Delivery`] is an extractor that
-//! reads a request's body and parses it into an [`Event`]; a request that is not a valid
+//! This is [`emma_runtime::axum`] for Emma's [`Event`](crate::Event): [`Delivery`](crate::axum::Delivery) is an extractor that
+//! reads a request's body and parses it into an [`Event`](crate::Event); a request that is not a valid
 //! delivery is answered with `400 Bad Request` and a body that says where and what was wrong,
 //! and a body over axum's limit (2 MB by default, set with
 //! [`DefaultBodyLimit`](::axum::extract::DefaultBodyLimit)) with `413 Payload Too Large`.
-//! [`RawDelivery`] also keeps the exact bytes received, for services that store deliveries.
+//! [`RawDelivery`](crate::axum::RawDelivery) also keeps the exact bytes received, for services that store deliveries.
 //!
-//! [`dispatch`] hands the event to an [`EventVisitor`](crate::EventVisitor) whose methods
+//! [`dispatch`](crate::axum::dispatch) hands the event to an [`EventVisitor`](crate::EventVisitor) whose methods
 //! return `Result<(), E>`, and answers `200 OK` when it succeeds, or
 //! `500 Internal Server Error` with the error's text when it fails, so that the sender
 //! delivers it again later.

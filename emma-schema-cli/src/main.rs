@@ -36,7 +36,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Validates a schema file and shows every problem in it.
+    /// Validates a schema file and shows every problem in it; `ok` means `include_events!` and
+    /// `emma_codegen::generate` accept it.
     Check {
         /// The schema file.
         #[arg(default_value = DEFAULT_SCHEMA)]
@@ -78,7 +79,16 @@ fn main() -> ExitCode {
 
 fn check(path: &Path) -> ExitCode {
     match load(path) {
+        // Everything the macro does after loading: generate the Rust and read it back as a file.
         Ok(schema) => {
+            if let Err(error) = emma_codegen::format(
+                &schema,
+                &emma_codegen::Options::default(),
+                &path.display().to_string(),
+            ) {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
+            }
             println!(
                 "{}: ok, {} events, {} types",
                 path.display(),
