@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[3]
-EXPORT = ROOT / "schema" / "export"
+EXPORT = ROOT / "emma-events" / "schema" / "export"
 BUNDLE_PATH = EXPORT / "emma-events.schema.json"
 OPENAPI_PATH = EXPORT / "openapi.json"
 EVENTS_DIR = EXPORT / "events"
