@@ -66,9 +66,10 @@ pub fn files(schema: &Schema, version: &str) -> Vec<(PathBuf, String)> {
 /// The path, relative to the export folder, of the document of the event whose wire name is
 /// `event_name`: `events/<event_name>.schema.json`.
 ///
-/// A wire name is used as it is when it only holds ASCII letters, digits, `_` and `-`, which
-/// is the case of every sensible name. Any other byte is written `%XX` (and an empty name
-/// becomes `%`), so that no name can point outside [`EVENTS_DIR`] or clash with another.
+/// A wire name is used as it is when it only holds ASCII letters, digits, `_`, `-` and `.`
+/// (not first), which is the case of every sensible name (`member_signup`, `invoice.paid`).
+/// Any other byte, and a leading `.`, is written `%XX` (and an empty name becomes `%`), so
+/// that no name can point outside [`EVENTS_DIR`], make a hidden file or clash with another.
 pub fn event_path(event_name: &str) -> PathBuf {
     Path::new(EVENTS_DIR).join(format!("{}{EVENT_FILE_SUFFIX}", file_stem(event_name)))
 }
@@ -79,8 +80,12 @@ fn file_stem(name: &str) -> String {
         return "%".to_owned();
     }
     let mut stem = String::with_capacity(name.len());
-    for byte in name.bytes() {
-        if byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-' {
+    for (index, byte) in name.bytes().enumerate() {
+        if byte.is_ascii_alphanumeric()
+            || byte == b'_'
+            || byte == b'-'
+            || (byte == b'.' && index > 0)
+        {
             stem.push(char::from(byte));
         } else {
             stem.push_str(&format!("%{byte:02X}"));
@@ -143,11 +148,14 @@ mod tests {
     fn ordinary_wire_names_are_file_names_as_they_are() {
         assert_eq!(file_stem("member_add_to_group"), "member_add_to_group");
         assert_eq!(file_stem("Ping-2"), "Ping-2");
+        assert_eq!(file_stem("invoice.paid"), "invoice.paid");
     }
 
     #[test]
     fn other_bytes_are_percent_encoded_so_no_name_escapes_the_events_folder() {
-        assert_eq!(file_stem("../x"), "%2E%2E%2Fx");
+        assert_eq!(file_stem("../x"), "%2E.%2Fx");
+        assert_eq!(file_stem(".hidden"), "%2Ehidden");
+        assert_eq!(file_stem("a:b"), "a%3Ab");
         assert_eq!(file_stem("a b\\c"), "a%20b%5Cc");
         assert_eq!(file_stem("é"), "%C3%A9");
         assert_eq!(file_stem("%41"), "%2541");

@@ -1,10 +1,32 @@
 //! JSON Schema (draft 2020-12) and OpenAPI 3.1 documents for a schema's deliveries.
 //!
 //! Pure functions of the model. They describe exactly what the generated parser accepts:
-//! unknown keys are allowed at both levels, IDs are integers within the unsigned 64-bit range,
-//! and any `event_name` that is not a known one is accepted with any `data` object.
+//! unknown keys are allowed at every level (except in a `map<T>`, whose values are all `T`),
+//! IDs are integers within the unsigned 64-bit range or strings, and a delivery of an event the
+//! schema does not know is accepted as long as its envelope is well formed.
+//!
+//! The documents follow the schema's `[envelope]`:
+//!
+//! - `adjacent` (`{TAG: name, CONTENT: {...}}`, Emma's `event_name`/`data`): each event has a
+//!   definition of its content (`MemberSignup`) and one of its whole delivery
+//!   (`MemberSignupDelivery`: a constant TAG, CONTENT referring to the former, and the envelope
+//!   fields). The bundle is a `oneOf` over the deliveries plus [`UNKNOWN_DELIVERY`] (any TAG
+//!   string that is not a known name, with a CONTENT object).
+//! - `internal` (`{TAG: name, ...fields}`): each event's delivery definition holds the constant
+//!   TAG, the event's fields and the envelope fields side by side at the top level. The bundle
+//!   is a `oneOf` over them plus [`UNKNOWN_DELIVERY`] (any TAG string that is not a known name).
+//! - `header` (the name arrives in an HTTP header; the body is the fields): each event's
+//!   delivery definition is its body, the event's fields and the envelope fields. No key of the
+//!   body tells which event it is, so the bundle cannot select a branch: it is an `anyOf` over
+//!   the known events' bodies, valid when the body is a valid body of *some* known event (a body
+//!   of an event the schema does not know may be any object, so no branch is added for those).
+//!   To judge a delivery, validate its body against the schema of the event its header names.
+//!   In OpenAPI each webhook declares the header as a required parameter whose value is the
+//!   event's name.
 
-use emma_schema::{EventDef, FieldDef, Primitive, Schema, TypeDef, TypeKind, TypeRef};
+use emma_schema::{
+    EventDef, FieldDef, IdRepr, Layout, Primitive, Schema, TypeDef, TypeKind, TypeRef,
+};
 use serde_json::{Map, Value, json};
 
 /// The JSON Schema dialect every document here uses.
@@ -13,23 +35,34 @@ pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 const DEFS_PREFIX: &str = "#/$defs/";
 const COMPONENTS_PREFIX: &str = "#/components/schemas/";
 
-/// The name under which the catch-all branch for events the schema does not know is defined.
+/// The name under which the catch-all branch for events the schema does not know is defined
+/// (under the `adjacent` and `internal` layouts; a `header` schema has none).
 pub const UNKNOWN_DELIVERY: &str = "UnknownDelivery";
 
-/// The `$defs` name of an event's whole delivery (`MemberSignupDelivery`).
+/// The `$defs` name of an event's whole delivery (`MemberSignupDelivery`): under the `header`
+/// layout, its body.
 pub fn delivery_name(event: &EventDef) -> String {
     format!("{}Delivery", event.type_name)
 }
 
-/// One document for any delivery: a `oneOf` over every event, discriminated by a constant
-/// `event_name`, plus a branch for event names the schema does not know.
+/// One document for any delivery. Under the `adjacent` and `internal` layouts: a `oneOf` over
+/// every event, discriminated by a constant tag, plus a branch for event names the schema does
+/// not know. Under the `header` layout: an `anyOf` over every event's body (see the module
+/// documentation).
 pub fn bundle(schema: &Schema) -> Value {
     let mut document = Map::new();
     document.insert("$schema".into(), DIALECT.into());
     insert_title_and_description(&mut document, schema);
+    if let Layout::Header { header } = &schema.envelope.layout {
+        document.insert("$comment".into(), header_bundle_comment(header).into());
+    }
     document.insert("type".into(), "object".into());
+    let branches = match schema.envelope.layout {
+        Layout::Header { .. } => "anyOf",
+        Layout::Adjacent { .. } | Layout::Internal { .. } => "oneOf",
+    };
     document.insert(
-        "oneOf".into(),
+        branches.into(),
         Value::Array(delivery_refs(schema, DEFS_PREFIX)),
     );
     document.insert(
@@ -39,16 +72,32 @@ pub fn bundle(schema: &Schema) -> Value {
     Value::Object(document)
 }
 
-/// A standalone document for one event's deliveries, holding only the definitions it uses.
+fn header_bundle_comment(header: &str) -> String {
+    format!(
+        "The event's name arrives in the `{header}` HTTP header, not in the body, so this \
+         document cannot pick a branch by it: a body is valid here when it is a valid body of at \
+         least one known event (`anyOf`). To judge a delivery, validate its body against the \
+         schema of the event its header names; the body of an event this schema does not \
+         describe may be any JSON object."
+    )
+}
+
+/// A standalone document for one event's deliveries (under the `header` layout, its bodies),
+/// holding only the definitions it uses.
 pub fn event_schema(schema: &Schema, event: &EventDef) -> Value {
     let mut document = Map::new();
     document.insert("$schema".into(), DIALECT.into());
-    let Value::Object(delivery) = delivery_schema(event, DEFS_PREFIX) else {
+    let Value::Object(delivery) = delivery_schema(schema, event, DEFS_PREFIX) else {
         unreachable!("delivery_schema always builds an object");
     };
     document.extend(delivery);
     let mut definitions = Map::new();
-    definitions.insert(event.type_name.clone(), data_schema(event, DEFS_PREFIX));
+    if let Layout::Adjacent { content, .. } = &schema.envelope.layout {
+        definitions.insert(
+            event.type_name.clone(),
+            data_schema(event, content, DEFS_PREFIX),
+        );
+    }
     for def in used_types(schema, event) {
         definitions.insert(def.name.clone(), named_type_schema(def, DEFS_PREFIX));
     }
@@ -56,7 +105,9 @@ pub fn event_schema(schema: &Schema, event: &EventDef) -> Value {
     Value::Object(document)
 }
 
-/// An OpenAPI 3.1 document whose `webhooks` has one POST per event.
+/// An OpenAPI 3.1 document whose `webhooks` has one POST per event. Under the `header`
+/// layout each POST declares the header, whose value is the event's name, as a required
+/// parameter, and its request body is the event's body.
 pub fn openapi(schema: &Schema, version: &str) -> Value {
     let mut webhooks = Map::new();
     for event in &schema.events {
@@ -71,11 +122,25 @@ pub fn openapi(schema: &Schema, version: &str) -> Value {
                 )
             })
             .collect();
-        let operation = json!({
-            "operationId": event.name,
-            "summary": event.summary,
-            "description": event.description,
-            "requestBody": {
+        let mut operation = Map::new();
+        operation.insert("operationId".into(), event.name.clone().into());
+        operation.insert("summary".into(), event.summary.clone().into());
+        operation.insert("description".into(), event.description.clone().into());
+        if let Layout::Header { header } = &schema.envelope.layout {
+            operation.insert(
+                "parameters".into(),
+                json!([{
+                    "in": "header",
+                    "name": header,
+                    "description": "The event's name.",
+                    "required": true,
+                    "schema": { "const": event.name },
+                }]),
+            );
+        }
+        operation.insert(
+            "requestBody".into(),
+            json!({
                 "required": true,
                 "content": {
                     "application/json": {
@@ -83,12 +148,15 @@ pub fn openapi(schema: &Schema, version: &str) -> Value {
                         "examples": examples,
                     }
                 }
-            },
-            "responses": {
+            }),
+        );
+        operation.insert(
+            "responses".into(),
+            json!({
                 "200": { "description": "The delivery was received. Any 2xx status acknowledges it." },
                 "400": { "description": "The delivery was not valid." }
-            }
-        });
+            }),
+        );
         webhooks.insert(event.name.clone(), json!({ "post": operation }));
     }
     let mut info = Map::new();
@@ -123,83 +191,177 @@ fn insert_title_and_description(document: &mut Map<String, Value>, schema: &Sche
 }
 
 fn delivery_refs(schema: &Schema, prefix: &str) -> Vec<Value> {
+    let unknown = match schema.envelope.layout {
+        Layout::Header { .. } => None,
+        Layout::Adjacent { .. } | Layout::Internal { .. } => {
+            Some(json!({ "$ref": format!("{prefix}{UNKNOWN_DELIVERY}") }))
+        }
+    };
     schema
         .events
         .iter()
         .map(|event| json!({ "$ref": format!("{prefix}{}", delivery_name(event)) }))
-        .chain(std::iter::once(
-            json!({ "$ref": format!("{prefix}{UNKNOWN_DELIVERY}") }),
-        ))
+        .chain(unknown)
         .collect()
 }
 
-/// Every definition: shared types, then each event's data and delivery, then the catch-all.
+/// Every definition: shared types, then each event's data (under the `adjacent` layout) and
+/// delivery, then the catch-all (but under the `header` layout).
 fn all_definitions(schema: &Schema, prefix: &str) -> Map<String, Value> {
     let mut definitions = Map::new();
     for def in &schema.types {
         definitions.insert(def.name.clone(), named_type_schema(def, prefix));
     }
     for event in &schema.events {
-        definitions.insert(event.type_name.clone(), data_schema(event, prefix));
-        definitions.insert(delivery_name(event), delivery_schema(event, prefix));
+        if let Layout::Adjacent { content, .. } = &schema.envelope.layout {
+            definitions.insert(event.type_name.clone(), data_schema(event, content, prefix));
+        }
+        definitions.insert(delivery_name(event), delivery_schema(schema, event, prefix));
     }
-    definitions.insert(UNKNOWN_DELIVERY.into(), unknown_delivery_schema(schema));
+    if let Some(unknown) = unknown_delivery_schema(schema, prefix) {
+        definitions.insert(UNKNOWN_DELIVERY.into(), unknown);
+    }
     definitions
 }
 
-fn unknown_delivery_schema(schema: &Schema) -> Value {
+/// The catch-all branch for event names the schema does not know: a string tag that is not a
+/// known name, the content object (`adjacent`) and the envelope fields. `None` under the
+/// `header` layout, whose bodies carry no name.
+fn unknown_delivery_schema(schema: &Schema, prefix: &str) -> Option<Value> {
+    let (tag, content) = match &schema.envelope.layout {
+        Layout::Adjacent { tag, content } => (tag, Some(content)),
+        Layout::Internal { tag } => (tag, None),
+        Layout::Header { .. } => return None,
+    };
     let known: Vec<&str> = schema
         .events
         .iter()
         .map(|event| event.name.as_str())
         .collect();
-    json!({
+    let mut properties = Map::new();
+    properties.insert(
+        tag.clone(),
+        json!({ "type": "string", "not": { "enum": known } }),
+    );
+    let mut required = vec![tag.as_str()];
+    let description = match content {
+        Some(content) => {
+            properties.insert(content.clone(), json!({ "type": "object" }));
+            required.push(content);
+            format!(
+                "A delivery of an event this schema does not describe. It is accepted, and its `{content}` is kept as it is."
+            )
+        }
+        None => "A delivery of an event this schema does not describe. It is accepted, and its keys are kept as they are.".to_owned(),
+    };
+    add_fields(
+        &schema.envelope.fields,
+        prefix,
+        &mut properties,
+        &mut required,
+    );
+    Some(json!({
         "title": UNKNOWN_DELIVERY,
-        "description": "A delivery of an event this schema does not describe. It is accepted, and its `data` is kept as it is.",
+        "description": description,
         "type": "object",
-        "properties": {
-            "event_name": { "type": "string", "not": { "enum": known } },
-            "data": { "type": "object" }
-        },
-        "required": ["event_name", "data"]
-    })
+        "properties": properties,
+        "required": required,
+    }))
 }
 
-fn delivery_schema(event: &EventDef, prefix: &str) -> Value {
+/// Adds `fields` to an object schema's `properties` and, when required, to its `required`.
+fn add_fields<'f>(
+    fields: &'f [FieldDef],
+    prefix: &str,
+    properties: &mut Map<String, Value>,
+    required: &mut Vec<&'f str>,
+) {
+    for field in fields {
+        properties.insert(field.name.clone(), field_schema(field, prefix));
+        if field.required {
+            required.push(&field.name);
+        }
+    }
+}
+
+/// An event's whole delivery: under `adjacent`, the constant tag, the content (a `$ref` to
+/// the event's data) and the envelope fields; under `internal`, the constant tag, the event's
+/// fields and the envelope fields side by side; under `header`, the body: the event's fields
+/// and the envelope fields.
+fn delivery_schema(schema: &Schema, event: &EventDef, prefix: &str) -> Value {
     let examples: Vec<&Value> = event
         .examples
         .iter()
         .map(|example| &example.value)
         .collect();
-    json!({
-        "title": delivery_name(event),
-        "description": format!("A `{}` delivery. {}", event.name, event.summary),
-        "type": "object",
-        "properties": {
-            "event_name": { "const": event.name },
-            "data": { "$ref": format!("{prefix}{}", event.type_name) }
-        },
-        "required": ["event_name", "data"],
-        "examples": examples,
-    })
+    let envelope = &schema.envelope;
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    let description = match &envelope.layout {
+        Layout::Adjacent { tag, content } => {
+            properties.insert(tag.clone(), json!({ "const": event.name }));
+            properties.insert(
+                content.clone(),
+                json!({ "$ref": format!("{prefix}{}", event.type_name) }),
+            );
+            required.extend([tag.as_str(), content.as_str()]);
+            add_fields(&envelope.fields, prefix, &mut properties, &mut required);
+            format!("A `{}` delivery. {}", event.name, event.summary)
+        }
+        Layout::Internal { tag } => {
+            properties.insert(tag.clone(), json!({ "const": event.name }));
+            required.push(tag.as_str());
+            add_fields(&event.fields, prefix, &mut properties, &mut required);
+            add_fields(&envelope.fields, prefix, &mut properties, &mut required);
+            format!(
+                "A `{}` delivery. {}\n\n{}",
+                event.name, event.summary, event.description
+            )
+        }
+        Layout::Header { header } => {
+            add_fields(&event.fields, prefix, &mut properties, &mut required);
+            add_fields(&envelope.fields, prefix, &mut properties, &mut required);
+            format!(
+                "The body of a `{}` delivery (named by the `{header}` header). {}\n\n{}",
+                event.name, event.summary, event.description
+            )
+        }
+    };
+    let mut delivery = Map::new();
+    delivery.insert("title".into(), delivery_name(event).into());
+    delivery.insert("description".into(), description.into());
+    delivery.insert("type".into(), "object".into());
+    delivery.insert("properties".into(), Value::Object(properties));
+    delivery.insert("required".into(), json!(required));
+    if !matches!(envelope.layout, Layout::Adjacent { .. }) {
+        delivery.insert("additionalProperties".into(), true.into());
+    }
+    delivery.insert("examples".into(), json!(examples));
+    Value::Object(delivery)
 }
 
-fn data_schema(event: &EventDef, prefix: &str) -> Value {
-    let properties: Map<String, Value> = event
-        .fields
-        .iter()
-        .map(|field| (field.name.clone(), field_schema(field, prefix)))
-        .collect();
-    let required: Vec<&str> = event
-        .fields
-        .iter()
-        .filter(|field| field.required)
-        .map(|field| field.name.as_str())
-        .collect();
+/// `properties`, `required` and `additionalProperties: true` for declared fields.
+fn object_schema(fields: &[FieldDef], prefix: &str) -> Map<String, Value> {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    add_fields(fields, prefix, &mut properties, &mut required);
+    let mut object = Map::new();
+    object.insert("type".into(), "object".into());
+    object.insert("properties".into(), Value::Object(properties));
+    object.insert("required".into(), json!(required));
+    object.insert("additionalProperties".into(), true.into());
+    object
+}
+
+/// An event's data under the `adjacent` layout: the object under `content`.
+fn data_schema(event: &EventDef, content: &str, prefix: &str) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    add_fields(&event.fields, prefix, &mut properties, &mut required);
     let examples: Vec<&Value> = event
         .examples
         .iter()
-        .filter_map(|example| example.value.get("data"))
+        .filter_map(|example| example.value.get(content))
         .collect();
     json!({
         "title": event.type_name,
@@ -217,7 +379,19 @@ fn field_schema(field: &FieldDef, prefix: &str) -> Value {
     schema.insert("description".into(), field.doc.clone().into());
     let value = type_schema(&field.ty, prefix);
     if field.nullable {
-        schema.insert("anyOf".into(), json!([value, { "type": "null" }]));
+        match value.get("type").and_then(Value::as_str).map(str::to_owned) {
+            // An inline type takes `null` beside it: `"type": ["string", "null"]`.
+            Some(json_type) if value.get("format").is_none() && value.get("enum").is_none() => {
+                let Value::Object(mut value) = value else {
+                    unreachable!("a schema with a type is an object");
+                };
+                value.insert("type".into(), json!([json_type, "null"]));
+                schema.extend(value);
+            }
+            _ => {
+                schema.insert("anyOf".into(), json!([value, { "type": "null" }]));
+            }
+        }
     } else {
         let Value::Object(value) = value else {
             unreachable!("type_schema always builds an object");
@@ -231,6 +405,10 @@ fn type_schema(ty: &TypeRef, prefix: &str) -> Value {
     match ty {
         TypeRef::Named(name) => json!({ "$ref": format!("{prefix}{name}") }),
         TypeRef::Primitive(primitive) => primitive_schema(*primitive),
+        TypeRef::List(item) => json!({ "type": "array", "items": type_schema(item, prefix) }),
+        TypeRef::Map(item) => {
+            json!({ "type": "object", "additionalProperties": type_schema(item, prefix) })
+        }
     }
 }
 
@@ -248,7 +426,26 @@ fn primitive_schema(primitive: Primitive) -> Value {
 
 fn named_type_schema(def: &TypeDef, prefix: &str) -> Value {
     let mut schema = match &def.kind {
-        TypeKind::Id => primitive_schema(Primitive::U64),
+        TypeKind::Id { repr: IdRepr::U64 } => primitive_schema(Primitive::U64),
+        TypeKind::Id {
+            repr: IdRepr::String,
+        } => json!({ "type": "string" }),
+        TypeKind::Object { fields } => Value::Object(object_schema(fields, prefix)),
+        TypeKind::Enum {
+            values,
+            open: false,
+        } => {
+            let known: Vec<String> = values
+                .iter()
+                .map(|value| format!("`{}` ({})", value.wire, value.doc))
+                .collect();
+            let wires: Vec<&str> = values.iter().map(|value| value.wire.as_str()).collect();
+            json!({
+                "type": "string",
+                "enum": wires,
+                "description": format!("{}\n\nValues: {}.", def.doc, known.join(", ")),
+            })
+        }
         TypeKind::Timestamp => json!({ "type": "string" }),
         TypeKind::Selection { item } => json!({
             "oneOf": [
@@ -256,7 +453,7 @@ fn named_type_schema(def: &TypeDef, prefix: &str) -> Value {
                 { "type": "array", "items": type_schema(item, prefix) }
             ]
         }),
-        TypeKind::Enum { values } => {
+        TypeKind::Enum { values, open: true } => {
             let known: Vec<String> = values
                 .iter()
                 .map(|value| format!("`{}` ({})", value.wire, value.doc))
@@ -279,10 +476,11 @@ fn named_type_schema(def: &TypeDef, prefix: &str) -> Value {
     schema
 }
 
-/// The named types an event uses, directly or through a selection's items, in schema order.
-fn used_types<'s>(schema: &'s Schema, event: &EventDef) -> Vec<&'s TypeDef> {
+/// The named types an event's deliveries use (through its fields or the envelope's, directly or
+/// through lists, maps, selections' items and objects' fields), in schema order.
+fn used_types<'s>(schema: &'s Schema, event: &'s EventDef) -> Vec<&'s TypeDef> {
     let mut names: Vec<&str> = Vec::new();
-    for field in &event.fields {
+    for field in event.fields.iter().chain(&schema.envelope.fields) {
         collect_named(schema, &field.ty, &mut names);
     }
     schema
@@ -293,17 +491,22 @@ fn used_types<'s>(schema: &'s Schema, event: &EventDef) -> Vec<&'s TypeDef> {
 }
 
 fn collect_named<'s>(schema: &'s Schema, ty: &'s TypeRef, names: &mut Vec<&'s str>) {
-    if let TypeRef::Named(name) = ty
-        && !names.contains(&name.as_str())
-    {
-        names.push(name);
-        if let Some(TypeDef {
-            kind: TypeKind::Selection { item },
-            ..
-        }) = schema.named_type(name)
-        {
-            collect_named(schema, item, names);
+    match ty {
+        TypeRef::Primitive(_) => {}
+        TypeRef::List(item) | TypeRef::Map(item) => collect_named(schema, item, names),
+        TypeRef::Named(name) if !names.contains(&name.as_str()) => {
+            names.push(name);
+            match schema.named_type(name).map(|def| &def.kind) {
+                Some(TypeKind::Selection { item }) => collect_named(schema, item, names),
+                Some(TypeKind::Object { fields }) => {
+                    for field in fields {
+                        collect_named(schema, &field.ty, names);
+                    }
+                }
+                _ => {}
+            }
         }
+        TypeRef::Named(_) => {}
     }
 }
 
@@ -372,5 +575,197 @@ mod tests {
             document["components"]["schemas"]["ThingMade"]["properties"]["made_at"]["$ref"],
             "#/components/schemas/MadeAt"
         );
+    }
+
+    fn parse(source: &str) -> Schema {
+        emma_schema::parse(source, "x.toml").unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// `envelope` is the `[envelope]` table; one event `made` with a required field `id` and
+    /// an optional `colour`, and a named type used only by the envelope.
+    fn with_envelope(envelope: &str, example: &str) -> Schema {
+        parse(&format!(
+            r#"
+[envelope]
+{envelope}
+
+[types.Sent]
+kind = "timestamp"
+doc = "When it was sent."
+
+[types.Colour]
+kind = "enum"
+open = false
+doc = "A colour."
+values = [{{ wire = "r", variant = "Red", doc = "Red." }}]
+
+[[events]]
+name = "made"
+summary = "Made."
+description = "Something was made."
+fields = [
+  {{ name = "id", type = "string", doc = "Its ID." }},
+  {{ name = "colour", type = "Colour", required = false, doc = "Its colour." }},
+]
+examples = ['{example}']
+"#
+        ))
+    }
+
+    fn keys(value: &Value) -> Vec<&str> {
+        value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect()
+    }
+
+    #[test]
+    fn adjacent_deliveries_use_the_schemas_tag_content_and_envelope_fields() {
+        let schema = with_envelope(
+            r#"layout = "adjacent"
+tag = "kind"
+content = "payload"
+fields = [
+  { name = "sent", type = "Sent", doc = "When." },
+  { name = "attempt", type = "u64", required = false, doc = "Which attempt." },
+]"#,
+            r#"{"kind": "made", "sent": "now", "payload": {"id": "a"}}"#,
+        );
+        let bundle = bundle(&schema);
+        assert_eq!(bundle["oneOf"].as_array().unwrap().len(), 2);
+        let delivery = &bundle["$defs"]["MadeDelivery"];
+        assert_eq!(
+            keys(&delivery["properties"]),
+            ["kind", "payload", "sent", "attempt"]
+        );
+        assert_eq!(delivery["properties"]["kind"], json!({ "const": "made" }));
+        assert_eq!(delivery["properties"]["payload"]["$ref"], "#/$defs/Made");
+        assert_eq!(delivery["properties"]["sent"]["$ref"], "#/$defs/Sent");
+        assert_eq!(delivery["required"], json!(["kind", "payload", "sent"]));
+        // The data's examples are taken from under the content key.
+        assert_eq!(bundle["$defs"]["Made"]["examples"], json!([{ "id": "a" }]));
+        let unknown = &bundle["$defs"][UNKNOWN_DELIVERY];
+        assert_eq!(
+            keys(&unknown["properties"]),
+            ["kind", "payload", "sent", "attempt"]
+        );
+        assert_eq!(
+            unknown["properties"]["kind"]["not"]["enum"],
+            json!(["made"])
+        );
+        assert_eq!(unknown["required"], json!(["kind", "payload", "sent"]));
+        assert!(!bundle.to_string().contains("event_name"));
+
+        // The standalone schema holds the type only the envelope uses.
+        let document = event_schema(&schema, &schema.events[0]);
+        assert_eq!(keys(&document["$defs"]), ["Made", "Sent", "Colour"]);
+        assert_eq!(document["properties"]["payload"]["$ref"], "#/$defs/Made");
+        let openapi = openapi(&schema, "1");
+        assert!(
+            openapi["webhooks"]["made"]["post"]
+                .get("parameters")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn internal_deliveries_hold_the_tag_the_fields_and_the_envelope_fields_side_by_side() {
+        let schema = with_envelope(
+            r#"layout = "internal"
+tag = "type"
+fields = [{ name = "sent", type = "Sent", doc = "When." }]"#,
+            r#"{"id": "a", "sent": "now", "type": "made"}"#,
+        );
+        let bundle = bundle(&schema);
+        assert_eq!(
+            bundle["oneOf"],
+            json!([{ "$ref": "#/$defs/MadeDelivery" }, { "$ref": "#/$defs/UnknownDelivery" }])
+        );
+        // No separate data definition: the delivery is the data.
+        assert_eq!(
+            keys(&bundle["$defs"]),
+            ["Sent", "Colour", "MadeDelivery", UNKNOWN_DELIVERY]
+        );
+        let delivery = &bundle["$defs"]["MadeDelivery"];
+        assert_eq!(
+            keys(&delivery["properties"]),
+            ["type", "id", "colour", "sent"]
+        );
+        assert_eq!(delivery["properties"]["type"], json!({ "const": "made" }));
+        assert_eq!(delivery["required"], json!(["type", "id", "sent"]));
+        assert_eq!(delivery["additionalProperties"], true);
+        assert_eq!(delivery["examples"][0]["id"], "a");
+        let unknown = &bundle["$defs"][UNKNOWN_DELIVERY];
+        assert_eq!(keys(&unknown["properties"]), ["type", "sent"]);
+        assert_eq!(
+            unknown["properties"]["type"],
+            json!({ "type": "string", "not": { "enum": ["made"] } })
+        );
+        assert_eq!(unknown["required"], json!(["type", "sent"]));
+
+        let document = event_schema(&schema, &schema.events[0]);
+        assert_eq!(document["properties"], delivery["properties"]);
+        assert_eq!(keys(&document["$defs"]), ["Sent", "Colour"]);
+        let openapi = openapi(&schema, "1");
+        let body =
+            &openapi["webhooks"]["made"]["post"]["requestBody"]["content"]["application/json"];
+        assert_eq!(body["schema"]["$ref"], "#/components/schemas/MadeDelivery");
+    }
+
+    #[test]
+    fn header_bodies_are_the_fields_and_the_bundle_is_an_honest_any_of() {
+        let schema = with_envelope(
+            r#"layout = "header"
+header = "X-Event""#,
+            r#"{"id": "a"}"#,
+        );
+        let bundle = bundle(&schema);
+        assert!(bundle.get("oneOf").is_none());
+        assert_eq!(bundle["anyOf"], json!([{ "$ref": "#/$defs/MadeDelivery" }]));
+        assert!(bundle["$comment"].as_str().unwrap().contains("`X-Event`"));
+        assert!(bundle["$defs"].get(UNKNOWN_DELIVERY).is_none());
+        assert!(bundle["$defs"].get("Made").is_none());
+        let body = &bundle["$defs"]["MadeDelivery"];
+        assert_eq!(keys(&body["properties"]), ["id", "colour"]);
+        assert_eq!(body["required"], json!(["id"]));
+        assert_eq!(body["additionalProperties"], true);
+        assert_eq!(body["examples"], json!([{ "id": "a" }]));
+
+        let document = event_schema(&schema, &schema.events[0]);
+        assert_eq!(document["properties"], body["properties"]);
+        assert_eq!(keys(&document["$defs"]), ["Colour"]);
+
+        let openapi = openapi(&schema, "1");
+        let post = &openapi["webhooks"]["made"]["post"];
+        assert_eq!(
+            post["parameters"],
+            json!([{
+                "in": "header",
+                "name": "X-Event",
+                "description": "The event's name.",
+                "required": true,
+                "schema": { "const": "made" },
+            }])
+        );
+        assert_eq!(
+            post["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/MadeDelivery"
+        );
+        assert!(
+            openapi["components"]["schemas"]
+                .get(UNKNOWN_DELIVERY)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn the_default_envelope_keeps_emmas_shape() {
+        let schema = small();
+        let delivery = &bundle(&schema)["$defs"]["ThingMadeDelivery"];
+        assert_eq!(keys(&delivery["properties"]), ["event_name", "data"]);
+        assert_eq!(delivery["required"], json!(["event_name", "data"]));
+        assert!(delivery.get("additionalProperties").is_none());
     }
 }

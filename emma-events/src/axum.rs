@@ -10,7 +10,8 @@
 //! [`dispatch`](crate::axum::dispatch) hands the event to an [`EventVisitor`](crate::EventVisitor) whose methods
 //! return `Result<(), E>`, and answers `200 OK` when it succeeds, or
 //! `500 Internal Server Error` with the error's text when it fails, so that the sender
-//! delivers it again later.
+//! delivers it again later. [`dispatch_async`](crate::axum::dispatch_async) does the same for
+//! an [`AsyncEventVisitor`](crate::AsyncEventVisitor).
 //!
 //! ```
 //! use axum::{Router, extract::State, response::Response, routing::post};
@@ -46,7 +47,7 @@ use ::axum::body::Bytes;
 use ::axum::extract::{FromRequest, Request};
 use emma_runtime::axum as generic;
 
-pub use emma_runtime::axum::{DeliveryRejection, dispatch};
+pub use emma_runtime::axum::{DeliveryRejection, dispatch, dispatch_async};
 
 /// An extractor for an Emma webhook delivery: the request body parsed into an [`Event`].
 ///

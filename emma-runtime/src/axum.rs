@@ -11,6 +11,9 @@
 //! [`dispatch`](crate::axum::dispatch) hands the event to a visitor whose methods return
 //! `Result<(), E>`, and answers `200 OK` when it succeeds, or `500 Internal Server Error` with
 //! the error's text when it fails, so that the sender delivers it again later.
+//! [`dispatch_async`](crate::axum::dispatch_async) does the same with an async visitor. For a
+//! schema whose deliveries name their event in an HTTP header, the extractors read it from
+//! there, and a request without it is a `400`.
 //!
 //! ```
 //! use axum::{Router, extract::State, response::Response, routing::post};
@@ -45,7 +48,7 @@
 //! The content type of the request is not checked: providers send JSON whatever their
 //! headers say.
 
-use crate::{Accept, EventSet, ParseError};
+use crate::{Accept, AcceptAsync, EventSet, ParseError};
 use ::axum::body::Bytes;
 use ::axum::extract::rejection::BytesRejection;
 use ::axum::extract::{FromRequest, Request};
@@ -79,6 +82,8 @@ pub enum DeliveryRejection {
     Body(BytesRejection),
     /// The body is not a valid delivery (`400`).
     Invalid(ParseError),
+    /// The header that names the event is missing or not text (`400`).
+    MissingHeader(&'static str),
 }
 
 impl DeliveryRejection {
@@ -86,7 +91,9 @@ impl DeliveryRejection {
     pub fn status(&self) -> StatusCode {
         match self {
             DeliveryRejection::Body(rejection) => rejection.status(),
-            DeliveryRejection::Invalid(_) => StatusCode::BAD_REQUEST,
+            DeliveryRejection::Invalid(_) | DeliveryRejection::MissingHeader(_) => {
+                StatusCode::BAD_REQUEST
+            }
         }
     }
 }
@@ -96,6 +103,12 @@ impl fmt::Display for DeliveryRejection {
         match self {
             DeliveryRejection::Body(rejection) => write!(f, "{}", rejection.body_text()),
             DeliveryRejection::Invalid(error) => write!(f, "invalid delivery: {error}"),
+            DeliveryRejection::MissingHeader(header) => {
+                write!(
+                    f,
+                    "invalid delivery: the `{header}` header naming the event is missing"
+                )
+            }
         }
     }
 }
@@ -105,6 +118,7 @@ impl std::error::Error for DeliveryRejection {
         match self {
             DeliveryRejection::Body(rejection) => Some(rejection),
             DeliveryRejection::Invalid(error) => Some(error),
+            DeliveryRejection::MissingHeader(_) => None,
         }
     }
 }
@@ -120,10 +134,25 @@ impl<S: Send + Sync, E: EventSet> FromRequest<S> for RawDelivery<E> {
     type Rejection = DeliveryRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let name = match E::NAME_HEADER {
+            Some(header) => Some(
+                request
+                    .headers()
+                    .get(header)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned)
+                    .ok_or(DeliveryRejection::MissingHeader(header))?,
+            ),
+            None => None,
+        };
         let body = Bytes::from_request(request, state)
             .await
             .map_err(DeliveryRejection::Body)?;
-        let event = E::from_slice(&body).map_err(DeliveryRejection::Invalid)?;
+        let event = match &name {
+            Some(name) => E::from_parts(name, &body),
+            None => E::from_slice(&body),
+        }
+        .map_err(DeliveryRejection::Invalid)?;
         Ok(RawDelivery { event, body })
     }
 }
@@ -158,6 +187,24 @@ where
     }
 }
 
+/// Hands `event` to the async `visitor`, awaits it, and turns what it gives into the response:
+/// `200 OK` for `Ok(())` (also what unhandled events give), `500 Internal Server Error` with
+/// the error's text for `Err(error)`, so that the sender delivers it again later.
+pub async fn dispatch_async<V, Ev, E>(visitor: &mut V, event: &Ev) -> Response
+where
+    V: ?Sized,
+    Ev: EventSet + AcceptAsync<V, Result<(), E>>,
+    E: fmt::Display,
+{
+    match event.accept_async(visitor).await {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(error) => text_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("`{}` delivery not processed: {error}\n", event.name()),
+        ),
+    }
+}
+
 fn text_response(status: StatusCode, text: String) -> Response {
     let mut response = (status, text).into_response();
     response.headers_mut().insert(
@@ -170,7 +217,7 @@ fn text_response(status: StatusCode, text: String) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::things::{Event, EventVisitor, ThingMade};
+    use crate::things::{AsyncEventVisitor, Event, EventVisitor, ThingMade, ThingsLost};
     use ::axum::Router;
     use ::axum::body::{Body, to_bytes};
     use ::axum::extract::DefaultBodyLimit;
@@ -189,8 +236,24 @@ mod tests {
         }
     }
 
+    /// Fails on `things_lost` after awaiting, handles nothing else.
+    struct SlowFailingStore;
+
+    impl AsyncEventVisitor<Result<(), String>> for SlowFailingStore {
+        async fn visit_things_lost(&mut self, _: &ThingsLost) -> Result<(), String> {
+            tokio::task::yield_now().await;
+            Err("the queue is full".into())
+        }
+    }
+
     fn app() -> Router {
         Router::new()
+            .route(
+                "/async",
+                post(|Delivery(event): Delivery<Event>| async move {
+                    dispatch_async(&mut SlowFailingStore, &event).await
+                }),
+            )
             .route(
                 "/hook",
                 post(|Delivery(event): Delivery<Event>| async move {
@@ -202,6 +265,14 @@ mod tests {
                 post(|delivery: RawDelivery<Event>| async move {
                     format!("{} {}", delivery.event.name(), delivery.body.len())
                 }),
+            )
+            .route(
+                "/hooks",
+                post(
+                    |Delivery(event): Delivery<crate::hooks::Event>| async move {
+                        event.name().to_owned()
+                    },
+                ),
             )
             .layer(DefaultBodyLimit::max(1024))
     }
@@ -271,6 +342,45 @@ mod tests {
         let (status, body) = post_to("/raw", format!("  {MADE}\n")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body, format!("thing_made {}", MADE.len() + 3));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_async_visitor_error_is_a_500_and_unhandled_events_a_200() {
+        let (status, body) = post_to(
+            "/async",
+            r#"{"event_name": "things_lost", "data": {"things": "all"}}"#,
+        )
+        .await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            body,
+            "`things_lost` delivery not processed: the queue is full\n"
+        );
+        assert_eq!(
+            post_to("/async", MADE).await,
+            (StatusCode::OK, String::new())
+        );
+        let (status, _) = post_to("/async", "{").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+
+    #[tokio::test]
+    async fn a_header_named_delivery_takes_its_name_from_the_header() {
+        let request = Request::post("/hooks")
+            .header("X-Hook-Event", "ping")
+            .body(Body::from(r#"{"zen": "Keep it simple."}"#))
+            .unwrap();
+        let response = app().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        assert_eq!(&bytes[..], b"ping");
+
+        let (status, body) = post_to("/hooks", r#"{"zen": "x"}"#).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            body,
+            "invalid delivery: the `X-Hook-Event` header naming the event is missing\n"
+        );
     }
 
     #[test]

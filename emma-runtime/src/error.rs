@@ -1,7 +1,5 @@
 //! Errors: why a delivery could not be parsed, and an unknown event name.
 
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 use serde_path_to_error::Segment;
 use std::fmt;
@@ -61,24 +59,66 @@ impl ParseError {
         self.category
     }
 
-    /// Builds the error for `bytes` from the error serde_json gave while parsing them as `T`.
+    /// Builds the error for `bytes` from the error serde_json gave while reading them with
+    /// `read`, for a delivery whose event name is under `tag` (or, when `tag` is `None`, is
+    /// `event_name`, given out of band).
     ///
     /// Only on this failure path, the input is read again to find the JSON path of the
-    /// problem and the delivery's `event_name`, so successful parses pay nothing for them.
-    pub(crate) fn diagnose<T: DeserializeOwned>(bytes: &[u8], error: serde_json::Error) -> Self {
+    /// problem and the delivery's event name, so successful parses pay nothing for them.
+    pub(crate) fn diagnose(
+        bytes: &[u8],
+        error: serde_json::Error,
+        tag: Option<&str>,
+        event_name: Option<&str>,
+        read: impl FnOnce(
+            serde_path_to_error::Deserializer<
+                &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+            >,
+        ) -> Result<(), serde_json::Error>,
+    ) -> Self {
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(traced) => known_path(traced.path()),
-            Ok(_) => None,
+        let mut track = serde_path_to_error::Track::new();
+        let traced = read(serde_path_to_error::Deserializer::new(
+            &mut deserializer,
+            &mut track,
+        ));
+        let path = match traced {
+            Err(_) => known_path(&track.path()),
+            Ok(()) => None,
         };
         ParseError {
             line: error.line(),
             // serde_json gives column 0 for a problem before the first byte of a line.
             column: error.column().max(1),
-            event_name: event_name_of(bytes),
+            event_name: match (event_name, tag) {
+                (Some(name), _) => Some(name.to_owned()),
+                (None, Some(tag)) => event_name_of(bytes, tag),
+                (None, None) => None,
+            },
             path,
             message: message_without_position(&error),
             category: error.classify(),
+        }
+    }
+
+    /// An error found after the document was read to its end (a typed envelope field, say):
+    /// it has no position of its own, so it points at the end of the input.
+    pub(crate) fn after_reading(
+        bytes: &[u8],
+        event_name: Option<&str>,
+        path: Option<String>,
+        message: String,
+    ) -> Self {
+        let text = String::from_utf8_lossy(bytes);
+        let line = text.lines().count().max(1);
+        let column = text.lines().last().map_or(1, |last| last.len().max(1));
+        ParseError {
+            line,
+            column,
+            event_name: event_name.map(str::to_owned),
+            path,
+            message,
+            category: Category::Data,
         }
     }
 }
@@ -105,15 +145,11 @@ fn known_path(path: &serde_path_to_error::Path) -> Option<String> {
     Some(text).filter(|text| !text.is_empty())
 }
 
-/// The `event_name` of a document, if it is a JSON object with a string `event_name`.
-fn event_name_of(bytes: &[u8]) -> Option<String> {
-    #[derive(Deserialize)]
-    struct NameOnly {
-        event_name: Option<String>,
-    }
-    serde_json::from_slice::<NameOnly>(bytes)
-        .ok()
-        .and_then(|document| document.event_name)
+/// The event name of a document, if it is a JSON object with a string under `tag`.
+fn event_name_of(bytes: &[u8], tag: &str) -> Option<String> {
+    let document: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(bytes).ok()?;
+    document.get(tag)?.as_str().map(str::to_owned)
 }
 
 /// serde_json's message without the " at line L column C" it appends.
@@ -152,6 +188,67 @@ impl fmt::Display for UnknownEventKind {
 }
 
 impl std::error::Error for UnknownEventKind {}
+
+/// A value that is not one of a closed enum's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    type_name: &'static str,
+    value: String,
+    allowed: &'static [&'static str],
+}
+
+impl UnknownValue {
+    /// The error for `value`, which is none of `allowed`, the values of the enum `type_name`;
+    /// used by generated code.
+    pub fn new(type_name: &'static str, value: &str, allowed: &'static [&'static str]) -> Self {
+        UnknownValue {
+            type_name,
+            value: value.to_owned(),
+            allowed,
+        }
+    }
+
+    /// The value received.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The values the enum accepts, in schema order.
+    pub fn allowed(&self) -> &'static [&'static str] {
+        self.allowed
+    }
+
+    /// The same error for a deserializer: serde's "invalid value" naming what was expected.
+    pub fn into_de_error<E: serde::de::Error>(self) -> E {
+        E::invalid_value(serde::de::Unexpected::Str(&self.value), &self)
+    }
+
+    fn write_allowed(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("one of ")?;
+        for (index, value) in self.allowed.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "`{value}`")?;
+        }
+        write!(f, " ({})", self.type_name)
+    }
+}
+
+impl serde::de::Expected for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_allowed(f)
+    }
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown value `{}`, expected ", self.value)?;
+        self.write_allowed(f)
+    }
+}
+
+impl std::error::Error for UnknownValue {}
 
 #[cfg(test)]
 mod tests {

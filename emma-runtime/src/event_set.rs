@@ -20,8 +20,17 @@ pub trait EventSet:
     /// Every kind of event, in the order the schema declares them.
     const KINDS: &'static [Self::Kind];
 
+    /// The HTTP header that carries the event's name, for a schema whose deliveries name their
+    /// event out of band (`layout = "header"`); `None` when the body names it.
+    const NAME_HEADER: Option<&'static str>;
+
     /// Parses one JSON delivery; only white space may follow it.
     fn from_slice(bytes: &[u8]) -> Result<Self, ParseError>;
+
+    /// Parses the body of a delivery whose event name came out of band, in
+    /// [`NAME_HEADER`](EventSet::NAME_HEADER); for other schemas, the name is ignored and the
+    /// body read as [`from_slice`](EventSet::from_slice) does.
+    fn from_parts(event_name: &str, body: &[u8]) -> Result<Self, ParseError>;
 
     /// The event name received.
     fn name(&self) -> &str;
@@ -41,6 +50,16 @@ pub trait EventSet:
 pub trait Accept<V: ?Sized, R> {
     /// Hands the event to the visitor method for its kind and returns what it returns.
     fn accept(&self, visitor: &mut V) -> R;
+}
+
+/// Async dispatch of a generated `Event` to a visitor `V` whose futures give `R`.
+///
+/// `include_events!` implements it for every `V` that implements the generated
+/// `AsyncEventVisitor<R>`, so generic code (such as
+/// [`axum::dispatch_async`](crate::axum::dispatch_async)) can dispatch any schema's events.
+pub trait AcceptAsync<V: ?Sized, R> {
+    /// Hands the event to the visitor method for its kind; the future gives what it gives.
+    fn accept_async(&self, visitor: &mut V) -> impl std::future::Future<Output = R> + Send;
 }
 
 /// What the schema says about one field of an event's `data`.

@@ -35,16 +35,19 @@ pub mod __private;
 /// Receiving deliveries in an axum service: an extractor and a visitor dispatcher.
 #[cfg(feature = "axum")]
 pub mod axum;
+mod delivery;
 mod error;
 mod event_set;
+mod map;
 mod selection;
 mod timestamp;
 mod unknown;
 mod visitor_output;
 
 pub use emma_macros::include_events;
-pub use error::{ParseError, UnknownEventKind};
-pub use event_set::{Accept, EventSet, FieldInfo};
+pub use error::{ParseError, UnknownEventKind, UnknownValue};
+pub use event_set::{Accept, AcceptAsync, EventSet, FieldInfo};
+pub use map::Map;
 pub use selection::Selection;
 pub use timestamp::{Timestamp, TimestampError};
 pub use unknown::{Extra, UnknownEvent};
@@ -54,4 +57,10 @@ pub use visitor_output::VisitorOutput;
 #[cfg(test)]
 pub(crate) mod things {
     crate::include_events!("tests/fixtures/things.toml");
+}
+
+/// The events of `tests/fixtures/hooks.toml`, named by a header, for the runtime's own tests.
+#[cfg(test)]
+pub(crate) mod hooks {
+    crate::include_events!("tests/fixtures/hooks.toml");
 }

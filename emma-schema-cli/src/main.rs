@@ -89,6 +89,22 @@ fn check(path: &Path) -> ExitCode {
                 eprintln!("error: {error}");
                 return ExitCode::FAILURE;
             }
+            let warnings = emma_schema::warnings(&schema);
+            if !warnings.is_empty() {
+                // The file was just read; if it changed since, the places are only approximate.
+                let source = std::fs::read_to_string(path).unwrap_or_default();
+                let color =
+                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                eprint!(
+                    "{}",
+                    cli::render::render_warnings(
+                        &path.display().to_string(),
+                        &source,
+                        &warnings,
+                        color
+                    )
+                );
+            }
             println!(
                 "{}: ok, {} events, {} types",
                 path.display(),

@@ -305,3 +305,27 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+#[test]
+fn check_warns_about_names_that_shadow_the_prelude_and_still_says_ok() {
+    let output = run(&["check", "tests/fixtures/hygiene.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let warnings = stderr(&output);
+    for name in ["Result", "Option", "String", "Box", "Vec"] {
+        assert!(
+            warnings.contains(&format!("shadows the prelude's `{name}`")),
+            "{name}: {warnings}"
+        );
+    }
+    assert!(
+        warnings.contains("--> tests/fixtures/hygiene.toml:"),
+        "{warnings}"
+    );
+    assert!(
+        stdout(&output).contains(": ok, 2 events"),
+        "{}",
+        stdout(&output)
+    );
+    // Emma's schema has none.
+    assert_eq!(stderr(&run(&["check"])), "");
+}

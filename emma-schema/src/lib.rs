@@ -28,7 +28,8 @@ mod parse;
 
 pub use diagnostic::{Diagnostic, SchemaError};
 pub use model::{
-    EnumValue, EventDef, Example, FieldDef, Primitive, Schema, Span, TypeDef, TypeKind, TypeRef,
+    EnumValue, Envelope, EventDef, Example, FieldDef, IdRepr, Layout, Primitive, Schema, Span,
+    TypeDef, TypeKind, TypeRef,
 };
 
 use std::path::Path;
@@ -49,6 +50,42 @@ pub fn parse(source: &str, file_name: &str) -> Result<Schema, SchemaError> {
 /// see what text alone shows (a key sent twice, an integer beyond 64 bits).
 pub fn delivery_problems(schema: &Schema, delivery: &serde_json::Value) -> Vec<String> {
     example::check_any(schema, delivery)
+}
+
+/// What a schema may declare but had better not: generated public names that shadow a type of
+/// Rust's prelude (`Option`, `Result`, `String`, `Vec`, `Box`). The generated code compiles,
+/// but a user's `use generated::*;` then breaks their own code that means the prelude's.
+pub fn warnings(schema: &Schema) -> Vec<Diagnostic> {
+    const PRELUDE: &[&str] = &["Option", "Result", "String", "Vec", "Box"];
+    let types = schema
+        .types
+        .iter()
+        .filter(|def| PRELUDE.contains(&def.name.as_str()))
+        .map(|def| {
+            Diagnostic::new(
+                Some(def.span),
+                format!(
+                    "type `{}` shadows the prelude's `{}` wherever the generated API is imported with `*`",
+                    def.name, def.name
+                ),
+            )
+            .with_help("rename the type, or import the generated names one by one")
+        });
+    let events = schema
+        .events
+        .iter()
+        .filter(|event| PRELUDE.contains(&event.type_name.as_str()))
+        .map(|event| {
+            Diagnostic::new(
+                Some(event.span),
+                format!(
+                    "event `{}` becomes a struct `{}`, which shadows the prelude's `{}` wherever the generated API is imported with `*`",
+                    event.name, event.type_name, event.type_name
+                ),
+            )
+            .with_help("give the event a `rust_name`")
+        });
+    types.chain(events).collect()
 }
 
 /// Reads the schema file at `path`, then [`parse`]s it.

@@ -25,6 +25,8 @@ pub struct Schema {
     pub title: String,
     /// A longer description of the set of events.
     pub description: String,
+    /// How a delivery carries the event's name and data (`[envelope]`).
+    pub envelope: Envelope,
     /// Shared named types, in declaration order.
     pub types: Vec<TypeDef>,
     /// Events, in declaration order.
@@ -43,6 +45,52 @@ impl Schema {
     }
 }
 
+/// How a delivery carries the event's name and data: the `[envelope]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// Where the event's name is and where its fields are.
+    pub layout: Layout,
+    /// Typed top-level fields every delivery carries besides the name and the data (Standard
+    /// Webhooks' `timestamp`, say); empty when the schema declares none.
+    pub fields: Vec<FieldDef>,
+}
+
+impl Default for Envelope {
+    /// `{"event_name": ..., "data": {...}}`, Emma's shape, with no envelope fields.
+    fn default() -> Self {
+        Envelope {
+            layout: Layout::Adjacent {
+                tag: "event_name".to_owned(),
+                content: "data".to_owned(),
+            },
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// Where a delivery carries the event's name and its fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout {
+    /// `{TAG: name, CONTENT: {...fields}}`, keys in any order (`layout = "adjacent"`).
+    Adjacent {
+        /// The key holding the event's name (`tag`, default `event_name`).
+        tag: String,
+        /// The key holding the event's fields (`content`, default `data`).
+        content: String,
+    },
+    /// `{TAG: name, ...fields}`: the fields sit beside the name (`layout = "internal"`).
+    Internal {
+        /// The key holding the event's name (`tag`, default `type`).
+        tag: String,
+    },
+    /// The name arrives out of band, in an HTTP header; the body is the event's fields
+    /// (`layout = "header"`).
+    Header {
+        /// The header's name, e.g. `X-GitHub-Event`.
+        header: String,
+    },
+}
+
 /// A shared named type, such as an ID newtype or the member status.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
@@ -59,8 +107,11 @@ pub struct TypeDef {
 /// The kinds of named type a schema can declare.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
-    /// An opaque identifier: an unsigned 64-bit integer on the wire.
-    Id,
+    /// An opaque identifier (`kind = "id"`).
+    Id {
+        /// What it is on the wire (`repr`, default `u64`).
+        repr: IdRepr,
+    },
     /// A point in time, kept as the exact string received.
     Timestamp,
     /// Either a list of `item` or the string `"all"`.
@@ -68,11 +119,28 @@ pub enum TypeKind {
         /// The type of the list's items.
         item: TypeRef,
     },
-    /// A string with known values; any other value is kept as received.
+    /// A string with known values.
     Enum {
         /// The known values.
         values: Vec<EnumValue>,
+        /// Whether other values are accepted and kept as received (`open`, default `true`);
+        /// when `false`, any other value is an error.
+        open: bool,
     },
+    /// An object with declared fields; undeclared keys are kept (`kind = "object"`).
+    Object {
+        /// Its fields, in declaration order.
+        fields: Vec<FieldDef>,
+    },
+}
+
+/// What an ID is on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdRepr {
+    /// An unsigned 64-bit integer (`repr = "u64"`).
+    U64,
+    /// A string (`repr = "string"`), such as `"in_1Nx"`.
+    String,
 }
 
 /// A known value of an enum type.
@@ -86,13 +154,29 @@ pub struct EnumValue {
     pub doc: String,
 }
 
-/// The type of a field or of a selection's items.
+/// The type of a field, of a selection's items, or inside `list<...>` and `map<...>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeRef {
     /// A built-in JSON type.
     Primitive(Primitive),
     /// A named type declared in the schema's `types` table.
     Named(String),
+    /// `list<T>`: a JSON array of `T`.
+    List(Box<TypeRef>),
+    /// `map<T>`: a JSON object with string keys and `T` values, in the order received.
+    Map(Box<TypeRef>),
+}
+
+impl std::fmt::Display for TypeRef {
+    /// The type as the schema file writes it: `u64`, `MemberId`, `list<map<json>>`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TypeRef::Primitive(primitive) => f.write_str(primitive.name()),
+            TypeRef::Named(name) => f.write_str(name),
+            TypeRef::List(item) => write!(f, "list<{item}>"),
+            TypeRef::Map(value) => write!(f, "map<{value}>"),
+        }
+    }
 }
 
 /// The built-in types a field can have.
@@ -125,6 +209,14 @@ impl Primitive {
         ("bool", Primitive::Bool),
         ("json", Primitive::Json),
     ];
+
+    /// The primitive's name in the schema file.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, primitive)| *primitive == self)
+            .map_or("json", |(name, _)| name)
+    }
 
     /// Looks a primitive up by its schema name.
     pub fn from_name(name: &str) -> Option<Primitive> {
@@ -169,7 +261,8 @@ pub struct FieldDef {
     pub doc: String,
     /// Whether the key must be present.
     pub required: bool,
-    /// Whether the value may be `null`.
+    /// Whether the value may be `null`. A field may be both optional and nullable: then
+    /// absent, `null` and a value are three different things.
     pub nullable: bool,
     /// Where the field is declared.
     pub span: Span,

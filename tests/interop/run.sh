@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Proves the committed exports under emma-events/schema/export/ with other languages' own tools:
+# Proves the committed exports under emma-events/schema/export/, and the exports of the provider
+# fixtures under tests/fixtures/providers/ (one per envelope layout: adjacent, header, internal;
+# exported to a temporary folder with `cargo run -p emma-schema-cli -- export --schema ...`),
+# with other languages' own tools:
 #
 #   Python      the `jsonschema` package validates every example against the bundle and
 #               rejects bad documents; openapi-spec-validator validates openapi.json as
@@ -7,13 +10,15 @@
 #               bundle, which parse every example (python/check.py).
 #   TypeScript  json-schema-to-typescript generates declarations from the bundle; `tsc --strict
 #               --noEmit` type-checks every example against them and ts/usage.ts, which narrows
-#               deliveries on `event_name` and reads typed fields.
+#               deliveries on `event_name` and reads typed fields. For a provider, the
+#               examples alone (usage.ts is Emma's).
 #
 # Installs what it needs: a virtualenv in tests/interop/.venv from PyPI (python/requirements.txt)
 # and tests/interop/ts/node_modules from npm (ts/package-lock.json). Ends with
 # "interop: N passed, M failed" and exits non-zero when anything failed.
 #
-# Usage: bash tests/interop/run.sh   (from anywhere; needs python3 >= 3.10, node >= 18, npm)
+# Usage: bash tests/interop/run.sh   (from anywhere; needs python3 >= 3.10, node >= 18, npm,
+#        and cargo for the provider fixtures' exports)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,7 +30,8 @@ python_bin="${PYTHON:-python3}"
 passed=0
 failed=0
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+provider_exports="$(mktemp -d)"
+trap 'rm -f "$log"; rm -rf "$provider_exports"' EXIT
 
 # Runs one step. A step whose output ends with a line "... N passed, M failed" adds those
 # counts; any other step counts as one check, passed when it exits 0.
@@ -105,6 +111,39 @@ step "json2ts: declarations from the bundle" \
 step "examples as typed constants" node gen-examples.mjs
 step "tsc --strict --noEmit: examples and usage.ts" \
   ./node_modules/.bin/tsc --strict --noEmit -p tsconfig.json
+
+echo "=== provider fixtures"
+export_fixture() {
+  (cd "$root" && cargo run -q -p emma-schema-cli -- export --schema "$1" --out "$2")
+}
+for fixture in "$root"/tests/fixtures/providers/*.toml; do
+  name="$(basename "$fixture" .toml)"
+  out="$provider_exports/$name"
+  echo "=== $name ($fixture)"
+  step "$name: emma-schema export" export_fixture "$fixture" "$out"
+  if [[ ! -f "$out/emma-events.schema.json" ]]; then
+    echo "skipping $name: it was not exported"
+    continue
+  fi
+  step "$name: jsonschema: examples and bad documents against the bundle" \
+    "$venv/bin/python" "$here/python/check.py" schema "$out"
+  step "$name: openapi-spec-validator: openapi.json" \
+    "$venv/bin/python" "$here/python/check.py" openapi "$out"
+  step "$name: datamodel-code-generator: pydantic models parse every example" \
+    "$venv/bin/python" "$here/python/check.py" pydantic "$out"
+  generated="$here/ts/generated/$name"
+  mkdir -p "$generated"
+  # The examples alone (usage.ts is Emma's), with the shared compiler options.
+  cat >"$generated/tsconfig.json" <<'JSON'
+{ "extends": "../../tsconfig.json", "files": ["examples.ts"] }
+JSON
+  step "$name: json2ts: declarations from the bundle" \
+    ./node_modules/.bin/json2ts --input "$out/emma-events.schema.json" \
+    --output "$generated/deliveries.d.ts" --unknownAny
+  step "$name: examples as typed constants" node gen-examples.mjs "$out" "$generated"
+  step "$name: tsc --strict --noEmit: examples" \
+    ./node_modules/.bin/tsc --strict --noEmit -p "$generated/tsconfig.json"
+done
 
 echo "interop: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

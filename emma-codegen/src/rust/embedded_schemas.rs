@@ -11,11 +11,18 @@ use quote::quote;
 pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
     let runtime = &cx.runtime;
     let bundle = pretty(&json_schema::bundle(cx.schema));
+    let bundle_doc = match cx.schema.envelope.layout {
+        emma_schema::Layout::Header { .. } => {
+            "The JSON Schema (draft 2020-12) of every delivery's body: any of the events' bodies (the event's name is in a header, so the body alone cannot say which)."
+        }
+        _ => {
+            "The JSON Schema (draft 2020-12) of every delivery: one branch per event, selected by its name, plus a branch for event names the schema does not know."
+        }
+    };
     // The version is the generated crate's own, filled in where the code is compiled.
     let openapi = pretty(&json_schema::openapi(cx.schema, ""));
     quote! {
-        /// The JSON Schema (draft 2020-12) of every delivery: one branch per event, selected by
-        /// its name, plus a branch for event names the schema does not know.
+        #[doc = #bundle_doc]
         pub fn json_schema() -> #runtime::__private::serde_json::Value {
             const __SCHEMA: &str = #bundle;
             #runtime::__private::embedded_json(__SCHEMA)

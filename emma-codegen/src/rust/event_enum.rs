@@ -4,6 +4,7 @@
 //! `deserialize_delivery`, which reads keys in any order without buffering `data` into a tree.
 
 use super::{Context, EventVariants};
+use emma_schema::Layout;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -16,6 +17,78 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
         variant_docs,
         wire_names,
     } = EventVariants::of(cx.schema);
+    let layout = match &cx.schema.envelope.layout {
+        Layout::Adjacent { tag, content } => {
+            quote!(#runtime::__private::Layout::Adjacent { tag: #tag, content: #content })
+        }
+        Layout::Internal { tag } => quote!(#runtime::__private::Layout::Internal { tag: #tag }),
+        Layout::Header { header } => {
+            quote!(#runtime::__private::Layout::Header { header: #header })
+        }
+    };
+    let has_envelope_fields = !cx.schema.envelope.fields.is_empty();
+    // Where the envelope fields are among the keys kept while reading: beside the content
+    // under the adjacent layout, among the event's own fields under the others.
+    let (known_keys, unknown_keys) = match &cx.schema.envelope.layout {
+        Layout::Adjacent { .. } => (quote!(extra.envelope), quote!(envelope)),
+        Layout::Internal { .. } | Layout::Header { .. } => (quote!(extra.data), quote!(data)),
+    };
+    let read_envelope_fields = has_envelope_fields.then(|| {
+        quote! {
+            fn read_envelope_fields(&mut self) -> ::core::result::Result<(), ::std::string::String> {
+                match self {
+                    #( Event::#variants(__event) => {
+                        __event.envelope = ::core::option::Option::Some(Envelope::__read(&mut __event.#known_keys, true)?);
+                    } )*
+                    Event::Unknown(__event) => {
+                        Envelope::__read(&mut __event.#unknown_keys, false)?;
+                    }
+                }
+                ::core::result::Result::Ok(())
+            }
+        }
+    });
+    let no_envelope = quote!(#runtime::__private::serde_json::Map::new());
+    let envelope_entries = if has_envelope_fields {
+        quote!(&__event.envelope)
+    } else {
+        quote!(&#no_envelope)
+    };
+    let unknown_envelope_entries = if has_envelope_fields {
+        quote!(&::core::option::Option::<Envelope>::None)
+    } else {
+        quote!(&#no_envelope)
+    };
+    let (name_header, from_parts_body) = match &cx.schema.envelope.layout {
+        Layout::Header { header } => (
+            quote!(::core::option::Option::Some(#header)),
+            quote!(#runtime::__private::parse_parts(__event_name, __bytes)),
+        ),
+        _ => (
+            quote!(::core::option::Option::None),
+            quote! {
+                let _ = __event_name;
+                Event::from_slice(__bytes)
+            },
+        ),
+    };
+    let from_parts = match &cx.schema.envelope.layout {
+        Layout::Header { header } => {
+            let doc = format!(
+                "Parses the body of a delivery whose event name came in the `{header}` header.\n\nOnly white space may follow the body. The error says where (line, column, event, field) and what was wrong."
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn from_parts(__event_name: &::core::primitive::str, __body: &[::core::primitive::u8]) -> ::core::result::Result<Self, #runtime::ParseError> {
+                    #runtime::__private::parse_parts(__event_name, __body)
+                }
+
+                /// The HTTP header that carries the event's name.
+                pub const HEADER: &'static ::core::primitive::str = #header;
+            }
+        }
+        _ => quote!(),
+    };
     quote! {
         /// A delivery: one variant per event of the schema, plus [`Event::Unknown`] for event
         /// names the schema does not know.
@@ -62,6 +135,8 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             pub fn from_slice(__bytes: &[::core::primitive::u8]) -> ::core::result::Result<Self, #runtime::ParseError> {
                 #runtime::__private::parse_delivery(__bytes)
             }
+
+            #from_parts
         }
 
         impl ::core::str::FromStr for Event {
@@ -83,8 +158,14 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
 
             const KINDS: &'static [EventKind] = &EventKind::ALL;
 
+            const NAME_HEADER: ::core::option::Option<&'static ::core::primitive::str> = #name_header;
+
             fn from_slice(__bytes: &[::core::primitive::u8]) -> ::core::result::Result<Self, #runtime::ParseError> {
                 Event::from_slice(__bytes)
+            }
+
+            fn from_parts(__event_name: &::core::primitive::str, __bytes: &[::core::primitive::u8]) -> ::core::result::Result<Self, #runtime::ParseError> {
+                #from_parts_body
             }
 
             fn name(&self) -> &::core::primitive::str {
@@ -102,6 +183,8 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
 
         const _: () = {
             impl #runtime::__private::Delivery for Event {
+                const LAYOUT: #runtime::__private::Layout = #layout;
+
                 fn from_data<'de, __D: #serde::Deserializer<'de>>(
                     __event_name: &::core::primitive::str,
                     __data: __D,
@@ -118,13 +201,16 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
                         Event::Unknown(__event) => &mut __event.envelope,
                     }
                 }
+
+                #read_envelope_fields
             }
 
             impl #serde::Serialize for Event {
                 fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    let __layout = <Event as #runtime::__private::Delivery>::LAYOUT;
                     match self {
-                        #( Event::#variants(__event) => #runtime::__private::serialize_delivery(__serializer, #wire_names, __event, &__event.extra.envelope), )*
-                        Event::Unknown(__event) => #runtime::__private::serialize_delivery(__serializer, &__event.event_name, &__event.data, &__event.envelope),
+                        #( Event::#variants(__event) => #runtime::__private::serialize_delivery(__serializer, __layout, #wire_names, __event, #envelope_entries, &__event.extra.envelope), )*
+                        Event::Unknown(__event) => #runtime::__private::serialize_delivery(__serializer, __layout, &__event.event_name, &__event.data, #unknown_envelope_entries, &__event.envelope),
                     }
                 }
             }

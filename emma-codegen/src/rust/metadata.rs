@@ -3,7 +3,7 @@
 //! generated code instead of reading the schema file again.
 
 use super::Context;
-use emma_schema::{EventDef, Primitive, TypeRef};
+use emma_schema::EventDef;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -13,7 +13,7 @@ pub(super) fn field_infos(cx: &Context<'_>, event: &EventDef) -> TokenStream {
     let entries = event.fields.iter().map(|field| {
         let name = &field.name;
         let rust_name = &field.rust_name;
-        let type_name = type_name(&field.ty);
+        let type_name = field.ty.to_string();
         let required = field.required;
         let nullable = field.nullable;
         let doc = &field.doc;
@@ -22,31 +22,4 @@ pub(super) fn field_infos(cx: &Context<'_>, event: &EventDef) -> TokenStream {
         }
     });
     quote!(&[ #( #entries ),* ])
-}
-
-/// A type as the schema file writes it.
-fn type_name(ty: &TypeRef) -> &str {
-    match ty {
-        TypeRef::Named(name) => name,
-        TypeRef::Primitive(primitive) => primitive_name(*primitive),
-    }
-}
-
-fn primitive_name(primitive: Primitive) -> &'static str {
-    Primitive::ALL
-        .iter()
-        .find(|(_, known)| *known == primitive)
-        .map_or("json", |(name, _)| name)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_primitive_is_named_as_the_schema_writes_it() {
-        for (name, primitive) in Primitive::ALL {
-            assert_eq!(primitive_name(primitive), name);
-        }
-    }
 }

@@ -7,6 +7,7 @@
 //! variant `None`) can capture or shadow one the generated code relies on.
 
 mod embedded_schemas;
+mod envelope;
 mod event_enum;
 mod event_kind;
 mod metadata;
@@ -14,9 +15,10 @@ mod named_types;
 mod structs;
 mod visitor;
 
-use emma_schema::{EventDef, FieldDef, Primitive, Schema, TypeRef};
+use emma_schema::{EventDef, FieldDef, Primitive, Schema, TypeKind, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::{ToTokens, format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How the generated code is written.
 #[derive(Clone)]
@@ -60,13 +62,17 @@ pub fn tokens(schema: &Schema, options: &Options) -> TokenStream {
     let event_kind = event_kind::generate(&cx);
     let event_enum = event_enum::generate(&cx);
     let visitor = visitor::generate(&cx);
+    let async_visitor = visitor::generate_async(&cx);
     let json_schema = embedded_schemas::generate(&cx);
+    let envelope = envelope::generate(&cx);
     quote! {
         #named_types
+        #envelope
         #structs
         #event_kind
         #event_enum
         #visitor
+        #async_visitor
         #json_schema
     }
 }
@@ -78,6 +84,10 @@ struct Context<'s> {
     runtime: TokenStream,
     /// The runtime's path as text for intra-doc links (`emma_runtime`).
     runtime_doc_path: String,
+    /// For each object type, the object types it holds directly (not through a list or a
+    /// map), however deep: a field of `A` that holds `B` directly needs a `Box` when `B`
+    /// holds `A`, or the struct would contain itself.
+    holds_directly: BTreeMap<&'s str, BTreeSet<&'s str>>,
 }
 
 impl<'s> Context<'s> {
@@ -92,6 +102,21 @@ impl<'s> Context<'s> {
             schema,
             runtime,
             runtime_doc_path,
+            holds_directly: holds_directly(schema),
+        }
+    }
+
+    /// Whether `field` of the object type `owner` (`None` for an event) must be boxed.
+    fn boxed(&self, owner: Option<&str>, field: &FieldDef) -> bool {
+        match (owner, &field.ty) {
+            (Some(owner), TypeRef::Named(held)) => {
+                held == owner
+                    || self
+                        .holds_directly
+                        .get(held.as_str())
+                        .is_some_and(|reached| reached.contains(owner))
+            }
+            _ => false,
         }
     }
 
@@ -99,6 +124,46 @@ impl<'s> Context<'s> {
     fn runtime_link(&self, item: &str) -> String {
         format!("{}::{item}", self.runtime_doc_path)
     }
+}
+
+/// For each object type, every object type reachable through direct fields.
+fn holds_directly(schema: &Schema) -> BTreeMap<&str, BTreeSet<&str>> {
+    let direct: BTreeMap<&str, Vec<&str>> = schema
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Object { fields } => Some((
+                def.name.as_str(),
+                fields
+                    .iter()
+                    .filter_map(|field| match &field.ty {
+                        TypeRef::Named(name) => Some(name.as_str()),
+                        _ => None,
+                    })
+                    .filter(|name| {
+                        matches!(
+                            schema.named_type(name).map(|def| &def.kind),
+                            Some(TypeKind::Object { .. })
+                        )
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    direct
+        .keys()
+        .map(|start| {
+            let mut reached = BTreeSet::new();
+            let mut pending: Vec<&str> = direct[start].clone();
+            while let Some(next) = pending.pop() {
+                if reached.insert(next) {
+                    pending.extend(direct.get(next).into_iter().flatten().copied());
+                }
+            }
+            (*start, reached)
+        })
+        .collect()
 }
 
 /// What `Event` and `EventKind` both list per event, in schema order.
@@ -160,16 +225,36 @@ fn value_type(cx: &Context<'_>, ty: &TypeRef) -> TokenStream {
         TypeRef::Primitive(Primitive::Json) => {
             quote!(#runtime::__private::serde_json::Value)
         }
+        TypeRef::List(item) => {
+            let item = value_type(cx, item);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Map(item) => {
+            let item = value_type(cx, item);
+            quote!(#runtime::Map<#item>)
+        }
     }
 }
 
-/// The Rust type of a field: `Option<_>` when it may be absent or `null`.
-fn field_type(cx: &Context<'_>, field: &FieldDef) -> TokenStream {
+/// The Rust type of a field's value when it is present and not `null`: boxed when the struct
+/// would otherwise contain itself.
+fn present_type(cx: &Context<'_>, owner: Option<&str>, field: &FieldDef) -> TokenStream {
     let value = value_type(cx, &field.ty);
-    if field.required && !field.nullable {
-        value
+    if cx.boxed(owner, field) {
+        quote!(::std::boxed::Box<#value>)
     } else {
-        quote!(::core::option::Option<#value>)
+        value
+    }
+}
+
+/// The Rust type of a field: `Option<_>` when it may be absent or `null`, and
+/// `Option<Option<_>>` when it may be both, so that absent, `null` and a value differ.
+fn field_type(cx: &Context<'_>, owner: Option<&str>, field: &FieldDef) -> TokenStream {
+    let value = present_type(cx, owner, field);
+    match (field.required, field.nullable) {
+        (true, false) => value,
+        (true, true) | (false, false) => quote!(::core::option::Option<#value>),
+        (false, true) => quote!(::core::option::Option<::core::option::Option<#value>>),
     }
 }
 

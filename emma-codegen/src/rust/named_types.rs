@@ -1,7 +1,8 @@
-//! Shared named types: ID newtypes, enums with a fallback, selections and timestamps.
+//! Shared named types: ID newtypes (over `u64` or `String`), enums (open, with a fallback, or
+//! closed), selections, timestamps and object types.
 
 use super::{Context, doc, value_type};
-use emma_schema::{EnumValue, TypeDef, TypeKind};
+use emma_schema::{EnumValue, IdRepr, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -16,8 +17,16 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
 fn named_type(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let runtime = &cx.runtime;
     match &def.kind {
-        TypeKind::Id => id(cx, def),
-        TypeKind::Enum { values } => open_enum(cx, def, values),
+        TypeKind::Id { repr: IdRepr::U64 } => id(cx, def),
+        TypeKind::Id {
+            repr: IdRepr::String,
+        } => string_id(cx, def),
+        TypeKind::Enum { values, open: true } => open_enum(cx, def, values),
+        TypeKind::Enum {
+            values,
+            open: false,
+        } => closed_enum(cx, def, values),
+        TypeKind::Object { fields } => super::structs::object_struct(cx, def, fields),
         TypeKind::Selection { item } => {
             let name = format_ident!("{}", def.name);
             let item = value_type(cx, item);
@@ -166,6 +175,146 @@ fn open_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenStre
             impl<'de> #serde::Deserialize<'de> for #name {
                 fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                     <::std::string::String as #serde::Deserialize>::deserialize(__deserializer).map(<#name as ::core::convert::From<::std::string::String>>::from)
+                }
+            }
+        };
+    }
+}
+
+fn string_id(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    let runtime = &cx.runtime;
+    let serde = quote!(#runtime::__private::serde);
+    let name = format_ident!("{}", def.name);
+    let expecting = format!("a string ({})", def.name);
+    let doc = doc(&format!("{}\n\nA string on the wire.", def.doc));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct #name(pub ::std::string::String);
+
+        impl #name {
+            /// The ID's text.
+            pub fn as_str(&self) -> &::core::primitive::str {
+                &self.0
+            }
+        }
+
+        impl ::core::convert::AsRef<::core::primitive::str> for #name {
+            fn as_ref(&self) -> &::core::primitive::str {
+                &self.0
+            }
+        }
+
+        impl ::core::convert::From<&::core::primitive::str> for #name {
+            fn from(__id: &::core::primitive::str) -> Self {
+                #name(::std::borrow::ToOwned::to_owned(__id))
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for #name {
+            fn from(__id: ::std::string::String) -> Self {
+                #name(__id)
+            }
+        }
+
+        impl ::core::convert::From<#name> for ::std::string::String {
+            fn from(__id: #name) -> ::std::string::String {
+                __id.0
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                __formatter.write_str(&self.0)
+            }
+        }
+
+        impl ::core::str::FromStr for #name {
+            type Err = ::core::convert::Infallible;
+            fn from_str(__text: &::core::primitive::str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok(#name(::std::borrow::ToOwned::to_owned(__text)))
+            }
+        }
+
+        const _: () = {
+            impl #serde::Serialize for #name {
+                fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    __serializer.serialize_str(&self.0)
+                }
+            }
+
+            impl<'de> #serde::Deserialize<'de> for #name {
+                fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                    #runtime::__private::deserialize_string(__deserializer, #expecting).map(#name)
+                }
+            }
+        };
+    }
+}
+
+fn closed_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenStream {
+    let runtime = &cx.runtime;
+    let serde = quote!(#runtime::__private::serde);
+    let name = format_ident!("{}", def.name);
+    let type_name = &def.name;
+    let type_doc = doc(&format!(
+        "{}\n\nA closed set: any other value is an error.",
+        def.doc
+    ));
+    let variants: Vec<_> = values
+        .iter()
+        .map(|value| format_ident!("{}", value.variant))
+        .collect();
+    let variant_docs = values
+        .iter()
+        .map(|value| doc(&format!("{}\n\nWire value: `{}`.", value.doc, value.wire)));
+    let wires: Vec<&str> = values.iter().map(|value| value.wire.as_str()).collect();
+    quote! {
+        #type_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+        }
+
+        impl #name {
+            /// Every value, in the order the schema lists them.
+            pub const ALL: &'static [#name] = &[ #( #name::#variants, )* ];
+
+            /// The value as it is on the wire.
+            pub const fn as_str(self) -> &'static ::core::primitive::str {
+                match self {
+                    #( #name::#variants => #wires, )*
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                __formatter.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::str::FromStr for #name {
+            type Err = #runtime::UnknownValue;
+            fn from_str(__text: &::core::primitive::str) -> ::core::result::Result<Self, Self::Err> {
+                match __text {
+                    #( #wires => ::core::result::Result::Ok(#name::#variants), )*
+                    _ => ::core::result::Result::Err(#runtime::UnknownValue::new(#type_name, __text, &[ #( #wires ),* ])),
+                }
+            }
+        }
+
+        const _: () = {
+            impl #serde::Serialize for #name {
+                fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    __serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> #serde::Deserialize<'de> for #name {
+                fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                    let __text = <#runtime::__private::Key<'de> as #serde::Deserialize>::deserialize(__deserializer)?;
+                    <#name as ::core::str::FromStr>::from_str(__text.as_str()).map_err(|__unknown| __unknown.into_de_error())
                 }
             }
         };

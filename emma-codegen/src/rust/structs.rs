@@ -1,12 +1,13 @@
-//! One struct per event, with the `Serialize` and `Deserialize` impls of its `data` object.
+//! One struct per event, and one per object type, with the `Serialize` and `Deserialize`
+//! impls of their JSON objects.
 //!
 //! The impls are written out rather than derived: declared keys are read straight into typed
-//! slots, undeclared keys are kept in `extra.data` (without serde's buffering `flatten`), and a
-//! key sent twice is an error.
+//! slots, undeclared keys are kept in `extra` (without serde's buffering `flatten`), and a key
+//! sent twice is an error.
 
-use super::{Context, doc, field_ident, field_type, struct_ident, value_type};
-use emma_schema::{EventDef, FieldDef};
-use proc_macro2::TokenStream;
+use super::{Context, doc, field_ident, field_type, present_type, struct_ident};
+use emma_schema::{EventDef, FieldDef, TypeDef};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
@@ -17,32 +18,48 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
         .collect()
 }
 
+/// Where a struct keeps the keys it does not declare.
+enum Extra {
+    /// An event's `data`: `extra: Extra`, unknown keys in `extra.data`.
+    Event,
+    /// An object type's: `extra: Map<String, Value>`.
+    Object,
+}
+
 fn event_struct(cx: &Context<'_>, event: &EventDef) -> TokenStream {
     let runtime = &cx.runtime;
     let name = struct_ident(event);
     let wire_name = &event.name;
     let struct_doc = doc(&struct_doc_text(event));
-    let fields = event.fields.iter().map(|field| {
-        let ident = field_ident(field);
-        let ty = field_type(cx, field);
-        let field_doc = doc(&field_doc_text(field));
-        quote! { #field_doc pub #ident: #ty, }
-    });
+    let fields = struct_fields(cx, None, &event.fields);
     let kind_variant = format_ident!("{}", event.type_name);
     let schema_const = super::embedded_schemas::event_schema_const(cx, event);
     let field_infos = super::metadata::field_infos(cx, event);
-    let serialize = serialize_impl(cx, event);
-    let deserialize = deserialize_impl(cx, event);
+    let serialize = serialize_impls(cx, &name, &event.fields, &Extra::Event);
+    let expecting = format!("the `data` object of a `{}` event", event.name);
+    let deserialize = deserialize_impl(cx, &name, None, &event.fields, &expecting, &Extra::Event);
+    let has_envelope = !cx.schema.envelope.fields.is_empty();
+    let constructor = constructor(cx, None, &event.fields, &Extra::Event, has_envelope);
+    let envelope_field = has_envelope.then(|| {
+        quote! {
+            /// The delivery's envelope fields: `Some` for every event read as a whole delivery,
+            /// `None` for one read from its fields alone or built by hand.
+            pub envelope: ::core::option::Option<Envelope>,
+        }
+    });
     quote! {
         #struct_doc
         #[derive(Debug, Clone, PartialEq)]
         pub struct #name {
-            #( #fields )*
+            #fields
+            #envelope_field
             /// Keys received that the schema does not declare; written back when serializing.
             pub extra: #runtime::Extra,
         }
 
         impl #name {
+            #constructor
+
             /// The wire name of this event, sent in `event_name`.
             pub const EVENT_NAME: &'static str = #wire_name;
 
@@ -72,6 +89,114 @@ fn event_struct(cx: &Context<'_>, event: &EventDef) -> TokenStream {
     }
 }
 
+/// An object type's struct and its impls.
+pub(super) fn object_struct(cx: &Context<'_>, def: &TypeDef, fields: &[FieldDef]) -> TokenStream {
+    let runtime = &cx.runtime;
+    let name = format_ident!("{}", def.name);
+    let struct_doc = doc(&def.doc);
+    let struct_fields = struct_fields(cx, Some(&def.name), fields);
+    let serialize = serialize_impls(cx, &name, fields, &Extra::Object);
+    let expecting = format!("an object ({})", def.name);
+    let deserialize = deserialize_impl(
+        cx,
+        &name,
+        Some(&def.name),
+        fields,
+        &expecting,
+        &Extra::Object,
+    );
+    let constructor = constructor(cx, Some(&def.name), fields, &Extra::Object, false);
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name {
+            #struct_fields
+            /// Keys received that the schema does not declare; written back when serializing.
+            pub extra: #runtime::__private::serde_json::Map<::std::string::String, #runtime::__private::serde_json::Value>,
+        }
+
+        impl #name {
+            #constructor
+        }
+
+        const _: () = {
+            #serialize
+            #deserialize
+        };
+    }
+}
+
+/// `new`, taking the fields that must be present, in schema order; the others start absent.
+///
+/// Code that builds structs with it keeps compiling when the schema gains an optional field, an
+/// envelope field or an event, which a struct literal would not. Parameters are named like the
+/// fields with a `__` prefix, so that no constant of the caller's can turn them into patterns.
+fn constructor(
+    cx: &Context<'_>,
+    owner: Option<&str>,
+    fields: &[FieldDef],
+    extra: &Extra,
+    has_envelope: bool,
+) -> TokenStream {
+    let runtime = &cx.runtime;
+    let required: Vec<&FieldDef> = fields.iter().filter(|field| field.required).collect();
+    let params = required.iter().map(|field| {
+        let param = format_ident!("__{}", field.rust_name.trim_start_matches("r#"));
+        let ty = field_type(cx, owner, field);
+        quote! { #param: #ty }
+    });
+    let inits = fields.iter().map(|field| {
+        let ident = field_ident(field);
+        if field.required {
+            let param = format_ident!("__{}", field.rust_name.trim_start_matches("r#"));
+            quote! { #ident: #param, }
+        } else {
+            quote! { #ident: ::core::option::Option::None, }
+        }
+    });
+    let envelope = has_envelope.then(|| quote!(envelope: ::core::option::Option::None,));
+    let extra_init = match extra {
+        Extra::Event => quote!(extra: <#runtime::Extra as ::core::default::Default>::default(),),
+        Extra::Object => quote!(extra: #runtime::__private::serde_json::Map::new(),),
+    };
+    let listed: Vec<String> = required
+        .iter()
+        .map(|field| format!("`{}`", field.name))
+        .collect();
+    let doc_text = if listed.is_empty() {
+        "Builds the struct with every field absent and nothing extra.".to_owned()
+    } else {
+        format!(
+            "Builds the struct from the fields that must be present ({}), in schema order; the optional fields start absent and nothing is extra.\n\nUnlike a struct literal, a call keeps compiling when the schema gains an optional field.",
+            listed.join(", ")
+        )
+    };
+    quote! {
+        #[doc = #doc_text]
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(#( #params ),*) -> Self {
+            Self {
+                #( #inits )*
+                #envelope
+                #extra_init
+            }
+        }
+    }
+}
+
+/// The declared fields of a struct, with their docs.
+fn struct_fields(cx: &Context<'_>, owner: Option<&str>, fields: &[FieldDef]) -> TokenStream {
+    fields
+        .iter()
+        .map(|field| {
+            let ident = field_ident(field);
+            let ty = field_type(cx, owner, field);
+            let field_doc = doc(&field_doc_text(field));
+            quote! { #field_doc pub #ident: #ty, }
+        })
+        .collect()
+}
+
 fn struct_doc_text(event: &EventDef) -> String {
     let mut text = format!(
         "{}\n\n{}\n\nWire name: `{}`.",
@@ -85,11 +210,14 @@ fn struct_doc_text(event: &EventDef) -> String {
     text
 }
 
-fn field_doc_text(field: &FieldDef) -> String {
+pub(super) fn field_doc_text(field: &FieldDef) -> String {
     let presence = match (field.required, field.nullable) {
         (true, false) => "",
         (true, true) => " Always sent; `null` on the wire is `None`.",
-        (false, _) => " Optional: `None` when the key is absent.",
+        (false, false) => " Optional: `None` when the key is absent.",
+        (false, true) => {
+            " Optional and nullable: `None` when the key is absent, `Some(None)` when it is `null`."
+        }
     };
     format!("{}\n\nWire name: `{}`.{presence}", field.doc, field.name)
 }
@@ -100,45 +228,67 @@ fn slot_ident(index: usize) -> proc_macro2::Ident {
     format_ident!("__field{}", index)
 }
 
-fn serialize_impl(cx: &Context<'_>, event: &EventDef) -> TokenStream {
+/// `Entries` (the fields, then the kept keys, in a map being written) and `Serialize` (a map
+/// of those entries).
+fn serialize_impls(
+    cx: &Context<'_>,
+    name: &Ident,
+    fields: &[FieldDef],
+    extra: &Extra,
+) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
-    let name = struct_ident(event);
-    let entries = event.fields.iter().map(|field| {
+    let entries = fields.iter().map(|field| {
         let ident = field_ident(field);
         let key = &field.name;
         if field.required {
-            quote! { #serde::ser::SerializeMap::serialize_entry(&mut __map, #key, &self.#ident)?; }
+            quote! { #serde::ser::SerializeMap::serialize_entry(__map, #key, &self.#ident)?; }
         } else {
             quote! {
                 if let ::core::option::Option::Some(__value) = &self.#ident {
-                    #serde::ser::SerializeMap::serialize_entry(&mut __map, #key, __value)?;
+                    #serde::ser::SerializeMap::serialize_entry(__map, #key, __value)?;
                 }
             }
         }
     });
+    let kept = match extra {
+        Extra::Event => quote!(&self.extra.data),
+        Extra::Object => quote!(&self.extra),
+    };
     quote! {
+        impl #runtime::__private::Entries for #name {
+            fn serialize_entries<__M: #serde::ser::SerializeMap>(&self, __map: &mut __M) -> ::core::result::Result<(), __M::Error> {
+                #( #entries )*
+                for (__key, __value) in #kept {
+                    #serde::ser::SerializeMap::serialize_entry(__map, __key, __value)?;
+                }
+                ::core::result::Result::Ok(())
+            }
+        }
+
         impl #serde::Serialize for #name {
             fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                 let mut __map = __serializer.serialize_map(::core::option::Option::None)?;
-                #( #entries )*
-                for (__key, __value) in &self.extra.data {
-                    #serde::ser::SerializeMap::serialize_entry(&mut __map, __key, __value)?;
-                }
+                #runtime::__private::Entries::serialize_entries(self, &mut __map)?;
                 #serde::ser::SerializeMap::end(__map)
             }
         }
     }
 }
 
-fn deserialize_impl(cx: &Context<'_>, event: &EventDef) -> TokenStream {
+fn deserialize_impl(
+    cx: &Context<'_>,
+    name: &Ident,
+    owner: Option<&str>,
+    fields: &[FieldDef],
+    expecting: &str,
+    extra: &Extra,
+) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
-    let name = struct_ident(event);
-    let expecting = format!("the `data` object of a `{}` event", event.name);
-    let slots = event.fields.iter().enumerate().map(|(index, field)| {
+    let slots = fields.iter().enumerate().map(|(index, field)| {
         let slot = slot_ident(index);
-        let value = value_type(cx, &field.ty);
+        let value = present_type(cx, owner, field);
         let ty = if field.nullable {
             quote!(::core::option::Option<::core::option::Option<#value>>)
         } else {
@@ -146,12 +296,12 @@ fn deserialize_impl(cx: &Context<'_>, event: &EventDef) -> TokenStream {
         };
         quote! { let mut #slot: #ty = ::core::option::Option::None; }
     });
-    let arms = event.fields.iter().enumerate().map(|(index, field)| {
+    let arms = fields.iter().enumerate().map(|(index, field)| {
         let slot = slot_ident(index);
         let key = &field.name;
         quote! { #key => #runtime::__private::set_once(&mut #slot, #key, &mut __map)?, }
     });
-    let inits = event.fields.iter().enumerate().map(|(index, field)| {
+    let inits = fields.iter().enumerate().map(|(index, field)| {
         let ident = field_ident(field);
         let slot = slot_ident(index);
         let key = &field.name;
@@ -161,6 +311,20 @@ fn deserialize_impl(cx: &Context<'_>, event: &EventDef) -> TokenStream {
             quote! { #ident: #slot, }
         }
     });
+    let extra_init = match extra {
+        Extra::Event => {
+            let envelope = (!cx.schema.envelope.fields.is_empty())
+                .then(|| quote!(envelope: ::core::option::Option::None,));
+            quote! {
+                #envelope
+                extra: #runtime::Extra {
+                    data: __extra,
+                    envelope: #runtime::__private::serde_json::Map::new(),
+                },
+            }
+        }
+        Extra::Object => quote!(extra: __extra,),
+    };
     quote! {
         impl<'de> #serde::Deserialize<'de> for #name {
             fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
@@ -184,10 +348,7 @@ fn deserialize_impl(cx: &Context<'_>, event: &EventDef) -> TokenStream {
                         }
                         ::core::result::Result::Ok(#name {
                             #( #inits )*
-                            extra: #runtime::Extra {
-                                data: __extra,
-                                envelope: #runtime::__private::serde_json::Map::new(),
-                            },
+                            #extra_init
                         })
                     }
                 }

@@ -158,3 +158,124 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
         }
     }
 }
+
+/// The async visitors: `AsyncEventVisitor` (override what you need) and
+/// `ExhaustiveAsyncEventVisitor` (every event must be handled), with `Event::accept_async`.
+///
+/// Every method returns `impl Future<Output = __R> + Send`, so an implementation may be an
+/// `async fn` and the dispatch runs on a multi-threaded runtime; a future that is not `Send`
+/// is a compile error at the implementation.
+pub(super) fn generate_async(cx: &Context<'_>) -> TokenStream {
+    let runtime = &cx.runtime;
+    let schema = cx.schema;
+    let visitor_output = cx.runtime_link("VisitorOutput");
+    let structs: Vec<_> = schema.events.iter().map(struct_ident).collect();
+    let methods: Vec<_> = schema.events.iter().map(method).collect();
+    let future = quote!(impl ::core::future::Future<Output = __R> + ::core::marker::Send);
+    let method_docs: Vec<_> = schema
+        .events
+        .iter()
+        .map(|event| {
+            doc(&format!(
+                "Handles a `{}` delivery: {}\n\nBy default, hands the event to [`AsyncEventVisitor::visit_unhandled`].",
+                event.name, event.summary
+            ))
+        })
+        .collect();
+    let exhaustive_docs = schema.events.iter().map(|event| {
+        doc(&format!(
+            "Handles a `{}` delivery: {}",
+            event.name, event.summary
+        ))
+    });
+    let trait_doc = doc(&format!(
+        "Handles deliveries one event at a time in async code, such as a handler that writes to a\n\
+         database before it answers: implement the methods for the events you care about, as\n\
+         `async fn`s if you like; the others go to [`AsyncEventVisitor::visit_unhandled`].\n\n\
+         `__R` is what every method's future gives: `()` by default, or any [`VisitorOutput`]\n\
+         such as `Result<(), E>`. Futures must be `Send`, so dispatch can run on a\n\
+         multi-threaded runtime. Dispatch with [`Event::accept_async`]. To be told at compile\n\
+         time about an event you do not handle, implement [`ExhaustiveAsyncEventVisitor`].\n\n\
+         [`VisitorOutput`]: {visitor_output}"
+    ));
+    let unhandled_doc = doc(&format!(
+        "Called for every event the visitor does not handle, with its wire name.\n\n\
+         By default gives [`VisitorOutput::unhandled`]({visitor_output}::unhandled)."
+    ));
+    quote! {
+        #trait_doc
+        pub trait AsyncEventVisitor<__R = ()>: ::core::marker::Send
+        where
+            __R: #runtime::VisitorOutput + ::core::marker::Send,
+        {
+            #(
+                #method_docs
+                fn #methods(&mut self, __event: &#structs) -> #future {
+                    let _ = __event;
+                    self.visit_unhandled(#structs::EVENT_NAME)
+                }
+            )*
+
+            /// Handles a delivery of an event the schema does not know.
+            ///
+            /// By default, hands it to [`AsyncEventVisitor::visit_unhandled`].
+            fn visit_unknown(&mut self, __event: &#runtime::UnknownEvent) -> #future {
+                self.visit_unhandled(&__event.event_name)
+            }
+
+            #unhandled_doc
+            fn visit_unhandled(&mut self, __event_name: &::core::primitive::str) -> #future {
+                let _ = __event_name;
+                ::core::future::ready(<__R as #runtime::VisitorOutput>::unhandled())
+            }
+        }
+
+        /// Like [`AsyncEventVisitor`], but every event must be handled: an implementation that
+        /// leaves one out does not compile. Dispatch with [`Event::accept_exhaustive_async`].
+        pub trait ExhaustiveAsyncEventVisitor<__R = ()>: ::core::marker::Send {
+            #(
+                #exhaustive_docs
+                fn #methods(&mut self, event: &#structs) -> #future;
+            )*
+
+            /// Handles a delivery of an event the schema does not know.
+            fn visit_unknown(&mut self, event: &#runtime::UnknownEvent) -> #future;
+        }
+
+        impl Event {
+            /// Hands the event to the async visitor method for its kind and gives what its
+            /// future gives.
+            pub async fn accept_async<__R, __V>(&self, __visitor: &mut __V) -> __R
+            where
+                __R: #runtime::VisitorOutput + ::core::marker::Send,
+                __V: AsyncEventVisitor<__R> + ?::core::marker::Sized,
+            {
+                match self {
+                    #( Event::#structs(__event) => <__V as AsyncEventVisitor<__R>>::#methods(__visitor, __event).await, )*
+                    Event::Unknown(__event) => <__V as AsyncEventVisitor<__R>>::visit_unknown(__visitor, __event).await,
+                }
+            }
+
+            /// Hands the event to an [`ExhaustiveAsyncEventVisitor`].
+            pub async fn accept_exhaustive_async<__R, __V>(&self, __visitor: &mut __V) -> __R
+            where
+                __V: ExhaustiveAsyncEventVisitor<__R> + ?::core::marker::Sized,
+            {
+                match self {
+                    #( Event::#structs(__event) => <__V as ExhaustiveAsyncEventVisitor<__R>>::#methods(__visitor, __event).await, )*
+                    Event::Unknown(__event) => <__V as ExhaustiveAsyncEventVisitor<__R>>::visit_unknown(__visitor, __event).await,
+                }
+            }
+        }
+
+        impl<__R, __V> #runtime::AcceptAsync<__V, __R> for Event
+        where
+            __R: #runtime::VisitorOutput + ::core::marker::Send,
+            __V: AsyncEventVisitor<__R> + ?::core::marker::Sized,
+        {
+            fn accept_async(&self, __visitor: &mut __V) -> impl ::core::future::Future<Output = __R> + ::core::marker::Send {
+                Event::accept_async(self, __visitor)
+            }
+        }
+    }
+}

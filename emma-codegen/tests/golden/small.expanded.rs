@@ -149,6 +149,23 @@ Wire name: `note`. Optional: `None` when the key is absent.*/
     pub extra: ::emma_runtime::Extra,
 }
 impl ThingMade {
+    /**Builds the struct from the fields that must be present (`thing_id`, `colour`, `made_at`), in schema order; the optional fields start absent and nothing is extra.
+
+Unlike a struct literal, a call keeps compiling when the schema gains an optional field.*/
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        __thing_id: ThingId,
+        __colour: ::core::option::Option<Colour>,
+        __made_at: MadeAt,
+    ) -> Self {
+        Self {
+            thing_id: __thing_id,
+            colour: __colour,
+            made_at: __made_at,
+            note: ::core::option::Option::None,
+            extra: <::emma_runtime::Extra as ::core::default::Default>::default(),
+        }
+    }
     /// The wire name of this event, sent in `event_name`.
     pub const EVENT_NAME: &'static str = "thing_made";
     /// The [`EventKind`] of this event.
@@ -193,41 +210,50 @@ impl ::core::convert::From<ThingMade> for Event {
     }
 }
 const _: () = {
-    impl ::emma_runtime::__private::serde::Serialize for ThingMade {
-        fn serialize<__S: ::emma_runtime::__private::serde::Serializer>(
+    impl ::emma_runtime::__private::Entries for ThingMade {
+        fn serialize_entries<__M: ::emma_runtime::__private::serde::ser::SerializeMap>(
             &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error> {
-            let mut __map = __serializer.serialize_map(::core::option::Option::None)?;
+            __map: &mut __M,
+        ) -> ::core::result::Result<(), __M::Error> {
             ::emma_runtime::__private::serde::ser::SerializeMap::serialize_entry(
-                &mut __map,
+                __map,
                 "thing_id",
                 &self.thing_id,
             )?;
             ::emma_runtime::__private::serde::ser::SerializeMap::serialize_entry(
-                &mut __map,
+                __map,
                 "colour",
                 &self.colour,
             )?;
             ::emma_runtime::__private::serde::ser::SerializeMap::serialize_entry(
-                &mut __map,
+                __map,
                 "made_at",
                 &self.made_at,
             )?;
             if let ::core::option::Option::Some(__value) = &self.note {
                 ::emma_runtime::__private::serde::ser::SerializeMap::serialize_entry(
-                    &mut __map,
+                    __map,
                     "note",
                     __value,
                 )?;
             }
             for (__key, __value) in &self.extra.data {
                 ::emma_runtime::__private::serde::ser::SerializeMap::serialize_entry(
-                    &mut __map,
+                    __map,
                     __key,
                     __value,
                 )?;
             }
+            ::core::result::Result::Ok(())
+        }
+    }
+    impl ::emma_runtime::__private::serde::Serialize for ThingMade {
+        fn serialize<__S: ::emma_runtime::__private::serde::Serializer>(
+            &self,
+            __serializer: __S,
+        ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            let mut __map = __serializer.serialize_map(::core::option::Option::None)?;
+            ::emma_runtime::__private::Entries::serialize_entries(self, &mut __map)?;
             ::emma_runtime::__private::serde::ser::SerializeMap::end(__map)
         }
     }
@@ -339,6 +365,16 @@ Wire name: `things`.*/
     pub extra: ::emma_runtime::Extra,
 }
 impl ThingsLost {
+    /**Builds the struct from the fields that must be present (`things`), in schema order; the optional fields start absent and nothing is extra.
+
+Unlike a struct literal, a call keeps compiling when the schema gains an optional field.*/
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(__things: Things) -> Self {
+        Self {
+            things: __things,
+            extra: <::emma_runtime::Extra as ::core::default::Default>::default(),
+        }
+    }
     /// The wire name of this event, sent in `event_name`.
     pub const EVENT_NAME: &'static str = "things_lost";
     /// The [`EventKind`] of this event.
@@ -366,24 +402,33 @@ impl ::core::convert::From<ThingsLost> for Event {
     }
 }
 const _: () = {
+    impl ::emma_runtime::__private::Entries for ThingsLost {
+        fn serialize_entries<__M: ::emma_runtime::__private::serde::ser::SerializeMap>(
+            &self,
+            __map: &mut __M,
+        ) -> ::core::result::Result<(), __M::Error> {
+            ::emma_runtime::__private::serde::ser::SerializeMap::serialize_entry(
+                __map,
+                "things",
+                &self.things,
+            )?;
+            for (__key, __value) in &self.extra.data {
+                ::emma_runtime::__private::serde::ser::SerializeMap::serialize_entry(
+                    __map,
+                    __key,
+                    __value,
+                )?;
+            }
+            ::core::result::Result::Ok(())
+        }
+    }
     impl ::emma_runtime::__private::serde::Serialize for ThingsLost {
         fn serialize<__S: ::emma_runtime::__private::serde::Serializer>(
             &self,
             __serializer: __S,
         ) -> ::core::result::Result<__S::Ok, __S::Error> {
             let mut __map = __serializer.serialize_map(::core::option::Option::None)?;
-            ::emma_runtime::__private::serde::ser::SerializeMap::serialize_entry(
-                &mut __map,
-                "things",
-                &self.things,
-            )?;
-            for (__key, __value) in &self.extra.data {
-                ::emma_runtime::__private::serde::ser::SerializeMap::serialize_entry(
-                    &mut __map,
-                    __key,
-                    __value,
-                )?;
-            }
+            ::emma_runtime::__private::Entries::serialize_entries(self, &mut __map)?;
             ::emma_runtime::__private::serde::ser::SerializeMap::end(__map)
         }
     }
@@ -621,9 +666,17 @@ impl ::core::convert::From<::emma_runtime::UnknownEvent> for Event {
 impl ::emma_runtime::EventSet for Event {
     type Kind = EventKind;
     const KINDS: &'static [EventKind] = &EventKind::ALL;
+    const NAME_HEADER: ::core::option::Option<&'static ::core::primitive::str> = ::core::option::Option::None;
     fn from_slice(
         __bytes: &[::core::primitive::u8],
     ) -> ::core::result::Result<Self, ::emma_runtime::ParseError> {
+        Event::from_slice(__bytes)
+    }
+    fn from_parts(
+        __event_name: &::core::primitive::str,
+        __bytes: &[::core::primitive::u8],
+    ) -> ::core::result::Result<Self, ::emma_runtime::ParseError> {
+        let _ = __event_name;
         Event::from_slice(__bytes)
     }
     fn name(&self) -> &::core::primitive::str {
@@ -643,6 +696,10 @@ impl ::emma_runtime::EventSet for Event {
 }
 const _: () = {
     impl ::emma_runtime::__private::Delivery for Event {
+        const LAYOUT: ::emma_runtime::__private::Layout = ::emma_runtime::__private::Layout::Adjacent {
+            tag: "event_name",
+            content: "data",
+        };
         fn from_data<'de, __D: ::emma_runtime::__private::serde::Deserializer<'de>>(
             __event_name: &::core::primitive::str,
             __data: __D,
@@ -684,28 +741,35 @@ const _: () = {
             &self,
             __serializer: __S,
         ) -> ::core::result::Result<__S::Ok, __S::Error> {
+            let __layout = <Event as ::emma_runtime::__private::Delivery>::LAYOUT;
             match self {
                 Event::ThingMade(__event) => {
                     ::emma_runtime::__private::serialize_delivery(
                         __serializer,
+                        __layout,
                         "thing_made",
                         __event,
+                        &::emma_runtime::__private::serde_json::Map::new(),
                         &__event.extra.envelope,
                     )
                 }
                 Event::ThingsLost(__event) => {
                     ::emma_runtime::__private::serialize_delivery(
                         __serializer,
+                        __layout,
                         "things_lost",
                         __event,
+                        &::emma_runtime::__private::serde_json::Map::new(),
                         &__event.extra.envelope,
                     )
                 }
                 Event::Unknown(__event) => {
                     ::emma_runtime::__private::serialize_delivery(
                         __serializer,
+                        __layout,
                         &__event.event_name,
                         &__event.data,
+                        &::emma_runtime::__private::serde_json::Map::new(),
                         &__event.envelope,
                     )
                 }
@@ -857,8 +921,141 @@ where
         Event::accept(self, __visitor)
     }
 }
-/// The JSON Schema (draft 2020-12) of every delivery: one branch per event, selected by
-/// its name, plus a branch for event names the schema does not know.
+/**Handles deliveries one event at a time in async code, such as a handler that writes to a
+database before it answers: implement the methods for the events you care about, as
+`async fn`s if you like; the others go to [`AsyncEventVisitor::visit_unhandled`].
+
+`__R` is what every method's future gives: `()` by default, or any [`VisitorOutput`]
+such as `Result<(), E>`. Futures must be `Send`, so dispatch can run on a
+multi-threaded runtime. Dispatch with [`Event::accept_async`]. To be told at compile
+time about an event you do not handle, implement [`ExhaustiveAsyncEventVisitor`].
+
+[`VisitorOutput`]: emma_runtime::VisitorOutput*/
+pub trait AsyncEventVisitor<__R = ()>: ::core::marker::Send
+where
+    __R: ::emma_runtime::VisitorOutput + ::core::marker::Send,
+{
+    /**Handles a `thing_made` delivery: A thing was made.
+
+By default, hands the event to [`AsyncEventVisitor::visit_unhandled`].*/
+    fn visit_thing_made(
+        &mut self,
+        __event: &ThingMade,
+    ) -> impl ::core::future::Future<Output = __R> + ::core::marker::Send {
+        let _ = __event;
+        self.visit_unhandled(ThingMade::EVENT_NAME)
+    }
+    /**Handles a `things_lost` delivery: Things were lost.
+
+By default, hands the event to [`AsyncEventVisitor::visit_unhandled`].*/
+    fn visit_things_lost(
+        &mut self,
+        __event: &ThingsLost,
+    ) -> impl ::core::future::Future<Output = __R> + ::core::marker::Send {
+        let _ = __event;
+        self.visit_unhandled(ThingsLost::EVENT_NAME)
+    }
+    /// Handles a delivery of an event the schema does not know.
+    ///
+    /// By default, hands it to [`AsyncEventVisitor::visit_unhandled`].
+    fn visit_unknown(
+        &mut self,
+        __event: &::emma_runtime::UnknownEvent,
+    ) -> impl ::core::future::Future<Output = __R> + ::core::marker::Send {
+        self.visit_unhandled(&__event.event_name)
+    }
+    /**Called for every event the visitor does not handle, with its wire name.
+
+By default gives [`VisitorOutput::unhandled`](emma_runtime::VisitorOutput::unhandled).*/
+    fn visit_unhandled(
+        &mut self,
+        __event_name: &::core::primitive::str,
+    ) -> impl ::core::future::Future<Output = __R> + ::core::marker::Send {
+        let _ = __event_name;
+        ::core::future::ready(<__R as ::emma_runtime::VisitorOutput>::unhandled())
+    }
+}
+/// Like [`AsyncEventVisitor`], but every event must be handled: an implementation that
+/// leaves one out does not compile. Dispatch with [`Event::accept_exhaustive_async`].
+pub trait ExhaustiveAsyncEventVisitor<__R = ()>: ::core::marker::Send {
+    ///Handles a `thing_made` delivery: A thing was made.
+    fn visit_thing_made(
+        &mut self,
+        event: &ThingMade,
+    ) -> impl ::core::future::Future<Output = __R> + ::core::marker::Send;
+    ///Handles a `things_lost` delivery: Things were lost.
+    fn visit_things_lost(
+        &mut self,
+        event: &ThingsLost,
+    ) -> impl ::core::future::Future<Output = __R> + ::core::marker::Send;
+    /// Handles a delivery of an event the schema does not know.
+    fn visit_unknown(
+        &mut self,
+        event: &::emma_runtime::UnknownEvent,
+    ) -> impl ::core::future::Future<Output = __R> + ::core::marker::Send;
+}
+impl Event {
+    /// Hands the event to the async visitor method for its kind and gives what its
+    /// future gives.
+    pub async fn accept_async<__R, __V>(&self, __visitor: &mut __V) -> __R
+    where
+        __R: ::emma_runtime::VisitorOutput + ::core::marker::Send,
+        __V: AsyncEventVisitor<__R> + ?::core::marker::Sized,
+    {
+        match self {
+            Event::ThingMade(__event) => {
+                <__V as AsyncEventVisitor<__R>>::visit_thing_made(__visitor, __event)
+                    .await
+            }
+            Event::ThingsLost(__event) => {
+                <__V as AsyncEventVisitor<__R>>::visit_things_lost(__visitor, __event)
+                    .await
+            }
+            Event::Unknown(__event) => {
+                <__V as AsyncEventVisitor<__R>>::visit_unknown(__visitor, __event).await
+            }
+        }
+    }
+    /// Hands the event to an [`ExhaustiveAsyncEventVisitor`].
+    pub async fn accept_exhaustive_async<__R, __V>(&self, __visitor: &mut __V) -> __R
+    where
+        __V: ExhaustiveAsyncEventVisitor<__R> + ?::core::marker::Sized,
+    {
+        match self {
+            Event::ThingMade(__event) => {
+                <__V as ExhaustiveAsyncEventVisitor<
+                    __R,
+                >>::visit_thing_made(__visitor, __event)
+                    .await
+            }
+            Event::ThingsLost(__event) => {
+                <__V as ExhaustiveAsyncEventVisitor<
+                    __R,
+                >>::visit_things_lost(__visitor, __event)
+                    .await
+            }
+            Event::Unknown(__event) => {
+                <__V as ExhaustiveAsyncEventVisitor<
+                    __R,
+                >>::visit_unknown(__visitor, __event)
+                    .await
+            }
+        }
+    }
+}
+impl<__R, __V> ::emma_runtime::AcceptAsync<__V, __R> for Event
+where
+    __R: ::emma_runtime::VisitorOutput + ::core::marker::Send,
+    __V: AsyncEventVisitor<__R> + ?::core::marker::Sized,
+{
+    fn accept_async(
+        &self,
+        __visitor: &mut __V,
+    ) -> impl ::core::future::Future<Output = __R> + ::core::marker::Send {
+        Event::accept_async(self, __visitor)
+    }
+}
+///The JSON Schema (draft 2020-12) of every delivery: one branch per event, selected by its name, plus a branch for event names the schema does not know.
 pub fn json_schema() -> ::emma_runtime::__private::serde_json::Value {
     const __SCHEMA: &str = "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"type\": \"object\",\n  \"oneOf\": [\n    {\n      \"$ref\": \"#/$defs/ThingMadeDelivery\"\n    },\n    {\n      \"$ref\": \"#/$defs/ThingsLostDelivery\"\n    },\n    {\n      \"$ref\": \"#/$defs/UnknownDelivery\"\n    }\n  ],\n  \"$defs\": {\n    \"ThingId\": {\n      \"type\": \"integer\",\n      \"minimum\": 0,\n      \"maximum\": 18446744073709551615,\n      \"title\": \"ThingId\",\n      \"description\": \"Identifies a thing.\"\n    },\n    \"Things\": {\n      \"oneOf\": [\n        {\n          \"const\": \"all\"\n        },\n        {\n          \"type\": \"array\",\n          \"items\": {\n            \"$ref\": \"#/$defs/ThingId\"\n          }\n        }\n      ],\n      \"title\": \"Things\",\n      \"description\": \"Some things, or all of them.\"\n    },\n    \"Colour\": {\n      \"type\": \"string\",\n      \"description\": \"A thing's colour.\\n\\nKnown values: `r` (Red.).\",\n      \"examples\": [\n        \"r\"\n      ],\n      \"title\": \"Colour\"\n    },\n    \"MadeAt\": {\n      \"type\": \"string\",\n      \"title\": \"MadeAt\",\n      \"description\": \"When a thing was made.\"\n    },\n    \"ThingMade\": {\n      \"title\": \"ThingMade\",\n      \"description\": \"A thing was made.\\n\\nSomeone made a thing.\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"thing_id\": {\n          \"description\": \"The thing.\",\n          \"$ref\": \"#/$defs/ThingId\"\n        },\n        \"colour\": {\n          \"description\": \"Its colour, if it has one.\",\n          \"anyOf\": [\n            {\n              \"$ref\": \"#/$defs/Colour\"\n            },\n            {\n              \"type\": \"null\"\n            }\n          ]\n        },\n        \"made_at\": {\n          \"description\": \"When.\",\n          \"$ref\": \"#/$defs/MadeAt\"\n        },\n        \"note\": {\n          \"description\": \"A note.\",\n          \"type\": \"string\"\n        }\n      },\n      \"required\": [\n        \"thing_id\",\n        \"colour\",\n        \"made_at\"\n      ],\n      \"additionalProperties\": true,\n      \"examples\": [\n        {\n          \"thing_id\": 1,\n          \"colour\": null,\n          \"made_at\": \"now\"\n        }\n      ]\n    },\n    \"ThingMadeDelivery\": {\n      \"title\": \"ThingMadeDelivery\",\n      \"description\": \"A `thing_made` delivery. A thing was made.\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"event_name\": {\n          \"const\": \"thing_made\"\n        },\n        \"data\": {\n          \"$ref\": \"#/$defs/ThingMade\"\n        }\n      },\n      \"required\": [\n        \"event_name\",\n        \"data\"\n      ],\n      \"examples\": [\n        {\n          \"event_name\": \"thing_made\",\n          \"data\": {\n            \"thing_id\": 1,\n            \"colour\": null,\n            \"made_at\": \"now\"\n          }\n        }\n      ]\n    },\n    \"ThingsLost\": {\n      \"title\": \"ThingsLost\",\n      \"description\": \"Things were lost.\\n\\nSome things went missing.\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"things\": {\n          \"description\": \"Which.\",\n          \"$ref\": \"#/$defs/Things\"\n        }\n      },\n      \"required\": [\n        \"things\"\n      ],\n      \"additionalProperties\": true,\n      \"examples\": [\n        {\n          \"things\": \"all\"\n        }\n      ]\n    },\n    \"ThingsLostDelivery\": {\n      \"title\": \"ThingsLostDelivery\",\n      \"description\": \"A `things_lost` delivery. Things were lost.\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"event_name\": {\n          \"const\": \"things_lost\"\n        },\n        \"data\": {\n          \"$ref\": \"#/$defs/ThingsLost\"\n        }\n      },\n      \"required\": [\n        \"event_name\",\n        \"data\"\n      ],\n      \"examples\": [\n        {\n          \"event_name\": \"things_lost\",\n          \"data\": {\n            \"things\": \"all\"\n          }\n        }\n      ]\n    },\n    \"UnknownDelivery\": {\n      \"title\": \"UnknownDelivery\",\n      \"description\": \"A delivery of an event this schema does not describe. It is accepted, and its `data` is kept as it is.\",\n      \"type\": \"object\",\n      \"properties\": {\n        \"event_name\": {\n          \"type\": \"string\",\n          \"not\": {\n            \"enum\": [\n              \"thing_made\",\n              \"things_lost\"\n            ]\n          }\n        },\n        \"data\": {\n          \"type\": \"object\"\n        }\n      },\n      \"required\": [\n        \"event_name\",\n        \"data\"\n      ]\n    }\n  }\n}";
     ::emma_runtime::__private::embedded_json(__SCHEMA)

@@ -31,13 +31,43 @@ pub fn render(error: &SchemaError, color: bool) -> String {
     text
 }
 
+/// Warnings about a schema that loaded, each as `warning: message` with its place, as
+/// [`render`] shows errors.
+pub fn render_warnings(
+    file_name: &str,
+    source: &str,
+    warnings: &[Diagnostic],
+    color: bool,
+) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut text = String::new();
+    for diagnostic in warnings {
+        text.push_str(&renderer.render(&[located(Level::WARNING, file_name, source, diagnostic)]));
+        text.push_str("\n\n");
+    }
+    text
+}
+
 fn group<'a>(error: &'a SchemaError, diagnostic: &'a Diagnostic) -> Group<'a> {
-    let mut group = Group::with_title(Level::ERROR.primary_title(diagnostic.message.as_str()));
+    located(Level::ERROR, &error.file_name, &error.source, diagnostic)
+}
+
+fn located<'a>(
+    level: Level<'a>,
+    file_name: &'a str,
+    source: &'a str,
+    diagnostic: &'a Diagnostic,
+) -> Group<'a> {
+    let mut group = Group::with_title(level.primary_title(diagnostic.message.as_str()));
     if let Some(span) = diagnostic.span {
         group = group.element(
-            Snippet::source(error.source.as_str())
-                .path(error.file_name.as_str())
-                .annotation(AnnotationKind::Primary.span(fit_span(&error.source, span))),
+            Snippet::source(source)
+                .path(file_name)
+                .annotation(AnnotationKind::Primary.span(fit_span(source, span))),
         );
     }
     if let Some(help) = &diagnostic.help {

@@ -43,6 +43,12 @@ impl<'s> Context<'s> {
         !self.diagnostics.borrow().is_empty()
     }
 
+    /// How many problems have been found so far: a step that compares the count before and
+    /// after itself knows whether it found any, whichever helper recorded them.
+    pub(super) fn error_count(&self) -> usize {
+        self.diagnostics.borrow().len()
+    }
+
     /// What was read, if the file had no problem at all; otherwise every problem, in the
     /// order they appear in the file.
     pub(super) fn finish<T>(self, read: Option<T>) -> Result<T, SchemaError> {

@@ -3,25 +3,32 @@
 //! The walk never stops at the first problem: each one becomes a [`Diagnostic`] and the
 //! walk goes on with what is still usable, so a schema author sees all mistakes at once.
 //! The walk itself is here; the jobs it relies on are split out: [`toml_values`] reads values
-//! with their spans, [`naming`] decides which names are allowed and derives Rust names,
-//! [`references`] checks names that refer to declarations, and [`context`] collects the
-//! problems.
+//! with their spans, [`type_expr`] reads type expressions (`list<map<json>>`), [`naming`]
+//! decides which names are allowed and derives Rust names, [`references`] checks names that
+//! refer to declarations and object types that contain themselves, [`envelope`] reads the
+//! `[envelope]` table, and [`context`] collects the problems.
 
 mod context;
+mod envelope;
 mod naming;
 mod references;
 #[cfg(test)]
 mod test_support;
 mod toml_values;
+mod type_expr;
 
 use crate::diagnostic::{Diagnostic, SchemaError, line_column};
 use crate::example;
 use crate::model::{
-    EnumValue, EventDef, Example, FieldDef, Primitive, Schema, Span, TypeDef, TypeKind, TypeRef,
+    EnumValue, Envelope, EventDef, Example, FieldDef, IdRepr, Primitive, Schema, Span, TypeDef,
+    TypeKind, TypeRef,
 };
 use context::Context;
 use heck::ToSnakeCase;
-use references::{TypeNames, resolve_selection_items, resolve_type, unknown_name_diagnostic};
+use naming::FieldOwner;
+use references::{
+    TypeNames, check_required_cycles, resolve_selection_item, resolve_type, unknown_name_diagnostic,
+};
 use std::collections::{BTreeSet, HashMap};
 use toml_edit::{Document, Item};
 use toml_values::{
@@ -29,9 +36,12 @@ use toml_values::{
     offset_of_line_column, optional_bool, optional_string, required_string, table,
 };
 
-const ROOT_KEYS: &[&str] = &["schema", "types", "events"];
+const ROOT_KEYS: &[&str] = &["schema", "envelope", "types", "events"];
 const SCHEMA_KEYS: &[&str] = &["title", "description"];
-const TYPE_KINDS: &[&str] = &["id", "timestamp", "selection", "enum"];
+const TYPE_KINDS: &[&str] = &["id", "timestamp", "selection", "enum", "object"];
+/// Every key a type may have, whatever its kind.
+const TYPE_KEYS: &[&str] = &["kind", "doc", "repr", "item", "values", "open", "fields"];
+const ID_REPRS: &[(&str, IdRepr)] = &[("u64", IdRepr::U64), ("string", IdRepr::String)];
 const EVENT_KEYS: &[&str] = &[
     "name",
     "rust_name",
@@ -78,8 +88,14 @@ fn read_schema(cx: &Context, root: &toml_edit::Table) -> Schema {
         None => ParsedTypes::default(),
     };
     let known_types = TypeNames::new(&types.defs, &types.declared);
+    // `None` when the envelope is broken (and reported): examples are then only checked to be
+    // JSON, as judging them by a guessed envelope would only repeat that problem.
+    let envelope = match root.get("envelope") {
+        Some(item) => envelope::read_envelope(cx, item, &known_types),
+        None => Some(Envelope::default()),
+    };
     let events = match root.get("events") {
-        Some(item) => read_events(cx, item, &known_types),
+        Some(item) => read_events(cx, item, &known_types, envelope.as_ref()),
         None => Vec::new(),
     };
     if events.is_empty() && !cx.has_errors() {
@@ -90,14 +106,17 @@ fn read_schema(cx: &Context, root: &toml_edit::Table) -> Schema {
     }
     let (events, pending_examples): (Vec<EventDef>, Vec<Vec<PendingExample>>) =
         events.into_iter().unzip();
+    let envelope_known = envelope.is_some();
     let mut schema = Schema {
         title: title.map(|title| title.text).unwrap_or_default(),
         description: description
             .map(|description| description.text)
             .unwrap_or_default(),
+        envelope: envelope.unwrap_or_default(),
         types: types.defs,
         events,
     };
+    // Every type and the envelope are known by now, so examples are judged by all of them.
     let checked: Vec<Vec<Example>> = schema
         .events
         .iter()
@@ -106,7 +125,9 @@ fn read_schema(cx: &Context, root: &toml_edit::Table) -> Schema {
             examples
                 .iter()
                 .enumerate()
-                .filter_map(|(index, example)| check_example(cx, &schema, event, index, example))
+                .filter_map(|(index, example)| {
+                    check_example(cx, &schema, event, index, example, envelope_known)
+                })
                 .collect()
         })
         .collect();
@@ -125,6 +146,12 @@ struct ParsedTypes {
     declared: BTreeSet<String>,
 }
 
+/// What a type needs once every type is known: a selection's item type, an object's fields.
+enum PendingKind<'d> {
+    Item(toml_values::Located),
+    Fields(&'d Item),
+}
+
 fn read_types(cx: &Context, item: &Item) -> ParsedTypes {
     let mut parsed = ParsedTypes::default();
     let Some(types) = table(cx, item, "`types`") else {
@@ -137,7 +164,7 @@ fn read_types(cx: &Context, item: &Item) -> ParsedTypes {
         .iter()
         .map(|(name, _)| name.to_owned())
         .collect();
-    let mut pending_items = Vec::new();
+    let mut pending: Vec<(usize, PendingKind<'_>)> = Vec::new();
     for (name, item) in types.table.iter() {
         let span = key_span(types.table, name);
         let context = format!("type `{name}`");
@@ -153,60 +180,145 @@ fn read_types(cx: &Context, item: &Item) -> ParsedTypes {
         };
         let doc = required_string(cx, &def, "doc", &context);
         let Some(kind) = required_string(cx, &def, "kind", &context) else {
-            check_keys(cx, def.table, &["kind", "doc", "item", "values"], &context);
+            check_keys(cx, def.table, TYPE_KEYS, &context);
             continue;
         };
-        let kind = match kind.text.as_str() {
-            "id" | "timestamp" => {
+        // The kind as far as it can be read now, and what it still needs.
+        let (kind, needs) = match kind.text.as_str() {
+            "id" => {
+                check_keys(cx, def.table, &["kind", "doc", "repr"], &context);
+                let kind = read_id_repr(cx, &def, &context).map(|repr| TypeKind::Id { repr });
+                (kind, None)
+            }
+            "timestamp" => {
                 check_keys(cx, def.table, &["kind", "doc"], &context);
-                if kind.text == "id" {
-                    Some(TypeKind::Id)
-                } else {
-                    Some(TypeKind::Timestamp)
-                }
+                (Some(TypeKind::Timestamp), None)
             }
             "selection" => {
                 check_keys(cx, def.table, &["kind", "doc", "item"], &context);
-                if let Some(item) = required_string(cx, &def, "item", &context) {
-                    pending_items.push((parsed.defs.len(), item));
+                match required_string(cx, &def, "item", &context) {
+                    Some(item) => (
+                        Some(TypeKind::Selection {
+                            item: TypeRef::Primitive(Primitive::Json),
+                        }),
+                        Some(PendingKind::Item(item)),
+                    ),
+                    None => (None, None),
                 }
-                Some(TypeKind::Selection {
-                    item: TypeRef::Primitive(Primitive::Json),
-                })
             }
             "enum" => {
-                check_keys(cx, def.table, &["kind", "doc", "values"], &context);
-                read_enum_values(cx, &def, &context).map(|values| TypeKind::Enum { values })
+                check_keys(cx, def.table, &["kind", "doc", "values", "open"], &context);
+                let open = optional_bool(cx, &def, "open", &context).unwrap_or(true);
+                let kind = read_enum_values(cx, &def, open, &context)
+                    .map(|values| TypeKind::Enum { values, open });
+                (kind, None)
+            }
+            "object" => {
+                check_keys(cx, def.table, &["kind", "doc", "fields"], &context);
+                match def.table.get("fields") {
+                    Some(fields) => (
+                        Some(TypeKind::Object { fields: Vec::new() }),
+                        Some(PendingKind::Fields(fields)),
+                    ),
+                    None => {
+                        missing_key(cx, &def, "fields", &context);
+                        (None, None)
+                    }
+                }
             }
             other => {
+                check_keys(cx, def.table, TYPE_KEYS, &context);
                 cx.push(unknown_name_diagnostic(
                     kind.span,
                     &format!("unknown kind `{other}` for {context}"),
                     other,
                     TYPE_KINDS.iter().copied(),
                 ));
-                None
+                (None, None)
             }
         };
         if let (true, Some(kind), Some(doc)) = (name_ok, kind, doc) {
+            if let Some(needs) = needs {
+                pending.push((parsed.defs.len(), needs));
+            }
             parsed.defs.push(TypeDef {
                 name: name.to_owned(),
                 doc: doc.text,
                 kind,
                 span: span.unwrap_or_default(),
             });
-        } else if let Some((index, _)) = pending_items.last() {
-            // The definition was dropped: forget its pending item reference too.
-            if *index == parsed.defs.len() {
-                pending_items.pop();
-            }
         }
     }
-    resolve_selection_items(cx, &mut parsed.defs, &parsed.declared, pending_items);
+    complete_types(cx, &mut parsed, pending);
+    check_required_cycles(cx, &parsed.defs);
     parsed
 }
 
-fn read_enum_values(cx: &Context, def: &Entry<'_>, context: &str) -> Option<Vec<EnumValue>> {
+/// Resolves what each type in `pending` refers to, now that every type is known (a selection
+/// or an object may name types declared after it, or itself), and drops the types that turn
+/// out broken.
+fn complete_types(cx: &Context, parsed: &mut ParsedTypes, pending: Vec<(usize, PendingKind<'_>)>) {
+    let completed: Vec<(usize, Option<TypeKind>)> = {
+        let known = TypeNames::new(&parsed.defs, &parsed.declared);
+        pending
+            .into_iter()
+            .map(|(index, needs)| {
+                let name = &parsed.defs[index].name;
+                let kind = match needs {
+                    PendingKind::Item(item) => resolve_selection_item(cx, &known, name, &item)
+                        .map(|item| TypeKind::Selection { item }),
+                    PendingKind::Fields(fields) => {
+                        let context = format!("type `{name}`");
+                        read_fields(cx, fields, &known, FieldOwner::Other, &context)
+                            .map(|fields| TypeKind::Object { fields })
+                    }
+                };
+                (index, kind)
+            })
+            .collect()
+    };
+    let mut broken = BTreeSet::new();
+    for (index, kind) in completed {
+        match kind {
+            Some(kind) => parsed.defs[index].kind = kind,
+            None => {
+                broken.insert(index);
+            }
+        }
+    }
+    let mut index = 0;
+    parsed.defs.retain(|_| {
+        index += 1;
+        !broken.contains(&(index - 1))
+    });
+}
+
+/// The `repr` of an ID type: `u64` unless it says `string`.
+fn read_id_repr(cx: &Context, def: &Entry<'_>, context: &str) -> Option<IdRepr> {
+    if !def.table.contains_key("repr") {
+        return Some(IdRepr::U64);
+    }
+    let repr = optional_string(cx, def, "repr", context)?;
+    match ID_REPRS.iter().find(|(name, _)| *name == repr.text) {
+        Some((_, known)) => Some(*known),
+        None => {
+            cx.push(unknown_name_diagnostic(
+                repr.span,
+                &format!("unknown repr `{}` for {context}", repr.text),
+                &repr.text,
+                ID_REPRS.iter().map(|(name, _)| *name),
+            ));
+            None
+        }
+    }
+}
+
+fn read_enum_values(
+    cx: &Context,
+    def: &Entry<'_>,
+    open: bool,
+    context: &str,
+) -> Option<Vec<EnumValue>> {
     let item = def.table.get("values");
     let Some(item) = item else {
         missing_key(cx, def, "values", context);
@@ -229,7 +341,7 @@ fn read_enum_values(cx: &Context, def: &Entry<'_>, context: &str) -> Option<Vec<
             ok = false;
             continue;
         };
-        if let Err(problem) = naming::check_variant_name(&variant, context) {
+        if let Err(problem) = naming::check_variant_name(&variant, open, context) {
             cx.push(problem);
             ok = false;
         } else if values.iter().any(|value| value.variant == variant.text) {
@@ -257,10 +369,12 @@ fn read_enum_values(cx: &Context, def: &Entry<'_>, context: &str) -> Option<Vec<
 
 // ----- events ----------------------------------------------------------------------------
 
+/// The usable events; their fields are checked against `envelope` when it is usable.
 fn read_events(
     cx: &Context,
     item: &Item,
     types: &TypeNames<'_>,
+    envelope: Option<&Envelope>,
 ) -> Vec<(EventDef, Vec<PendingExample>)> {
     let Some(entries) = entries(cx, item, "`events`") else {
         return Vec::new();
@@ -288,7 +402,13 @@ fn read_events(
             .map_err(|problem| cx.push(problem))
             .ok();
         let fields = match entry.table.get("fields") {
-            Some(item) => read_fields(cx, item, types, &context),
+            Some(item) => read_usable_fields(cx, item, types, FieldOwner::Event, &context)
+                .and_then(|(fields, complete)| {
+                    if let Some(envelope) = envelope {
+                        envelope::check_event_fields(cx, envelope, &name.text, &fields);
+                    }
+                    complete.then_some(fields)
+                }),
             None => {
                 missing_key(cx, entry, "fields", &context);
                 None
@@ -335,12 +455,28 @@ fn read_events(
     events
 }
 
+/// The fields of an event, an object type or the envelope (`owner`), which `context` names;
+/// `None` when any of them is broken.
 fn read_fields(
     cx: &Context,
     item: &Item,
     types: &TypeNames<'_>,
+    owner: FieldOwner,
     context: &str,
 ) -> Option<Vec<FieldDef>> {
+    let (fields, complete) = read_usable_fields(cx, item, types, owner, context)?;
+    complete.then_some(fields)
+}
+
+/// The usable fields of an event, an object type or the envelope (`owner`), and whether they
+/// are all of them, so that later checks can still look at the usable ones.
+fn read_usable_fields(
+    cx: &Context,
+    item: &Item,
+    types: &TypeNames<'_>,
+    owner: FieldOwner,
+    context: &str,
+) -> Option<(Vec<FieldDef>, bool)> {
     let entries = entries(cx, item, &format!("`fields` of {context}"))?;
     let mut fields: Vec<FieldDef> = Vec::new();
     // Names of every field seen, usable or not, so duplicates are found either way.
@@ -362,16 +498,10 @@ fn read_fields(
             .and_then(|ty| resolve_type(cx, &ty, types, &field_context));
         let required = optional_bool(cx, entry, "required", &field_context).unwrap_or(true);
         let nullable = optional_bool(cx, entry, "nullable", &field_context).unwrap_or(false);
-        let rust_name = naming::field_rust_name(&name, rust_name.as_ref(), &field_context)
+        // Optional and nullable together is allowed: absent, `null` and a value differ.
+        let rust_name = naming::field_rust_name(&name, rust_name.as_ref(), owner, &field_context)
             .map_err(|problem| cx.push(problem))
             .ok();
-        if !required && nullable {
-            cx.push(
-                Diagnostic::new(name.span, format!("{field_context} is both optional and nullable, which is not supported"))
-                    .with_help("a field may be optional (`required = false`) or nullable (`nullable = true`), not both"),
-            );
-            ok = false;
-        }
         if seen_names.contains(&name.text) {
             cx.error(
                 name.span,
@@ -405,7 +535,7 @@ fn read_fields(
             _ => ok = false,
         }
     }
-    ok.then_some(fields)
+    Some((fields, ok))
 }
 
 // ----- examples --------------------------------------------------------------------------
@@ -457,12 +587,14 @@ fn read_examples(cx: &Context, entry: &Entry<'_>, context: &str) -> Option<Vec<P
     (examples.len() == array.len()).then_some(examples)
 }
 
+/// Checks that `example` is JSON and, when the envelope is known, that it fits `event`.
 fn check_example(
     cx: &Context,
     schema: &Schema,
     event: &EventDef,
     index: usize,
     example: &PendingExample,
+    envelope_known: bool,
 ) -> Option<Example> {
     let context = format!("example {} of event `{}`", index + 1, event.name);
     let value: serde_json::Value = match serde_json::from_str(&example.json) {
@@ -483,6 +615,9 @@ fn check_example(
             return None;
         }
     };
+    if !envelope_known {
+        return None;
+    }
     let problems = example::check(schema, event, &value);
     for problem in &problems {
         cx.error(
@@ -605,5 +740,314 @@ mod tests {
                 "events.toml:1:1: the schema declares no events; add an `[[events]]` table with a `name`, `summary`, `description`, `fields` and `examples`"
             ]
         );
+    }
+
+    /// A schema with the given `[types...]` tables and one event, `ping`, with `fields` (one
+    /// line, line 6 when `types` is one line) and the example `data` object `data`.
+    fn with_types(types: &str, fields: &str, data: &str) -> String {
+        format!(
+            "{types}\n\n[[events]]\nname = \"ping\"\nsummary = \"s\"\ndescription = \"d\"\nfields = [{fields}]\nexamples = ['{{\"event_name\": \"ping\", \"data\": {data}}}']\n"
+        )
+    }
+
+    const COMMENT: &str = "[types.Comment]\nkind = \"object\"\ndoc = \"A comment.\"\nfields = [\n  { name = \"author\", type = \"User\", doc = \"Who.\" },\n  { name = \"replies\", type = \"list<Comment>\", required = false, doc = \"Answers.\" },\n  { name = \"parent\", type = \"Comment\", nullable = true, doc = \"What it answers.\" },\n]\n\n[types.User]\nkind = \"object\"\ndoc = \"A user.\"\nfields = [{ name = \"login\", type = \"string\", doc = \"Their login.\" }, { name = \"type\", rust_name = \"kind\", type = \"string\", required = false, doc = \"x\" }]";
+
+    #[test]
+    fn object_types_refer_to_later_types_and_to_themselves() {
+        let source = with_types(
+            COMMENT,
+            r#"{ name = "comment", type = "Comment", doc = "The comment." }"#,
+            r#"{"comment": {"author": {"login": "a", "site_admin": false}, "parent": null, "replies": [{"author": {"login": "b"}, "parent": null}]}}"#,
+        );
+        let schema = parse(&source, "events.toml").unwrap_or_else(|error| panic!("{error}"));
+        let Some(TypeKind::Object { fields }) = schema.named_type("Comment").map(|def| &def.kind)
+        else {
+            panic!("{:#?}", schema.types);
+        };
+        let types: Vec<String> = fields.iter().map(|field| field.ty.to_string()).collect();
+        assert_eq!(types, ["User", "list<Comment>", "Comment"]);
+        let Some(TypeKind::Object { fields }) = schema.named_type("User").map(|def| &def.kind)
+        else {
+            panic!("{:#?}", schema.types);
+        };
+        assert_eq!(fields[1].rust_name, "kind");
+    }
+
+    #[test]
+    fn an_example_must_fit_the_object_types_inside_it() {
+        let source = with_types(
+            COMMENT,
+            r#"{ name = "comment", type = "Comment", doc = "The comment." }"#,
+            r#"{"comment": {"author": {}, "parent": null, "replies": [{"author": {"login": 1}, "parent": null}]}}"#,
+        );
+        assert_eq!(
+            errors(&source),
+            [
+                "events.toml:20:13: example 1 of event `ping` does not fit the event: `data.comment.author.login` is missing",
+                "events.toml:20:13: example 1 of event `ping` does not fit the event: `data.comment.replies[0].author.login` must be a string, found the integer 1",
+            ]
+        );
+    }
+
+    #[test]
+    fn object_fields_follow_the_rules_of_event_fields() {
+        let source = with_types(
+            "[types.Thing]\nkind = \"object\"\ndoc = \"x\"\nfields = [{ name = \"type\", type = \"string\", doc = \"x\" }, { name = \"extra\", type = \"json\", doc = \"x\" }, { name = \"a\", type = \"Thng\", doc = \"x\" }]",
+            r#"{ name = "thing", type = "Thing", doc = "x" }"#,
+            r#"{"thing": {}}"#,
+        );
+        assert_eq!(
+            errors(&source),
+            [
+                "events.toml:4:20: field `type` of type `Thing`: `type` is a Rust keyword; keep the wire name and add `rust_name = \"type_\"`",
+                "events.toml:4:67: field `extra` of type `Thing`: `extra` is reserved for the keys a struct does not declare; keep the wire name and add `rust_name = \"extra_\"`",
+                "events.toml:4:125: unknown type `Thng` in field `a` of type `Thing`; did you mean `Thing`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_object_type_needs_its_fields_key() {
+        let source = with_types(
+            "[types.Thing]\nkind = \"object\"\ndoc = \"x\"",
+            r#"{ name = "thing", type = "Thing", doc = "x" }"#,
+            r#"{"thing": {}}"#,
+        );
+        assert_eq!(
+            errors(&source),
+            ["events.toml:1:1: type `Thing` is missing the required key `fields`"]
+        );
+    }
+
+    #[test]
+    fn list_and_map_expressions_nest_in_fields_and_selection_items() {
+        let source = with_types(
+            "[types.Tags]\nkind = \"selection\"\ndoc = \"x\"\nitem = \"list< string >\"",
+            r#"{ name = "rows", type = "list<map<json>>", doc = "x" }, { name = "tags", type = "Tags", doc = "x" }, { name = "counts", type = "map<u64>", doc = "x" }"#,
+            r#"{"rows": [{"a": 1}, {}], "tags": [["x"], []], "counts": {"a": 1}}"#,
+        );
+        let schema = parse(&source, "events.toml").unwrap_or_else(|error| panic!("{error}"));
+        let fields = &schema.events[0].fields;
+        assert_eq!(
+            fields[0].ty,
+            TypeRef::List(Box::new(TypeRef::Map(Box::new(TypeRef::Primitive(
+                Primitive::Json
+            )))))
+        );
+        assert_eq!(fields[2].ty.to_string(), "map<u64>");
+        assert_eq!(
+            schema.named_type("Tags").map(|def| &def.kind),
+            Some(&TypeKind::Selection {
+                item: TypeRef::List(Box::new(TypeRef::Primitive(Primitive::String)))
+            })
+        );
+        let wrong = with_types(
+            "",
+            r#"{ name = "counts", type = "map<u64>", doc = "x" }"#,
+            r#"{"counts": {"a": -1}}"#,
+        );
+        assert_eq!(
+            errors(&wrong),
+            [
+                "events.toml:8:13: example 1 of event `ping` does not fit the event: `data.counts.a` must be an unsigned 64-bit integer, found the integer -1"
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_type_expressions_are_located_inside_the_string() {
+        let source = with_types(
+            "",
+            r#"{ name = "a", type = "list<", doc = "x" }, { name = "b", type = "list<>", doc = "x" }, { name = "c", type = "map<a,b>", doc = "x" }, { name = "d", type = "list<u64> x", doc = "x" }"#,
+            r#"{}"#,
+        );
+        assert_eq!(
+            errors(&source),
+            [
+                "events.toml:7:38: malformed type `list<` in field `a` of event `ping`: expected a type inside `list<...>`, found the end of the text; write a primitive, a named type, `list<T>` or `map<T>`",
+                "events.toml:7:81: malformed type `list<>` in field `b` of event `ping`: expected a type inside `list<...>`, found `>`; write a primitive, a named type, `list<T>` or `map<T>`",
+                "events.toml:7:125: malformed type `map<a,b>` in field `c` of event `ping`: expected `>` to close `map<`, found `,`; a map's keys are always strings: `map<T>` names only the type of its values",
+                "events.toml:7:176: malformed type `list<u64> x` in field `d` of event `ping`: expected the type to end after `list<u64>`, found `x`",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_names_inside_an_expression_point_at_the_name() {
+        let source = with_types(
+            "[types.Comment]\nkind = \"object\"\ndoc = \"x\"\nfields = []",
+            r#"{ name = "a", type = "list< Coment >", doc = "x" }, { name = "b", type = "lst<u64>", doc = "x" }, { name = "c", type = "map<list<Strng>>", doc = "x" }"#,
+            r#"{}"#,
+        );
+        assert_eq!(
+            errors(&source),
+            [
+                "events.toml:10:39: unknown type `Coment` in field `a` of event `ping`; did you mean `Comment`?",
+                "events.toml:10:85: unknown type wrapper `lst<...>` in field `b` of event `ping`; did you mean `list`?",
+                "events.toml:10:140: unknown type `Strng` in field `c` of event `ping`; did you mean `string`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_in_a_string_with_escapes_is_pointed_at_as_the_whole_string() {
+        let source = with_types(
+            "",
+            r#"{ name = "a", type = "list<\u0055nknown>", doc = "x" }"#,
+            r#"{}"#,
+        );
+        let found = errors(&source);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].starts_with("events.toml:7:32: unknown type `Unknown`"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn ids_are_u64_unless_their_repr_is_string() {
+        let source = with_types(
+            "[types.InvoiceId]\nkind = \"id\"\nrepr = \"string\"\ndoc = \"x\"\n\n[types.Count]\nkind = \"id\"\ndoc = \"x\"",
+            r#"{ name = "invoice", type = "InvoiceId", doc = "x" }, { name = "count", type = "Count", doc = "x" }"#,
+            r#"{"invoice": "in_1Nx", "count": 3}"#,
+        );
+        let schema = parse(&source, "events.toml").unwrap_or_else(|error| panic!("{error}"));
+        let repr = |name: &str| match schema.named_type(name).map(|def| &def.kind) {
+            Some(TypeKind::Id { repr }) => *repr,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            (repr("InvoiceId"), repr("Count")),
+            (IdRepr::String, IdRepr::U64)
+        );
+        let bad = with_types(
+            "[types.InvoiceId]\nkind = \"id\"\nrepr = \"strng\"\ndoc = \"x\"",
+            r#"{ name = "invoice", type = "InvoiceId", doc = "x" }"#,
+            r#"{"invoice": "in_1Nx"}"#,
+        );
+        assert_eq!(
+            errors(&bad),
+            ["events.toml:3:8: unknown repr `strng` for type `InvoiceId`; did you mean `string`?"]
+        );
+    }
+
+    #[test]
+    fn closed_enums_reject_other_values_and_may_name_a_variant_other() {
+        let status = |open: &str| {
+            format!(
+                "[types.Status]\nkind = \"enum\"\ndoc = \"x\"\n{open}values = [{{ wire = \"a\", variant = \"Active\", doc = \"x\" }}, {{ wire = \"o\", variant = \"Other\", doc = \"x\" }}]"
+            )
+        };
+        let field = r#"{ name = "status", type = "Status", doc = "x" }"#;
+        let schema = parse(
+            &with_types(&status("open = false\n"), field, r#"{"status": "o"}"#),
+            "events.toml",
+        )
+        .unwrap_or_else(|error| panic!("{error}"));
+        assert!(matches!(
+            schema.named_type("Status").map(|def| &def.kind),
+            Some(TypeKind::Enum { open: false, values }) if values.len() == 2
+        ));
+        assert_eq!(
+            errors(&with_types(
+                &status("open = false\n"),
+                field,
+                r#"{"status": "z"}"#
+            )),
+            [
+                "events.toml:12:13: example 1 of event `ping` does not fit the event: `data.status` must be one of \"a\", \"o\" (Status), found the string \"z\""
+            ]
+        );
+        assert_eq!(
+            errors(&with_types(&status(""), field, r#"{"status": "z"}"#)),
+            [
+                "events.toml:4:82: variant name `Other` of type `Status` is reserved for values not listed; choose another name, or close the enum with `open = false`"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_may_be_both_optional_and_nullable() {
+        let field =
+            r#"{ name = "note", type = "string", required = false, nullable = true, doc = "x" }"#;
+        for data in [r#"{}"#, r#"{"note": null}"#, r#"{"note": "hi"}"#] {
+            let schema = parse(&with_types("", field, data), "events.toml")
+                .unwrap_or_else(|error| panic!("{error}"));
+            let note = &schema.events[0].fields[0];
+            assert!(!note.required && note.nullable);
+        }
+    }
+
+    #[test]
+    fn an_event_field_cannot_have_the_rust_name_envelope() {
+        assert_eq!(
+            errors(&with_types(
+                "",
+                r#"{ name = "envelope", type = "json", doc = "x" }"#,
+                r#"{}"#,
+            )),
+            [
+                "events.toml:7:20: field `envelope` of event `ping`: `envelope` is reserved for the envelope fields every event struct carries; keep the wire name and add `rust_name = \"envelope_\"`"
+            ]
+        );
+    }
+
+    #[test]
+    fn emma_s_schema_keeps_the_default_envelope_u64_ids_and_open_enums() {
+        let schema = parse(
+            include_str!("../../../emma-events/schema/events.toml"),
+            "events.toml",
+        )
+        .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(schema.envelope, Envelope::default());
+        for def in &schema.types {
+            match &def.kind {
+                TypeKind::Id { repr } => assert_eq!(*repr, IdRepr::U64, "{}", def.name),
+                TypeKind::Enum { open, .. } => assert!(*open, "{}", def.name),
+                TypeKind::Timestamp => {}
+                TypeKind::Selection { item } => {
+                    assert!(matches!(item, TypeRef::Named(_)), "{}", def.name)
+                }
+                TypeKind::Object { .. } => panic!("{} is an object", def.name),
+            }
+        }
+        let fields = schema.events.iter().flat_map(|event| &event.fields);
+        assert!(
+            fields
+                .clone()
+                .all(|field| matches!(field.ty, TypeRef::Primitive(_) | TypeRef::Named(_)))
+        );
+        assert!(
+            !fields
+                .clone()
+                .any(|field| !field.required && field.nullable)
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any type expression, in an object, an envelope field and a selection, in a basic or
+        /// a literal string: read or explained with spans inside the file, never a panic.
+        #[test]
+        fn any_type_expression_is_read_or_explained_within_the_file(
+            ty in "[ <>,a-zA-Z_é]{0,20}",
+            layout in proptest::sample::select(vec!["adjacent", "internal", "header", "nope"]),
+            literal in proptest::bool::ANY,
+        ) {
+            let quoted = if literal && !ty.contains('\'') { format!("'{ty}'") } else { format!("{ty:?}") };
+            let source = format!(
+                "[envelope]\nlayout = \"{layout}\"\nheader = \"X-Event\"\nfields = [{{ name = \"at\", type = {quoted}, doc = \"x\" }}]\n\n[types.Node]\nkind = \"object\"\ndoc = \"x\"\nfields = [{{ name = \"next\", type = {quoted}, doc = \"x\" }}, {{ name = \"me\", type = \"Node\", doc = \"x\" }}]\n\n[types.Pick]\nkind = \"selection\"\ndoc = \"x\"\nitem = {quoted}\n\n[[events]]\nname = \"ping\"\nsummary = \"s\"\ndescription = \"d\"\nfields = [{{ name = \"node\", type = \"list<Node>\", doc = \"x\" }}]\nexamples = ['{{\"event_name\": \"ping\", \"data\": {{\"node\": []}}}}']\n"
+            );
+            if let Err(error) = parse(&source, "events.toml") {
+                proptest::prop_assert!(!error.diagnostics.is_empty());
+                for diagnostic in &error.diagnostics {
+                    if let Some(span) = diagnostic.span {
+                        proptest::prop_assert!(span.start <= span.end && span.end <= source.len());
+                    }
+                }
+                let _ = error.to_string();
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Names the generated code or the runtime put at the crate root; a schema may not reuse them.
 const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Envelope",
     "Event",
     "EventKind",
     "EventVisitor",
@@ -26,6 +27,31 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 
 /// The field name every generated struct uses for keys it does not declare.
 const RESERVED_FIELD_NAME: &str = "extra";
+
+/// The field name every generated event struct uses for the delivery's envelope fields.
+const RESERVED_EVENT_FIELD_NAME: &str = "envelope";
+
+/// What a field belongs to, which decides the Rust names it cannot have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FieldOwner {
+    /// An event: its struct also has the field `envelope`.
+    Event,
+    /// An object type or the envelope.
+    Other,
+}
+
+impl FieldOwner {
+    /// Why the generated struct already uses `name`, if it does.
+    fn reserves(self, name: &str) -> Option<&'static str> {
+        if name == RESERVED_FIELD_NAME {
+            Some("is reserved for the keys a struct does not declare")
+        } else if self == FieldOwner::Event && name == RESERVED_EVENT_FIELD_NAME {
+            Some("is reserved for the envelope fields every event struct carries")
+        } else {
+            None
+        }
+    }
+}
 
 /// Checks the name of a `[types.Name]` table, which is used as it is as a Rust type name.
 pub(super) fn check_type_name(name: &str, span: Option<Span>) -> Result<(), Diagnostic> {
@@ -45,8 +71,13 @@ pub(super) fn check_type_name(name: &str, span: Option<Span>) -> Result<(), Diag
     }
 }
 
-/// Checks the Rust variant name of an enum value of the type `context` names.
-pub(super) fn check_variant_name(variant: &Located, context: &str) -> Result<(), Diagnostic> {
+/// Checks the Rust variant name of an enum value of the type `context` names; an `open` enum
+/// keeps unlisted values in its variant `Other`.
+pub(super) fn check_variant_name(
+    variant: &Located,
+    open: bool,
+    context: &str,
+) -> Result<(), Diagnostic> {
     if !is_type_name(&variant.text) {
         Err(Diagnostic::new(
             variant.span,
@@ -56,12 +87,13 @@ pub(super) fn check_variant_name(variant: &Located, context: &str) -> Result<(),
             ),
         )
         .with_help(format!("name it `{}`", variant.text.to_upper_camel_case())))
-    } else if variant.text == "Other" {
+    } else if open && variant.text == "Other" {
         // The generated enum's catch-all variant.
         Err(Diagnostic::new(
             variant.span,
             format!("variant name `Other` of {context} is reserved for values not listed"),
-        ))
+        )
+        .with_help("choose another name, or close the enum with `open = false`"))
     } else {
         Ok(())
     }
@@ -124,11 +156,12 @@ pub(super) fn event_type_name(
     Ok(candidate)
 }
 
-/// The Rust name of the field `context` names: its `rust_name`, or else its wire name, which
-/// must then already be a usable snake_case identifier.
+/// The Rust name of the field `context` names, which belongs to `owner`: its `rust_name`, or
+/// else its wire name, which must then already be a usable snake_case identifier.
 pub(super) fn field_rust_name(
     name: &Located,
     rust_name: Option<&Located>,
+    owner: FieldOwner,
     context: &str,
 ) -> Result<String, Diagnostic> {
     let (candidate, span) = match rust_name {
@@ -139,13 +172,13 @@ pub(super) fn field_rust_name(
         format!("`{candidate}` is not a snake_case Rust identifier")
     } else if ident::is_keyword(candidate) {
         format!("`{candidate}` is a Rust keyword")
-    } else if candidate == RESERVED_FIELD_NAME {
-        format!("`{candidate}` is reserved for the keys a struct does not declare")
+    } else if let Some(reason) = owner.reserves(candidate) {
+        format!("`{candidate}` {reason}")
     } else {
         return Ok(candidate.clone());
     };
     let suggestion = match candidate.to_snake_case() {
-        snake if is_field_name(&snake) => snake,
+        snake if is_field_name(&snake, owner) => snake,
         // A trailing underscore turns a keyword or the reserved name into a usable one.
         snake => format!("{snake}_"),
     };
@@ -161,9 +194,17 @@ fn is_type_name(name: &str) -> bool {
     ident::is_upper_camel_case(name) && !ident::is_keyword(name)
 }
 
-/// Whether `name` can be used as it is for a generated struct field.
-fn is_field_name(name: &str) -> bool {
-    ident::is_snake_case(name) && !ident::is_keyword(name) && name != RESERVED_FIELD_NAME
+/// Whether `name` can be used as it is for a generated struct field of `owner`.
+fn is_field_name(name: &str, owner: FieldOwner) -> bool {
+    ident::is_snake_case(name) && !ident::is_keyword(name) && owner.reserves(name).is_none()
+}
+
+/// Whether `name` can be an HTTP header name: a non-empty token of RFC 9110 (`X-GitHub-Event`).
+pub(super) fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
 }
 
 #[cfg(test)]
@@ -218,13 +259,66 @@ mod tests {
 
     #[test]
     fn the_variant_other_is_kept_for_unlisted_values() {
-        assert!(check_variant_name(&located("Active"), "type `Status`").is_ok());
+        assert!(check_variant_name(&located("Active"), true, "type `Status`").is_ok());
         assert_eq!(
-            check_variant_name(&located("Other"), "type `Status`")
-                .unwrap_err()
-                .message,
-            "variant name `Other` of type `Status` is reserved for values not listed"
+            message(check_variant_name(&located("Other"), true, "type `Status`").unwrap_err()),
+            "variant name `Other` of type `Status` is reserved for values not listed; choose another name, or close the enum with `open = false`"
         );
+    }
+
+    #[test]
+    fn a_closed_enum_may_have_a_variant_named_other() {
+        assert!(check_variant_name(&located("Other"), false, "type `Status`").is_ok());
+    }
+
+    #[test]
+    fn the_envelope_is_a_reserved_type_name() {
+        assert_eq!(
+            check_type_name("Envelope", None).unwrap_err().message,
+            "type name `Envelope` is reserved for the generated API; choose another name"
+        );
+    }
+
+    #[test]
+    fn event_fields_cannot_be_named_envelope_but_other_fields_can() {
+        let event_field = |name: &str| {
+            field_rust_name(
+                &located(name),
+                None,
+                FieldOwner::Event,
+                "field `envelope` of event `x`",
+            )
+        };
+        assert_eq!(
+            message(event_field("envelope").unwrap_err()),
+            "field `envelope` of event `x`: `envelope` is reserved for the envelope fields every event struct carries; keep the wire name and add `rust_name = \"envelope_\"`"
+        );
+        assert_eq!(
+            field_rust_name(&located("envelope"), None, FieldOwner::Other, "field").unwrap(),
+            "envelope"
+        );
+        assert_eq!(
+            message(
+                field_rust_name(
+                    &located("x"),
+                    Some(&located("extra")),
+                    FieldOwner::Other,
+                    "field"
+                )
+                .unwrap_err()
+            ),
+            "field: `extra` is reserved for the keys a struct does not declare; use a name such as `extra_`"
+        );
+    }
+
+    #[test]
+    fn header_names_are_http_tokens() {
+        assert!(is_header_name("X-GitHub-Event"));
+        assert!(is_header_name("webhook-id"));
+        assert!(!is_header_name(""));
+        assert!(!is_header_name("X Event"));
+        assert!(!is_header_name("X-Évent"));
+        assert!(!is_header_name("X-Event:"));
     }
 
     #[test]
@@ -249,7 +343,12 @@ mod tests {
     #[test]
     fn a_field_name_that_cannot_be_used_gets_a_usable_suggestion() {
         let field = |name: &str, rust_name: Option<&str>| {
-            field_rust_name(&located(name), rust_name.map(located).as_ref(), "field")
+            field_rust_name(
+                &located(name),
+                rust_name.map(located).as_ref(),
+                FieldOwner::Event,
+                "field",
+            )
         };
         assert_eq!(field("member_id", None).unwrap(), "member_id");
         assert_eq!(field("type", Some("kind")).unwrap(), "kind");

@@ -195,6 +195,30 @@ pub(super) fn literal_content_start(source: &str, span: std::ops::Range<usize>) 
     }
 }
 
+/// Where the text of the string `text`, found at `span`, starts in the file, when the text maps
+/// byte for byte onto the file (any string without escapes, literal strings always).
+pub(super) fn string_content_start(source: &str, span: Span, text: &str) -> Option<usize> {
+    let raw = source.get(span.start..span.end)?;
+    let delimiter = ["\"\"\"", "'''", "\"", "'"]
+        .into_iter()
+        .find(|delimiter| raw.len() >= 2 * delimiter.len() && raw.starts_with(delimiter))?;
+    let mut content = raw.get(delimiter.len()..raw.len() - delimiter.len())?;
+    let mut start = span.start + delimiter.len();
+    if delimiter.len() == 3 {
+        // TOML trims a newline directly after the opening delimiter.
+        for newline in ["\r\n", "\n"] {
+            if let Some(rest) = content.strip_prefix(newline) {
+                content = rest;
+                start += newline.len();
+                break;
+            }
+        }
+    }
+    // An escape always takes more room than the character it stands for, so text equal to
+    // what is written has none.
+    (content == text).then_some(start)
+}
+
 /// The byte offset of a 1-based line and column (as serde_json counts them) in `text`.
 pub(super) fn offset_of_line_column(text: &str, line: usize, column: usize) -> Option<usize> {
     let line_start = if line <= 1 {
@@ -255,6 +279,19 @@ mod tests {
         assert_eq!(literal_content_start(source, 4..7), Some(5));
         assert_eq!(literal_content_start(source, 12..21), Some(16));
         assert_eq!(literal_content_start(source, 26..29), None);
+    }
+
+    #[test]
+    fn strings_without_escapes_map_onto_the_file() {
+        let source = "a = \"x y\"\nb = '''\nz'''\nc = \"q\\u0041\"\nd = \"\"\"\r\nw\"\"\"";
+        let at = |range: std::ops::Range<usize>, text: &str| {
+            string_content_start(source, Span::from(range), text)
+        };
+        assert_eq!(at(4..9, "x y"), Some(5));
+        assert_eq!(at(14..22, "z"), Some(18));
+        assert_eq!(at(27..36, "qA"), None);
+        assert_eq!(at(41..50, "w"), Some(46));
+        assert_eq!(at(0..99, "x"), None);
     }
 
     #[test]

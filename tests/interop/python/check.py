@@ -1,4 +1,14 @@
-"""Proves the committed exports under emma-events/schema/export/ with Python's own tools.
+"""Proves an export (by default the committed one under emma-events/schema/export/) with Python's
+own tools.
+
+Usage: check.py {schema|openapi|pydantic} [EXPORT_DIR]
+
+EXPORT_DIR is a folder written by `emma-schema export` (run.sh exports the provider fixtures
+under tests/fixtures/providers/ to temporary folders and passes them here). The checks read the
+schema's envelope from the export itself: the tag is the delivery's `const` property, the
+content (adjacent layout) is the property referring to the event's data definition, and a
+bundle with `anyOf` instead of `oneOf` is a header-layout schema, whose documents are bodies.
+Checks written for Emma's events only (named bad and good documents) run on Emma's export.
 
 Subcommands (run.sh runs each; every one ends with "python <name>: N passed, M failed" and
 exits non-zero when anything failed):
@@ -24,10 +34,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[3]
-EXPORT = ROOT / "emma-events" / "schema" / "export"
+EMMA_EXPORT = ROOT / "emma-events" / "schema" / "export"
+# The export checked: Emma's unless the command line names another (see main()).
+EXPORT = EMMA_EXPORT
 BUNDLE_PATH = EXPORT / "emma-events.schema.json"
 OPENAPI_PATH = EXPORT / "openapi.json"
 EVENTS_DIR = EXPORT / "events"
+# An event name no schema declares.
+UNKNOWN_NAME = "no_such_event"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 U64_MAX = 2**64 - 1
 
@@ -66,20 +80,79 @@ def load(path: Path) -> Any:
 
 
 def event_files() -> dict[str, dict[str, Any]]:
-    """Each event's standalone schema, by event name."""
+    """Each event's standalone schema, by event name (the file name is the wire name, with
+    bytes other than letters, digits, `_`, `-` and `.` written %XX)."""
+    from urllib.parse import unquote
+
     return {
-        path.name.removesuffix(".schema.json"): load(path)
+        unquote(path.name.removesuffix(".schema.json")): load(path)
         for path in sorted(EVENTS_DIR.glob("*.schema.json"))
     }
 
 
+class Envelope:
+    """Where an export's deliveries carry the event's name and fields, read from the export."""
+
+    def __init__(self, bundle: dict[str, Any], files: dict[str, dict[str, Any]]) -> None:
+        self.header = "anyOf" in bundle and "oneOf" not in bundle
+        self.tag: str | None = None
+        self.content: str | None = None
+        for schema in files.values():
+            data_ref = f"#/$defs/{schema['title'].removesuffix('Delivery')}"
+            for key, prop in schema.get("properties", {}).items():
+                if "const" in prop:
+                    self.tag = key
+                elif prop.get("$ref") == data_ref:
+                    self.content = key
+            break
+
+    @property
+    def layout(self) -> str:
+        if self.header:
+            return "header"
+        return "adjacent" if self.content else "internal"
+
+    def fields_of(self, document: dict[str, Any]) -> dict[str, Any]:
+        """The object holding the event's fields."""
+        return document[self.content] if self.content else document
+
+
 def examples() -> list[tuple[str, str, dict[str, Any]]]:
-    """(event name, data model's $defs name, example delivery) for every example."""
+    """(event name, delivery's $defs name, example delivery) for every example."""
     found = []
     for name, schema in event_files().items():
-        data_def = schema["properties"]["data"]["$ref"].rsplit("/", 1)[-1]
         for example in schema.get("examples", []):
-            found.append((name, data_def, example))
+            found.append((name, schema["title"], example))
+    return found
+
+
+def generic_bad_documents(envelope: Envelope, files: dict[str, dict[str, Any]]) -> list[tuple[str, str, Any]]:
+    """(event name, what, document) that event's schema must reject, built from its first
+    example: each required field dropped in turn, and (tagged layouts) the tag changed."""
+    found = []
+    for name, schema in files.items():
+        if not schema.get("examples"):
+            continue
+        example = schema["examples"][0]
+        fields_schema = schema if envelope.content is None else None
+        if fields_schema is None:
+            data_def = schema["title"].removesuffix("Delivery")
+            fields_schema = schema["$defs"][data_def]
+        for field in fields_schema.get("required", []):
+            if field == envelope.tag:
+                continue
+            document = copy.deepcopy(example)
+            envelope.fields_of(document).pop(field, None)
+            found.append((name, f"without required `{field}`", document))
+        if envelope.tag:
+            for what, value in [("missing", None), ("unknown", UNKNOWN_NAME), ("a number", 7)]:
+                document = copy.deepcopy(example)
+                if value is None:
+                    document.pop(envelope.tag)
+                else:
+                    document[envelope.tag] = value
+                found.append((name, f"`{envelope.tag}` {what}", document))
+        found.append((name, "an array", [example]))
     return found
 
 
@@ -173,6 +246,8 @@ def check_schema() -> int:
     results = Results("schema")
     bundle = load(BUNDLE_PATH)
     files = event_files()
+    envelope = Envelope(bundle, files)
+    print(f"export {EXPORT}: {envelope.layout} layout, tag {envelope.tag!r}, content {envelope.content!r}")
     results.check(bundle.get("$schema") == DIALECT, "the bundle declares draft 2020-12")
     results.attempt("the bundle is a valid 2020-12 schema", lambda: Draft202012Validator.check_schema(bundle))
     for name, schema in files.items():
@@ -181,8 +256,13 @@ def check_schema() -> int:
             lambda schema=schema: Draft202012Validator.check_schema(schema),
         )
     validator = Draft202012Validator(bundle)
-    branches = len(bundle["oneOf"])
-    results.check(branches == len(files) + 1, f"the bundle has one branch per event plus one ({branches})")
+    if envelope.header:
+        # A body does not name its event: one branch per event, no catch-all (see the bundle's $comment).
+        branches = len(bundle["anyOf"])
+        results.check(branches == len(files), f"the bundle has one anyOf branch per event ({branches})")
+    else:
+        branches = len(bundle["oneOf"])
+        results.check(branches == len(files) + 1, f"the bundle has one branch per event plus one ({branches})")
 
     def verdict(document: Any) -> str:
         error = best_match(validator.iter_errors(document))
@@ -190,20 +270,39 @@ def check_schema() -> int:
 
     all_examples = examples()
     results.check(len(all_examples) >= len(files), f"every event has an example ({len(all_examples)})")
-    for name, data_def, example in all_examples:
+    for name, delivery_def, example in all_examples:
         error = best_match(validator.iter_errors(example))
         results.check(error is None, f"example of {name} is valid by the bundle", str(error and error.message))
         own = Draft202012Validator(files[name])
         error = best_match(own.iter_errors(example))
         results.check(error is None, f"example of {name} is valid by its own schema", str(error and error.message))
-        in_bundle = bundle["$defs"][f"{data_def}Delivery"].get("examples", [])
+        in_bundle = bundle["$defs"][delivery_def].get("examples", [])
         results.check(example in in_bundle, f"example of {name} is among the bundle's examples")
 
-    for what, document in bad_documents():
-        results.check(not validator.is_valid(document), f"bad document rejected: {what}", json.dumps(document))
-    for what, document in good_documents():
-        results.check(validator.is_valid(document), f"good document accepted: {what}", verdict(document))
-    print(f"jsonschema: {len(all_examples)} examples, {len(bad_documents())} bad and {len(good_documents())} good documents")
+    generic = generic_bad_documents(envelope, files)
+    for name, what, document in generic:
+        own = Draft202012Validator(files[name])
+        results.check(not own.is_valid(document), f"{name}: bad document rejected by its schema: {what}", json.dumps(document))
+        if not envelope.header and what != f"`{envelope.tag}` unknown":
+            # (An unknown name is a valid delivery of an unknown event, by the bundle.)
+            results.check(not validator.is_valid(document), f"{name}: bad document rejected by the bundle: {what}", json.dumps(document))
+    if envelope.tag:
+        example = all_examples[0][2]
+        unknown = copy.deepcopy(example)
+        unknown[envelope.tag] = UNKNOWN_NAME
+        results.check(validator.is_valid(unknown), "an unknown event with the example's envelope is valid", verdict(unknown))
+        if envelope.content:
+            unknown[envelope.content] = None
+            results.check(not validator.is_valid(unknown), f"an unknown event with `{envelope.content}` null is rejected")
+
+    if EXPORT == EMMA_EXPORT:
+        for what, document in bad_documents():
+            results.check(not validator.is_valid(document), f"bad document rejected: {what}", json.dumps(document))
+        for what, document in good_documents():
+            results.check(validator.is_valid(document), f"good document accepted: {what}", verdict(document))
+        print(f"jsonschema: {len(all_examples)} examples, {len(generic)} generic bad, {len(bad_documents())} bad and {len(good_documents())} good documents")
+    else:
+        print(f"jsonschema: {len(all_examples)} examples, {len(generic)} generic bad documents")
     return results.finish()
 
 
@@ -213,11 +312,13 @@ def check_openapi() -> int:
 
     results = Results("openapi")
     spec = load(OPENAPI_PATH)
+    envelope = Envelope(load(BUNDLE_PATH), event_files())
     results.check(spec.get("openapi", "").startswith("3.1."), f"openapi.json is OpenAPI 3.1 ({spec.get('openapi')})")
     errors = list(OpenAPIV31SpecValidator(spec).iter_errors())
     results.check(not errors, "openapi.json is valid by openapi-spec-validator (OpenAPI 3.1)", "; ".join(map(str, errors[:5])))
     broken = copy.deepcopy(spec)
-    broken["webhooks"]["member_signup"]["post"]["requestBody"] = 5
+    first = next(iter(broken["webhooks"]))
+    broken["webhooks"][first]["post"]["requestBody"] = 5
     results.check(
         any(True for _ in OpenAPIV31SpecValidator(broken).iter_errors()),
         "openapi-spec-validator does reject a broken copy",
@@ -227,15 +328,30 @@ def check_openapi() -> int:
     webhooks = spec.get("webhooks", {})
     results.check(set(webhooks) == names, f"one webhook per event ({len(webhooks)} webhooks, {len(names)} events)")
     for name, item in webhooks.items():
-        content = item["post"]["requestBody"]["content"]["application/json"]
+        post = item["post"]
+        if envelope.header:
+            parameters = post.get("parameters", [])
+            results.check(
+                len(parameters) == 1
+                and parameters[0].get("in") == "header"
+                and parameters[0].get("required") is True
+                and parameters[0].get("schema") == {"const": name},
+                f"webhook {name} requires its header to hold {name!r}",
+                json.dumps(parameters),
+            )
+        else:
+            results.check("parameters" not in post, f"webhook {name} has no parameters")
+        content = post["requestBody"]["content"]["application/json"]
         # Resolve the webhook's `$ref` inside the OpenAPI document itself.
         schema = {"$schema": DIALECT, "$ref": content["schema"]["$ref"], "components": spec["components"]}
         validator = Draft202012Validator(schema)
         for key, example in content.get("examples", {}).items():
             error = best_error(validator, example["value"])
             results.check(error is None, f"webhook {name} {key} is valid by its schema", str(error))
-        wrong = {"event_name": name, "data": {}}
-        results.check(not validator.is_valid(wrong), f"webhook {name} schema rejects empty data")
+        if envelope.content:
+            wrong = {envelope.tag: name, envelope.content: {}}
+            results.check(not validator.is_valid(wrong), f"webhook {name} schema rejects empty {envelope.content}")
+        results.check(not validator.is_valid({}), f"webhook {name} schema rejects an empty object")
     return results.finish()
 
 
@@ -248,6 +364,8 @@ def best_error(validator: Any, document: Any) -> str | None:
 
 def check_pydantic() -> int:
     results = Results("pydantic")
+    files = event_files()
+    envelope = Envelope(load(BUNDLE_PATH), files)
     with tempfile.TemporaryDirectory(prefix="emma-pydantic-") as temp:
         output = Path(temp) / "emma_models.py"
         command = [
@@ -288,8 +406,7 @@ def check_pydantic() -> int:
             return results.finish()
         print(f"datamodel-codegen: {sum(1 for line in output.read_text().splitlines() if line.startswith('class '))} classes generated")
 
-        for name, data_def, example in examples():
-            model_name = f"{data_def}Delivery"
+        for name, model_name, example in examples():
             delivery_model = getattr(models, model_name, None)
             results.check(delivery_model is not None, f"a model {model_name} is generated")
             if delivery_model is None:
@@ -301,8 +418,8 @@ def check_pydantic() -> int:
             if parsed is not None:
                 round_trip = parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)
                 results.check(
-                    round_trip["data"] == example["data"],
-                    f"{model_name} keeps the data of the example of {name}",
+                    envelope.fields_of(round_trip) == envelope.fields_of(example),
+                    f"{model_name} keeps the fields of the example of {name}",
                     json.dumps(round_trip),
                 )
             root = results.attempt(
@@ -313,37 +430,53 @@ def check_pydantic() -> int:
                 chosen = type(root.root).__name__
                 results.check(chosen == model_name, f"EmmaDelivery picks {model_name} for {name}", f"picked {chosen}")
 
-        unknown = {"event_name": "mailing_start", "data": {"mailing_id": 1}}
-        root = results.attempt("EmmaDelivery parses an unknown event", lambda: models.EmmaDelivery.model_validate(unknown))
-        if root is not None:
-            results.check(type(root.root).__name__ == "UnknownDelivery", "an unknown event parses as UnknownDelivery")
-        # The per-event models enforce the field types: a few bad documents are rejected.
-        for what, model_name, document in [
-            ("missing field", "MemberSignupDelivery", without(member_signup(), "data", "mailing_id")),
-            ("negative ID", "MemberSignupDelivery", member_signup(member_id=-1)),
-            ("ID above u64::MAX", "MemberSignupDelivery", member_signup(member_id=U64_MAX + 1)),
-            ("wrong event_name", "MemberSignupDelivery", {**member_signup(), "event_name": "member_add"}),
-            (
-                '"some" selection',
-                "MemberStatusUpdateDelivery",
-                {"event_name": "member_status_update", "data": {"member_ids": "some", "account_id": 1, "new_status": "a", "timestamp": "t"}},
-            ),
-        ]:
-            model = getattr(models, model_name)
+        if envelope.tag:
+            unknown = copy.deepcopy(examples()[0][2])
+            unknown[envelope.tag] = UNKNOWN_NAME
+            root = results.attempt("EmmaDelivery parses an unknown event", lambda: models.EmmaDelivery.model_validate(unknown))
+            if root is not None:
+                results.check(type(root.root).__name__ == "UnknownDelivery", "an unknown event parses as UnknownDelivery")
+        # The per-event models enforce the schema: bad documents are rejected.
+        bad = [
+            (what, files[name]["title"], document)
+            for name, what, document in generic_bad_documents(envelope, files)
+            if what != "an array"
+        ]
+        if EXPORT == EMMA_EXPORT:
+            bad += [
+                ("negative ID", "MemberSignupDelivery", member_signup(member_id=-1)),
+                ("ID above u64::MAX", "MemberSignupDelivery", member_signup(member_id=U64_MAX + 1)),
+                ("wrong event_name", "MemberSignupDelivery", {**member_signup(), "event_name": "member_add"}),
+                (
+                    '"some" selection',
+                    "MemberStatusUpdateDelivery",
+                    {"event_name": "member_status_update", "data": {"member_ids": "some", "account_id": 1, "new_status": "a", "timestamp": "t"}},
+                ),
+            ]
+        for what, model_name, document in bad:
+            model = getattr(models, model_name, None)
+            if model is None:
+                continue
             try:
                 model.model_validate(document)
                 rejected = False
             except Exception:  # noqa: BLE001 - pydantic's ValidationError
                 rejected = True
-            results.check(rejected, f"{model_name} rejects a bad document: {what}")
+            results.check(rejected, f"{model_name} rejects a bad document: {what}", json.dumps(document))
     return results.finish()
 
 
 def main(argv: list[str]) -> int:
+    global EXPORT, BUNDLE_PATH, OPENAPI_PATH, EVENTS_DIR
     commands = {"schema": check_schema, "openapi": check_openapi, "pydantic": check_pydantic}
-    if len(argv) != 2 or argv[1] not in commands:
-        print(f"usage: {argv[0]} {{{'|'.join(commands)}}}", file=sys.stderr)
+    if len(argv) not in (2, 3) or argv[1] not in commands:
+        print(f"usage: {argv[0]} {{{'|'.join(commands)}}} [EXPORT_DIR]", file=sys.stderr)
         return 2
+    if len(argv) == 3:
+        EXPORT = Path(argv[2]).resolve()
+        BUNDLE_PATH = EXPORT / "emma-events.schema.json"
+        OPENAPI_PATH = EXPORT / "openapi.json"
+        EVENTS_DIR = EXPORT / "events"
     return commands[argv[1]]()
 
 

@@ -1,0 +1,87 @@
+//! `Envelope`: the schema's typed top-level fields (`[envelope] fields`), read out of the
+//! keys kept while a delivery is read, once it is read to its end. Generated only when the
+//! schema declares envelope fields.
+
+use super::{Context, doc, field_ident, field_type, present_type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
+    let fields = &cx.schema.envelope.fields;
+    if fields.is_empty() {
+        return TokenStream::new();
+    }
+    let runtime = &cx.runtime;
+    let serde = quote!(#runtime::__private::serde);
+    let json = quote!(#runtime::__private::serde_json);
+    let declarations = fields.iter().map(|field| {
+        let ident = field_ident(field);
+        let ty = field_type(cx, None, field);
+        let field_doc = doc(&super::structs::field_doc_text(field));
+        quote! { #field_doc pub #ident: #ty, }
+    });
+    let entries = fields.iter().map(|field| {
+        let ident = field_ident(field);
+        let key = &field.name;
+        if field.required {
+            quote! { #serde::ser::SerializeMap::serialize_entry(__map, #key, &self.#ident)?; }
+        } else {
+            quote! {
+                if let ::core::option::Option::Some(__value) = &self.#ident {
+                    #serde::ser::SerializeMap::serialize_entry(__map, #key, __value)?;
+                }
+            }
+        }
+    });
+    let reads = fields.iter().map(|field| {
+        let ident = field_ident(field);
+        let key = &field.name;
+        let value = present_type(cx, None, field);
+        let read = if field.nullable {
+            quote!(#runtime::__private::envelope_field::<::core::option::Option<#value>>(__keys, #key, __take)?)
+        } else {
+            quote!(#runtime::__private::envelope_field::<#value>(__keys, #key, __take)?)
+        };
+        if field.required {
+            quote! {
+                #ident: match #read {
+                    ::core::option::Option::Some(__value) => __value,
+                    ::core::option::Option::None => {
+                        return ::core::result::Result::Err(::std::format!("missing field `{}`", #key));
+                    }
+                },
+            }
+        } else {
+            quote! { #ident: #read, }
+        }
+    });
+    quote! {
+        /// The typed top-level fields every delivery carries, as the schema declares them.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Envelope {
+            #( #declarations )*
+        }
+
+        impl Envelope {
+            /// Reads the envelope fields out of `__keys`, the top-level keys kept while reading a
+            /// delivery; with `__take`, the fields read are removed from it. The error names the
+            /// field.
+            #[doc(hidden)]
+            pub fn __read(
+                __keys: &mut #json::Map<::std::string::String, #json::Value>,
+                __take: ::core::primitive::bool,
+            ) -> ::core::result::Result<Envelope, ::std::string::String> {
+                ::core::result::Result::Ok(Envelope {
+                    #( #reads )*
+                })
+            }
+        }
+
+        impl #runtime::__private::Entries for Envelope {
+            fn serialize_entries<__M: #serde::ser::SerializeMap>(&self, __map: &mut __M) -> ::core::result::Result<(), __M::Error> {
+                #( #entries )*
+                ::core::result::Result::Ok(())
+            }
+        }
+    }
+}

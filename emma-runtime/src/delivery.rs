@@ -1,0 +1,358 @@
+//! The delivery reader and writer every generated `Event` goes through, for each of the three
+//! envelope layouts a schema can declare:
+//!
+//! - adjacent, `{TAG: name, CONTENT: {...}}`: when the tag comes first the content is read
+//!   straight into the event's struct; when the content comes first it is held as raw JSON text
+//!   (not as a tree) and read once the name is known;
+//! - internal, `{TAG: name, ...fields}`: the fields sit beside the tag, which may come last, so
+//!   the entries are held as raw JSON text until the tag is found;
+//! - header, the name out of band: the body is the event's fields.
+//!
+//! Top-level keys the schema does not declare are kept; a key sent twice is an error.
+
+use crate::__private::{Key, keep_unknown};
+use crate::ParseError;
+use crate::UnknownEvent;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// Where a delivery carries the event's name and its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `{tag: name, content: {...}}`.
+    Adjacent {
+        /// The key holding the name.
+        tag: &'static str,
+        /// The key holding the fields.
+        content: &'static str,
+    },
+    /// `{tag: name, ...fields}`.
+    Internal {
+        /// The key holding the name.
+        tag: &'static str,
+    },
+    /// The name in an HTTP header; the body is the fields.
+    Header {
+        /// The header's name.
+        header: &'static str,
+    },
+}
+
+impl Layout {
+    /// The key holding the event's name in the body, if the body holds it.
+    pub const fn tag(self) -> Option<&'static str> {
+        match self {
+            Layout::Adjacent { tag, .. } | Layout::Internal { tag } => Some(tag),
+            Layout::Header { .. } => None,
+        }
+    }
+}
+
+/// A generated `Event` enum, as the delivery reader and writer see it.
+pub trait Delivery: Sized {
+    /// How the schema's deliveries carry the name and the fields.
+    const LAYOUT: Layout;
+
+    /// Reads the fields of the event named `event_name` (an unknown name gives the unknown
+    /// variant): the content object under the adjacent layout, the object beside the tag
+    /// under the internal one, the body under the header one.
+    fn from_data<'de, D: Deserializer<'de>>(event_name: &str, data: D) -> Result<Self, D::Error>;
+
+    /// The top-level keys the schema does not declare (adjacent layout only).
+    fn envelope_mut(&mut self) -> &mut Map<String, Value>;
+
+    /// Reads the schema's typed envelope fields out of the keys kept while reading, once the
+    /// whole delivery is read; the error names the field. Generated when the schema declares
+    /// envelope fields.
+    fn read_envelope_fields(&mut self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// What can write its entries into a map that is being serialized: the generated structs,
+/// whose entries are flattened beside the tag under the internal and header layouts.
+pub trait Entries {
+    /// Writes every entry into `map`.
+    fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+}
+
+impl Entries for Map<String, Value> {
+    fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        for (key, value) in self {
+            map.serialize_entry(key, value)?;
+        }
+        Ok(())
+    }
+}
+
+/// The serialized form of an [`Entries`]: a map of its entries.
+struct AsMap<'a, T: ?Sized>(&'a T);
+
+impl<T: Entries + ?Sized> Serialize for AsMap<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        self.0.serialize_entries(&mut map)?;
+        map.end()
+    }
+}
+
+/// Reads an unknown event's fields, which must still be an object.
+pub fn unknown_event<'de, D: Deserializer<'de>>(
+    event_name: &str,
+    data: D,
+) -> Result<UnknownEvent, D::Error> {
+    Ok(UnknownEvent {
+        event_name: event_name.to_owned(),
+        data: Map::deserialize(data)?,
+        envelope: Map::new(),
+    })
+}
+
+/// Reads a delivery in the layout `E` declares.
+///
+/// Holding raw JSON needs serde_json's deserializer; with other formats, the tag must come
+/// first.
+pub fn deserialize_delivery<'de, E: Delivery, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<E, D::Error> {
+    let mut event = match E::LAYOUT {
+        Layout::Adjacent { tag, content } => {
+            deserializer.deserialize_map(AdjacentVisitor::<E> {
+                tag,
+                content,
+                marker: PhantomData,
+            })?
+        }
+        Layout::Internal { tag } => deserializer.deserialize_map(InternalVisitor::<E> {
+            tag,
+            marker: PhantomData,
+        })?,
+        Layout::Header { header } => {
+            return Err(de::Error::custom(format_args!(
+                "these deliveries carry their event name in the `{header}` header, not in the body: read them with `Event::from_parts`"
+            )));
+        }
+    };
+    event.read_envelope_fields().map_err(de::Error::custom)?;
+    Ok(event)
+}
+
+struct AdjacentVisitor<E> {
+    tag: &'static str,
+    content: &'static str,
+    marker: PhantomData<E>,
+}
+
+impl<'de, E: Delivery> Visitor<'de> for AdjacentVisitor<E> {
+    type Value = E;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a webhook delivery: an object with `{}` and `{}`",
+            self.tag, self.content
+        )
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<E, A::Error> {
+        // Borrowed from the input when it can be: a known event's name is never copied.
+        let mut event_name: Option<Key<'de>> = None;
+        let mut event: Option<E> = None;
+        let mut early_data: Option<Box<RawValue>> = None;
+        let mut envelope = Map::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let key_text = key.as_str();
+            if key_text == self.tag {
+                if event_name.is_some() {
+                    return Err(de::Error::duplicate_field(self.tag));
+                }
+                let name: Key<'de> = map.next_value()?;
+                if let Some(raw) = early_data.take() {
+                    event = Some(data_from_raw(self.tag, self.content, name.as_str(), &raw)?);
+                }
+                event_name = Some(name);
+            } else if key_text == self.content {
+                if event.is_some() || early_data.is_some() {
+                    return Err(de::Error::duplicate_field(self.content));
+                }
+                match &event_name {
+                    Some(name) => {
+                        event = Some(map.next_value_seed(DataSeed::<E> {
+                            event_name: name.as_str(),
+                            marker: PhantomData,
+                        })?)
+                    }
+                    None => early_data = Some(map.next_value()?),
+                }
+            } else {
+                keep_unknown(&mut envelope, key, &mut map)?;
+            }
+        }
+        if event_name.is_none() {
+            return Err(de::Error::missing_field(self.tag));
+        }
+        let mut event = event.ok_or_else(|| de::Error::missing_field(self.content))?;
+        *event.envelope_mut() = envelope;
+        Ok(event)
+    }
+}
+
+struct DataSeed<'n, E> {
+    event_name: &'n str,
+    marker: PhantomData<E>,
+}
+
+impl<'de, E: Delivery> de::DeserializeSeed<'de> for DataSeed<'_, E> {
+    type Value = E;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<E, D::Error> {
+        E::from_data(self.event_name, deserializer)
+    }
+}
+
+/// Reads the content that arrived before the tag, reporting problems with the event named.
+fn data_from_raw<E: Delivery, Error: de::Error>(
+    tag: &str,
+    content: &str,
+    event_name: &str,
+    raw: &RawValue,
+) -> Result<E, Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+    E::from_data(event_name, &mut deserializer).map_err(|error| {
+        Error::custom(format_args!(
+            "`{content}` of `{event_name}` (sent before `{tag}`): {} at line {} column {} of `{content}`",
+            crate::error::message_without_position(&error),
+            error.line(),
+            error.column()
+        ))
+    })
+}
+
+struct InternalVisitor<E> {
+    tag: &'static str,
+    marker: PhantomData<E>,
+}
+
+impl<'de, E: Delivery> Visitor<'de> for InternalVisitor<E> {
+    type Value = E;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a webhook delivery: an object with `{}`", self.tag)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<E, A::Error> {
+        let mut event_name: Option<Key<'de>> = None;
+        let mut entries: Vec<(String, Box<RawValue>)> = Vec::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if key.as_str() == self.tag {
+                if event_name.is_some() {
+                    return Err(de::Error::duplicate_field(self.tag));
+                }
+                event_name = Some(map.next_value()?);
+            } else {
+                if entries.iter().any(|(seen, _)| seen == key.as_str()) {
+                    return Err(de::Error::custom(format_args!(
+                        "duplicate field `{}`",
+                        key.as_str()
+                    )));
+                }
+                let value: Box<RawValue> = map.next_value()?;
+                entries.push((key.as_str().to_owned(), value));
+            }
+        }
+        let event_name = event_name.ok_or_else(|| de::Error::missing_field(self.tag))?;
+        let fields = serde::de::value::MapDeserializer::new(
+            entries.iter().map(|(key, value)| (key.as_str(), &**value)),
+        );
+        let mut track = serde_path_to_error::Track::new();
+        E::from_data(
+            event_name.as_str(),
+            serde_path_to_error::Deserializer::new(fields, &mut track),
+        )
+        .map_err(|error: serde_json::Error| match known_path(&track.path()) {
+            Some(path) => de::Error::custom(format_args!("at `{path}`: {error}")),
+            None => de::Error::custom(error),
+        })
+    }
+}
+
+fn known_path(path: &serde_path_to_error::Path) -> Option<String> {
+    let text = path.to_string();
+    (text != "." && !text.is_empty()).then_some(text)
+}
+
+/// Writes a delivery in `layout`: the name (unless it goes in a header), the fields, the typed
+/// envelope fields, then the kept top-level keys.
+pub fn serialize_delivery<S, D, V>(
+    serializer: S,
+    layout: Layout,
+    event_name: &str,
+    data: &D,
+    envelope_fields: &V,
+    envelope: &Map<String, Value>,
+) -> Result<S::Ok, S::Error>
+where
+    S: Serializer,
+    D: Entries + ?Sized,
+    V: Entries + ?Sized,
+{
+    let mut map = serializer.serialize_map(None)?;
+    match layout {
+        Layout::Adjacent { tag, content } => {
+            map.serialize_entry(tag, event_name)?;
+            map.serialize_entry(content, &AsMap(data))?;
+        }
+        Layout::Internal { tag } => {
+            map.serialize_entry(tag, event_name)?;
+            data.serialize_entries(&mut map)?;
+        }
+        Layout::Header { .. } => data.serialize_entries(&mut map)?,
+    }
+    envelope_fields.serialize_entries(&mut map)?;
+    for (key, value) in envelope {
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
+}
+
+/// Parses one delivery from `bytes`: nothing but white space may follow it.
+pub fn parse_delivery<E: Delivery + DeserializeOwned>(bytes: &[u8]) -> Result<E, ParseError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    E::deserialize(&mut deserializer)
+        .and_then(|event| deserializer.end().map(|()| event))
+        .map_err(|error| {
+            ParseError::diagnose(bytes, error, E::LAYOUT.tag(), None, |traced| {
+                E::deserialize(traced).map(drop)
+            })
+        })
+}
+
+/// Parses the body of a delivery whose event name came out of band (the header layout):
+/// nothing but white space may follow it.
+pub fn parse_parts<E: Delivery>(event_name: &str, body: &[u8]) -> Result<E, ParseError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut event = E::from_data(event_name, &mut deserializer)
+        .and_then(|event| deserializer.end().map(|()| event))
+        .map_err(|error| {
+            ParseError::diagnose(body, error, None, Some(event_name), |traced| {
+                E::from_data(event_name, traced).map(drop)
+            })
+        })?;
+    event
+        .read_envelope_fields()
+        .map_err(|message| ParseError::after_reading(body, Some(event_name), None, message))?;
+    Ok(event)
+}
+
+impl<T: Entries> Entries for Option<T> {
+    fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        match self {
+            Some(entries) => entries.serialize_entries(map),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Three providers beside Emma, each modelled on a public provider's published payloads
+//! (`tests/fixtures/providers/`): a Standard-Webhooks-shaped billing provider (adjacent layout
+//! with its own tag and content keys, a typed envelope field, string IDs, object types, a
+//! recursive type, lists, maps, a closed enum, optional-and-nullable fields), a GitHub-style
+//! code host (the event's name in an HTTP header) and a Slack-style chat provider (the tag
+//! beside the fields). Every example round-trips, in its key order and in the awkward one.
+
+mod billing {
+    emma_runtime::include_events!("fixtures/providers/billing.toml");
+}
+
+mod code_host {
+    emma_runtime::include_events!("fixtures/providers/code_host.toml");
+}
+
+mod chat {
+    emma_runtime::include_events!("fixtures/providers/chat.toml");
+}
+
+use serde_json::{Map, Value, json};
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|error| panic!("{error}: {text}"))
+}
+
+/// The same object with its keys in reverse order, as text.
+fn reversed(value: &Value) -> String {
+    let Value::Object(object) = value else {
+        panic!("not an object: {value}");
+    };
+    let entries: Vec<String> = object
+        .iter()
+        .rev()
+        .map(|(key, value)| format!("{}: {value}", Value::String(key.clone())))
+        .collect();
+    format!("{{{}}}", entries.join(", "))
+}
+
+#[test]
+fn billing_examples_round_trip_in_both_key_orders() {
+    for kind in billing::EventKind::ALL {
+        for text in kind.examples() {
+            let expected = json(text);
+            for order in [text.to_string(), reversed(&expected)] {
+                let event = billing::Event::from_slice(order.as_bytes())
+                    .unwrap_or_else(|error| panic!("{kind}: {error}\n{order}"));
+                assert_eq!(event.kind(), Some(kind));
+                assert_eq!(serde_json::to_value(&event).unwrap(), expected, "{order}");
+            }
+        }
+    }
+}
+
+#[test]
+fn billing_types_are_typed_at_every_depth() {
+    let text = billing::EventKind::InvoicePaid.examples()[0];
+    let billing::Event::InvoicePaid(paid) = billing::Event::from_slice(text.as_bytes()).unwrap()
+    else {
+        panic!("not invoice.paid");
+    };
+    let invoice = &paid.invoice;
+    assert_eq!(invoice.id, billing::InvoiceId::from("in_1NxPqR2eZvKYlo2C"));
+    assert_eq!(invoice.id.to_string(), "in_1NxPqR2eZvKYlo2C");
+    assert_eq!(invoice.status, billing::InvoiceStatus::Paid);
+    assert_eq!(invoice.lines[1].amount, -800);
+    assert_eq!(invoice.lines[0].tax_rates.as_deref(), Some(&[25.0][..]));
+    assert_eq!(invoice.customer.metadata["plan"], "pro");
+    let address = invoice.customer.address.as_ref().unwrap().as_ref().unwrap();
+    assert_eq!(address.postal_code.as_deref(), Some("0150"));
+    // Optional and nullable: `null` is `Some(None)`.
+    assert_eq!(invoice.discount_code, Some(None));
+    // The typed envelope field, reachable from the event's struct.
+    assert_eq!(
+        paid.envelope.as_ref().unwrap().timestamp,
+        "2026-11-03T20:26:10.344522Z"
+    );
+}
+
+#[test]
+fn optional_and_nullable_fields_keep_absent_null_and_value_apart() {
+    let reasons: Vec<Option<Option<String>>> = billing::EventKind::InvoiceVoided
+        .examples()
+        .iter()
+        .map(
+            |text| match billing::Event::from_slice(text.as_bytes()).unwrap() {
+                billing::Event::InvoiceVoided(voided) => voided.reason,
+                other => panic!("not invoice.voided: {other:?}"),
+            },
+        )
+        .collect();
+    assert_eq!(
+        reasons,
+        [Some(Some("duplicate".to_owned())), Some(None), None]
+    );
+}
+
+#[test]
+fn a_closed_enum_rejects_other_values_and_names_the_allowed_ones() {
+    let text = r#"{"type": "invoice.voided", "timestamp": "t", "data": {"invoice_id": "in_1", "status": "refunded"}}"#;
+    let error = billing::Event::from_slice(text.as_bytes()).unwrap_err();
+    assert_eq!(error.path(), Some("data.status"));
+    assert!(
+        error.message().contains(
+            "expected one of `draft`, `open`, `paid`, `void`, `uncollectible` (InvoiceStatus)"
+        ),
+        "{error}"
+    );
+    assert_eq!(
+        "refunded"
+            .parse::<billing::InvoiceStatus>()
+            .unwrap_err()
+            .to_string(),
+        "unknown value `refunded`, expected one of `draft`, `open`, `paid`, `void`, `uncollectible` (InvoiceStatus)"
+    );
+}
+
+#[test]
+fn a_wrong_type_deep_inside_names_its_path() {
+    let mut delivery = json(billing::EventKind::InvoicePaid.examples()[0]);
+    delivery["data"]["invoice"]["lines"][1]["amount"] = json!("-800");
+    let error = billing::Event::from_slice(delivery.to_string().as_bytes()).unwrap_err();
+    assert_eq!(error.path(), Some("data.invoice.lines[1].amount"));
+    assert_eq!(error.event_name(), Some("invoice.paid"));
+}
+
+#[test]
+fn a_missing_envelope_field_is_an_error_naming_it() {
+    let text = r#"{"type": "invoice.voided", "data": {"invoice_id": "in_1", "status": "void"}}"#;
+    let error = billing::Event::from_slice(text.as_bytes()).unwrap_err();
+    assert!(error.to_string().contains("timestamp"), "{error}");
+}
+
+#[test]
+fn a_recursive_type_nests_deeply_without_overflowing_the_stack() {
+    let mut thread = json!({"author": "a", "body": "b", "replies": []});
+    for _ in 0..40 {
+        thread = json!({"author": "a", "body": "b", "replies": [thread]});
+    }
+    let delivery = json!({"type": "comment.created", "timestamp": "t", "data": {"invoice_id": "in_1", "thread": thread}});
+    let event = billing::Event::from_slice(delivery.to_string().as_bytes()).unwrap();
+    assert_eq!(serde_json::to_value(&event).unwrap(), delivery);
+
+    // Far deeper than any real thread: an error (serde_json's recursion limit), not a crash.
+    let deep = format!(
+        r#"{{"type": "comment.created", "timestamp": "t", "data": {{"invoice_id": "in_1", "thread": {}{{"author": "a", "body": "b", "replies": []}}{}}}}}"#,
+        r#"{"author": "a", "body": "b", "replies": ["#.repeat(5000),
+        "]}".repeat(5000)
+    );
+    let error = billing::Event::from_slice(deep.as_bytes()).unwrap_err();
+    assert!(error.message().contains("recursion limit"), "{error}");
+}
+
+#[test]
+fn code_host_bodies_are_read_with_the_name_from_the_header() {
+    assert_eq!(code_host::Event::HEADER, "X-GitHub-Event");
+    for kind in code_host::EventKind::ALL {
+        for text in kind.examples() {
+            let expected = json(text);
+            for order in [text.to_string(), reversed(&expected)] {
+                let event = code_host::Event::from_parts(kind.as_str(), order.as_bytes())
+                    .unwrap_or_else(|error| panic!("{kind}: {error}"));
+                assert_eq!(event.kind(), Some(kind));
+                assert_eq!(serde_json::to_value(&event).unwrap(), expected);
+            }
+        }
+    }
+    let push = code_host::EventKind::Push.examples()[0];
+    let code_host::Event::Push(push) =
+        code_host::Event::from_parts("push", push.as_bytes()).unwrap()
+    else {
+        panic!("not push");
+    };
+    assert_eq!(
+        push.repository.owner.account_type,
+        code_host::AccountType::User
+    );
+    assert_eq!(push.commits[0].modified, ["README.md"]);
+    // An event the schema does not know keeps its body.
+    let unknown = code_host::Event::from_parts("star", br#"{"action": "created"}"#).unwrap();
+    assert_eq!(unknown.name(), "star");
+    assert_eq!(unknown.kind(), None);
+    // Without the header's name the body cannot be read, and the error says why.
+    let error = code_host::Event::from_slice(push.repository.name.as_bytes()).unwrap_err();
+    assert!(error.to_string().contains("X-GitHub-Event"), "{error}");
+}
+
+#[test]
+fn code_host_errors_name_the_event_from_the_header_and_the_path() {
+    let error = code_host::Event::from_parts("issues", br#"{"action": "deleted", "issue": {}}"#)
+        .unwrap_err();
+    assert_eq!(error.event_name(), Some("issues"));
+    assert_eq!(error.path(), Some("action"));
+}
+
+#[test]
+fn chat_events_sit_beside_their_tag_wherever_it_is() {
+    for kind in chat::EventKind::ALL {
+        for text in kind.examples() {
+            let expected = json(text);
+            for order in [text.to_string(), reversed(&expected)] {
+                let event = chat::Event::from_slice(order.as_bytes())
+                    .unwrap_or_else(|error| panic!("{kind}: {error}\n{order}"));
+                assert_eq!(event.kind(), Some(kind), "{order}");
+                assert_eq!(serde_json::to_value(&event).unwrap(), expected, "{order}");
+            }
+        }
+    }
+    let text = chat::EventKind::Message.examples()[1];
+    let chat::Event::Message(message) = chat::Event::from_slice(text.as_bytes()).unwrap() else {
+        panic!("not a message");
+    };
+    assert_eq!(message.thread_ts, Some(None));
+    assert_eq!(
+        message.reactions.as_ref().unwrap()[0].users[1].as_str(),
+        "U3"
+    );
+    assert_eq!(
+        message.envelope.as_ref().unwrap().event_ts,
+        "1355517524.000001"
+    );
+    assert_eq!(message.extra.data["client_msg_id"], "abc");
+}
+
+#[test]
+fn chat_errors_name_the_field_beside_the_tag() {
+    let error =
+        chat::Event::from_slice(br#"{"user": "U1", "reaction": 7, "item_user": null, "item": {}, "event_ts": "1", "type": "reaction_added"}"#)
+            .unwrap_err();
+    assert!(error.to_string().contains("reaction"), "{error}");
+    assert_eq!(error.event_name(), Some("reaction_added"));
+}
+
+#[test]
+fn generated_structs_expose_their_schema_metadata() {
+    let fields: Vec<(&str, &str)> = billing::EventKind::CustomerUpdated
+        .fields()
+        .iter()
+        .map(|field| (field.name, field.type_name))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("customer", "Customer"),
+            ("previous_attributes", "map<json>"),
+            ("changed_by", "list<map<string>>"),
+        ]
+    );
+    let _: Map<String, Value> = billing::Comment {
+        author: "a".into(),
+        body: "b".into(),
+        replies: vec![],
+        parent: None,
+        extra: Map::new(),
+    }
+    .extra;
+}

@@ -1,0 +1,4 @@
+// The schema file `bad/envelope_key_for_wrong_layout.toml`: the macro reports where and what is wrong.
+emma_events::include_events!("fixtures/bad/envelope_key_for_wrong_layout.toml");
+
+fn main() {}
