@@ -9,6 +9,27 @@ pub fn examples(kind: EventKind) -> impl Iterator<Item = &'static str> {
     kind.examples().iter().copied()
 }
 
+/// The known event that `name`, an unknown one, differs from only by case or separators
+/// (`Member-Signup`, `membersignup` for `member_signup`): most likely what was meant. Such a
+/// delivery is still of an unknown event (Emma may add events); `emma validate` warns.
+pub fn near_miss(name: &str) -> Option<EventKind> {
+    let key = loose(name);
+    if key.is_empty() || name.parse::<EventKind>().is_ok() {
+        return None;
+    }
+    EventKind::ALL
+        .into_iter()
+        .find(|kind| loose(kind.as_str()) == key)
+}
+
+/// A name without case or separators.
+fn loose(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// The OpenAPI 3.1 document of every webhook, or of one event's webhook only.
 ///
 /// With `only`, `webhooks` keeps that event's entry alone; `components` keeps every definition.
@@ -31,5 +52,18 @@ mod tests {
         let webhooks = document["webhooks"].as_object().unwrap();
         assert_eq!(webhooks.keys().collect::<Vec<_>>(), [kind.as_str()]);
         assert!(openapi(None)["webhooks"].as_object().unwrap().len() > 1);
+    }
+
+    #[test]
+    fn names_differing_only_by_case_or_separators_are_near_misses() {
+        for kind in EventKind::ALL {
+            let name = kind.as_str();
+            assert_eq!(near_miss(name), None, "a known name is no miss");
+            assert_eq!(near_miss(&name.to_uppercase()), Some(kind));
+            assert_eq!(near_miss(&name.replace('_', "-")), Some(kind));
+            assert_eq!(near_miss(&name.replace('_', "")), Some(kind));
+        }
+        assert_eq!(near_miss("no_schema_declares_this"), None);
+        assert_eq!(near_miss("--"), None);
     }
 }

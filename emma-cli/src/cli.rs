@@ -24,6 +24,36 @@ pub struct Cli {
     /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
+    /// Print only what went wrong: no counts, no progress bar, no line per valid or accepted
+    /// delivery (the exit code still says how it went).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always or
+    /// never.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set (CLICOLOR_FORCE forces it).
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorWhen {
+    /// The choice anstream takes.
+    pub fn choice(self) -> anstream::ColorChoice {
+        match self {
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+        }
+    }
 }
 
 /// The subcommands of `emma`.
@@ -48,6 +78,9 @@ pub enum Command {
     /// Show it all at work: a receiver, recording, is sent every example delivery and more.
     #[command(long_about = DEMO_ABOUT)]
     Demo(DemoArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    #[command(long_about = COMPLETIONS_ABOUT)]
+    Completions(CompletionsArgs),
 }
 
 /// Arguments of `emma events`.
@@ -63,8 +96,9 @@ pub struct EventsArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_CODES)]
 pub struct ExampleArgs {
-    /// The event (wire name, as `emma events` lists them).
-    #[arg(value_parser = event_kind_parser(), required_unless_present = "all", hide_possible_values = true)]
+    /// The event (wire name, as `emma events` lists them); without it (and without --all),
+    /// the events are listed.
+    #[arg(value_parser = event_kind_parser(), hide_possible_values = true)]
     pub event: Option<EventKind>,
     /// Which of the event's examples to print, from 1.
     #[arg(long, short = 'n', default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "all")]
@@ -176,7 +210,8 @@ pub struct SendArgs {
     /// The event whose sample delivery to send (see `emma events`).
     #[arg(value_parser = event_kind_parser(), hide_possible_values = true)]
     pub event: Option<EventKind>,
-    /// Send this file's content, exactly as it is, instead (`-` for standard input).
+    /// Send this file's content, exactly as it is, instead (`-` for standard input). It must
+    /// hold one document: `emma replay` posts each delivery of an NDJSON file.
     #[arg(long, short, value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// Which of the event's examples to send, from 1.
@@ -194,7 +229,9 @@ pub struct SendArgs {
 #[derive(Debug, Args)]
 #[command(after_help = EXIT_CODES)]
 pub struct ReplayArgs {
-    /// The NDJSON file of deliveries (`-` for standard input).
+    /// The NDJSON file of deliveries (`-` for standard input). It is read as it was when the
+    /// replay started: deliveries appended meanwhile (by a receiver that records into it) are
+    /// not replayed.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// The receiver's URL (http:// only), e.g. http://127.0.0.1:8080/webhooks/emma.
@@ -223,7 +260,7 @@ Show it all at work, in one command and on this machine alone.
 The demo starts the receiver of `emma listen`, recording into a file in the temporary \
 directory, on a free port of 127.0.0.1. It posts to it, as `emma send` does: every example \
 delivery of the schema, then a delivery of an event the schema does not know \
-(`mailing_start`, accepted: a receiver must take new events), then a `member_signup` whose \
+(`no_schema_declares_this`, accepted: a receiver must take new events), then a `member_signup` whose \
 `account_id` is a string (rejected with 400) and one whose `data` comes before its \
 `event_name` (accepted). For each delivery it prints the receiver's line, as `emma listen` \
 prints it, then the sender's, as `emma send` prints it.
@@ -233,6 +270,24 @@ deliveries, as they were sent; the file is then removed, unless --keep-record is
 Every request has a timeout of 5 seconds. The exit code is 0 when every delivery got the \
 answer it should and the record file is right, 1 otherwise (2 when the demo cannot run: \
 no free port, a request timed out).";
+
+/// Arguments of `emma completions`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+const COMPLETIONS_ABOUT: &str = "\
+Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+
+For example:
+  bash:        emma completions bash > ~/.local/share/bash-completion/completions/emma
+  zsh:         emma completions zsh > ~/.zfunc/_emma   (with fpath+=~/.zfunc before compinit)
+  fish:        emma completions fish > ~/.config/fish/completions/emma.fish
+  powershell:  emma completions powershell >> $PROFILE";
 
 /// Reads an event's wire name; an unknown one is a usage error listing the known ones.
 fn event_kind_parser() -> impl TypedValueParser<Value = EventKind> {
@@ -293,5 +348,23 @@ mod tests {
         assert_eq!(args.event, Some(EventKind::ALL[0]));
         let error = Cli::try_parse_from(["emma", "example", "member_sigup"]).unwrap_err();
         assert!(error.to_string().contains("member_signup"), "{error}");
+    }
+
+    #[test]
+    fn example_takes_no_event_and_quiet_and_color_go_anywhere() {
+        let cli = Cli::try_parse_from(["emma", "example"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Example(ExampleArgs {
+                event: None,
+                all: false,
+                ..
+            })
+        ));
+        let cli = Cli::try_parse_from(["emma", "validate", "-q", "--color", "never", "f"]).unwrap();
+        assert!(cli.quiet);
+        assert_eq!(cli.color, ColorWhen::Never);
+        let cli = Cli::try_parse_from(["emma", "--quiet", "validate"]).unwrap();
+        assert!(cli.quiet);
     }
 }

@@ -44,16 +44,106 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// The problem of a delivery that starts at line `start` of the input.
-    fn from_parse_error(error: &ParseError, start: usize) -> Self {
+    /// The problem of the delivery `bytes`, which start at line `start` of the input.
+    pub fn from_parse_error(error: &ParseError, bytes: &[u8], start: usize) -> Self {
         Problem {
             line: start + error.line().saturating_sub(1),
             column: error.column(),
             event_name: error.event_name().map(str::to_owned),
             path: error.path().map(str::to_owned),
-            message: error.message().to_owned(),
+            message: explain(error, bytes),
         }
     }
+}
+
+impl std::fmt::Display for Problem {
+    /// `line 6, column 2: EVENT: FIELD: PROBLEM`, leaving out what is not known.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}, column {}: ", self.line, self.column)?;
+        for part in [&self.event_name, &self.path].into_iter().flatten() {
+            write!(f, "{part}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Whether the input ended before the JSON was complete.
+///
+/// (The one place that reads the kind of a [`ParseError`].)
+fn ends_early(error: &ParseError) -> bool {
+    error.category() == Category::Eof
+}
+
+/// What was wrong, said plainly: text that is not JSON says so, and an integer beyond 64 bits
+/// (which serde_json reads as a float) is called out of range rather than of the wrong type.
+fn explain(error: &ParseError, bytes: &[u8]) -> String {
+    let message = error.message();
+    if message.starts_with("not JSON") {
+        return message.to_owned(); // Said plainly already (by a newer emma-runtime).
+    }
+    match error.category() {
+        Category::Syntax => format!("not JSON: {}", plain_syntax(message)),
+        Category::Eof => format!("not JSON: {}", plain_early_end(message)),
+        _ => out_of_range(error, bytes).unwrap_or_else(|| message.to_owned()),
+    }
+}
+
+/// serde_json's syntax messages, where they are cryptic.
+fn plain_syntax(message: &str) -> String {
+    match message {
+        // `expected ident` is what serde_json says when `nul`, `tru`, `fals` or a word
+        // starting with n, t or f is where a value should be.
+        "expected ident" | "expected value" => "expected a value".to_owned(),
+        "trailing characters" => "text after the end of the JSON document".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// serde_json's `EOF while parsing ...`, said plainly.
+fn plain_early_end(message: &str) -> String {
+    let inside = match message.strip_prefix("EOF while parsing ") {
+        Some("a value") => return "the text ends where a value should be".to_owned(),
+        Some("a list") => "an array",
+        Some("an object") => "an object",
+        Some("a string") => "a string",
+        _ => return message.to_owned(),
+    };
+    format!("the text ends inside {inside}, before it is closed")
+}
+
+/// "`18446744073709551616` is out of range for an unsigned 64-bit integer (MemberId)", for
+/// an integer that serde_json read as a float because it does not fit 64 bits.
+fn out_of_range(error: &ParseError, bytes: &[u8]) -> Option<String> {
+    let rest = error
+        .message()
+        .strip_prefix("invalid type: floating point `")?;
+    let (_, expected) = rest.split_once("`, expected ")?;
+    if !expected.contains("integer") {
+        return None;
+    }
+    let token = number_ending_at(bytes, error.line(), error.column())?;
+    let digits = token.strip_prefix('-').unwrap_or(token);
+    if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!("`{token}` is out of range for {expected}"))
+}
+
+/// The number whose last byte is at (`line`, `column`), both 1-based, in `bytes`.
+fn number_ending_at(bytes: &[u8], line: usize, column: usize) -> Option<&str> {
+    let mut line_start = 0;
+    for _ in 1..line {
+        line_start += bytes[line_start..].iter().position(|byte| *byte == b'\n')? + 1;
+    }
+    let end = line_start.checked_add(column)?;
+    let before = bytes.get(line_start..end)?;
+    let start = before
+        .iter()
+        .rposition(|byte| !matches!(byte, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+        .map_or(0, |position| position + 1);
+    std::str::from_utf8(&before[start..])
+        .ok()
+        .filter(|token| !token.is_empty())
 }
 
 /// Reads deliveries from `input` one at a time (see the module's documentation).
@@ -114,14 +204,15 @@ impl<R: BufRead> DeliveryReader<R> {
                 continue;
             }
             let mut result = Event::from_slice(&self.buffer);
-            if !self.started && matches!(&result, Err(error) if error.category() == Category::Eof) {
+            if !self.started && matches!(&result, Err(error) if ends_early(error)) {
                 result = self.read_document(result)?;
             }
             self.started = true;
             return Ok(Some(Read {
                 line: start,
                 bytes: &self.buffer,
-                result: result.map_err(|error| Problem::from_parse_error(&error, start)),
+                result: result
+                    .map_err(|error| Problem::from_parse_error(&error, &self.buffer, start)),
             }));
         }
     }
@@ -179,7 +270,7 @@ impl<R: BufRead> DeliveryReader<R> {
 fn is_complete_object(line: &[u8]) -> bool {
     let text = line.trim_ascii();
     text.first() == Some(&b'{')
-        && !matches!(Event::from_slice(text), Err(error) if error.category() == Category::Eof)
+        && !matches!(Event::from_slice(text), Err(error) if ends_early(&error))
 }
 
 fn trim_line_break(line: &mut Vec<u8>) {
@@ -317,6 +408,81 @@ mod tests {
         let read = read_all(&input);
         assert_eq!(read.len(), 3);
         assert!(read[1].1.starts_with("2:40 "), "{}", read[1].1);
+    }
+
+    #[test]
+    fn an_integer_beyond_64_bits_is_out_of_range() {
+        let big = SIGNUP.replace("\"member_id\": 2", "\"member_id\": 18446744073709551616");
+        let negative = SIGNUP.replace("\"member_id\": 2", "\"member_id\": -18446744073709551616");
+        let fraction = SIGNUP.replace("\"member_id\": 2", "\"member_id\": 2.5");
+        let read = read_all(&format!("{big}\n{negative}\n{fraction}\n"));
+        assert!(
+            read[0].1.ends_with(
+                " `18446744073709551616` is out of range for an unsigned 64-bit integer (MemberId)"
+            ),
+            "{}",
+            read[0].1
+        );
+        assert!(
+            read[1].1.ends_with(
+                " `-18446744073709551616` is out of range for an unsigned 64-bit integer (MemberId)"
+            ),
+            "{}",
+            read[1].1
+        );
+        assert!(
+            read[2].1.ends_with(" invalid type: floating point `2.5`, expected an unsigned 64-bit integer (MemberId)"),
+            "{}",
+            read[2].1
+        );
+    }
+
+    #[test]
+    fn a_pretty_printed_integer_beyond_64_bits_is_located() {
+        let big = SIGNUP.replace("\"member_id\": 2", "\"member_id\": 18446744073709551616");
+        let pretty = big.replace(", ", ",\n  ");
+        let read = read_all(&format!("{pretty}\n"));
+        assert_eq!(read.len(), 1, "{read:?}");
+        assert!(
+            read[0].1.ends_with(
+                " `18446744073709551616` is out of range for an unsigned 64-bit integer (MemberId)"
+            ),
+            "{}",
+            read[0].1
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_json_says_so() {
+        let read =
+            read_all("{\"a\": 1}\nnot json\n{\"a\": tru}\n{\"event_name\": \"x\", \"data\": {\n");
+        assert_eq!(read[1].1, "2:2 None None not JSON: expected a value");
+        assert_eq!(
+            read[2].1,
+            "3:10 None Some(\"a\") not JSON: expected a value"
+        );
+        assert!(
+            read[3]
+                .1
+                .ends_with(" not JSON: the text ends inside an object, before it is closed"),
+            "{}",
+            read[3].1
+        );
+    }
+
+    #[test]
+    fn a_problem_displays_where_and_what() {
+        let problem = Problem {
+            line: 6,
+            column: 2,
+            event_name: None,
+            path: None,
+            message: "not JSON: expected a value".into(),
+        };
+        assert_eq!(
+            problem.to_string(),
+            "line 6, column 2: not JSON: expected a value"
+        );
     }
 
     #[test]

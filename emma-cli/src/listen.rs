@@ -100,8 +100,9 @@ async fn listen(args: &ListenArgs) -> anyhow::Result<Outcome> {
     // connections that stay open are waited for up to SHUTDOWN_GRACE, or a second Ctrl-C.
     let served = bound.serve(shutdown_signal(), shutdown_signal()).await?;
     eprintln!(
-        "stopped: {} deliveries accepted, {} requests rejected",
-        served.accepted, served.rejected
+        "stopped: {} accepted, {} rejected",
+        crate::style::count(served.accepted, "delivery", "deliveries"),
+        crate::style::count(served.rejected, "request", "requests")
     );
     Ok(Outcome::Clean)
 }
@@ -254,7 +255,9 @@ async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Resp
         summary::line(&delivery.event)
     };
     // A closed standard output (`emma listen | head`) must not stop the receiver.
-    let _ = crate::print_line(&line);
+    if !crate::quiet() {
+        let _ = crate::print_line(&line);
+    }
     StatusCode::OK.into_response()
 }
 
@@ -315,6 +318,8 @@ impl Receiver {
         );
         match self.output {
             Output::Split => eprintln!("{line}"),
+            // In the demo, a rejection is expected; the demo tells when one is not.
+            Output::Stdout if crate::quiet() => {}
             Output::Stdout => {
                 let _ = crate::print_line(&line);
             }

@@ -3,8 +3,8 @@
 //! `emma events`, `emma example` and `emma schema` show what the deliveries are;
 //! `emma validate` checks files of them; `emma listen` runs a local receiver that can record
 //! what it receives; `emma send` and `emma replay` post deliveries to a receiver; `emma demo`
-//! shows them all at work together. Run `emma help` or `emma SUBCOMMAND --help` for the
-//! details.
+//! shows them all at work together; `emma completions SHELL` prints a completion script.
+//! Run `emma help` or `emma SUBCOMMAND --help` for the details.
 
 mod catalog;
 mod cli;
@@ -12,15 +12,25 @@ mod deliveries;
 mod demo;
 mod listen;
 mod post;
+mod style;
 mod summary;
 mod tally;
 mod validate;
 
-use clap::Parser as _;
-use cli::{Cli, Command, EventsArgs, ExampleArgs, SchemaArgs, SchemaFormat};
+use clap::{CommandFactory as _, Parser as _};
+use cli::{Cli, Command, CompletionsArgs, EventsArgs, ExampleArgs, SchemaArgs, SchemaFormat};
 use emma_events::EventKind;
 use std::io::{self, Write as _};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether `--quiet` was given.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Whether `--quiet` was given: print only what went wrong.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
 
 /// How a command that ran to its end went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +46,8 @@ const EXIT_FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    QUIET.store(cli.quiet, Ordering::Relaxed);
+    style::choose(cli.color.choice());
     let result = match &cli.command {
         Command::Events(args) => events(args),
         Command::Example(args) => example(args),
@@ -45,14 +57,17 @@ fn main() -> ExitCode {
         Command::Send(args) => post::send(args),
         Command::Replay(args) => post::replay(args),
         Command::Demo(args) => demo::run(args),
+        Command::Completions(args) => completions(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Invalid) => ExitCode::from(1),
-        // Output cut short by its reader (`emma validate big.ndjson | head`) is no failure.
+        // Output cut short by its reader (`emma events | head -1`) is no failure: only
+        // commands whose work is their output let it end them (the others go on, and their
+        // exit code says how their work went).
         Err(error) if error.downcast_ref::<OutputClosed>().is_some() => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("emma: {error:#}");
+            eprintln!("{} {error:#}", style::err(style::ERROR, "emma:"));
             ExitCode::from(EXIT_FAILURE)
         }
     }
@@ -79,12 +94,35 @@ pub fn output_error(error: io::Error) -> anyhow::Error {
     }
 }
 
+/// Whether standard output was found closed by its reader.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
 /// Prints `text` and a line break on standard output.
+///
+/// Once the reader of standard output has closed it (`emma replay F --to URL | head -1`),
+/// lines are dropped: the command goes on with its work (posting, checking), and its exit
+/// code still says how that went.
 pub fn print_line(text: &str) -> anyhow::Result<()> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
     let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())
+    let written = out
+        .write_all(text.as_bytes())
         .and_then(|()| out.write_all(b"\n"))
-        .map_err(output_error)
+        .and_then(|()| out.flush());
+    match written {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        other => other.map_err(output_error),
+    }
+}
+
+/// Prints a warning on standard error: `warning: TEXT`.
+pub fn warn(text: &str) {
+    eprintln!("{} {text}", style::err(style::WARNING, "warning:"));
 }
 
 /// `emma events`: every event with its summary.
@@ -115,8 +153,16 @@ fn events(args: &EventsArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// `emma example`: sample deliveries from the schema.
+/// `emma example`: sample deliveries from the schema; without an event, the list of events.
 fn example(args: &ExampleArgs) -> anyhow::Result<Outcome> {
+    if args.event.is_none() && !args.all {
+        if !quiet() {
+            eprintln!(
+                "`emma example EVENT` prints a sample delivery of EVENT (`--all`: every one); the events:"
+            );
+        }
+        return events(&EventsArgs { json: false });
+    }
     let mut out = io::stdout().lock();
     match (args.event, args.all) {
         (Some(kind), false) => {
@@ -124,8 +170,8 @@ fn example(args: &ExampleArgs) -> anyhow::Result<Outcome> {
             let examples: Vec<&str> = catalog::examples(kind).collect();
             let Some(example) = examples.get(index - 1) else {
                 anyhow::bail!(
-                    "`{kind}` has {} example(s); there is no example {index}",
-                    examples.len()
+                    "`{kind}` has {}; there is no example {index}",
+                    style::count(examples.len() as u64, "example", "examples")
                 );
             };
             writeln!(out, "{example}").map_err(output_error)?;
@@ -142,6 +188,17 @@ fn example(args: &ExampleArgs) -> anyhow::Result<Outcome> {
             }
         }
     }
+    Ok(Outcome::Clean)
+}
+
+/// `emma completions`: the completion script of a shell.
+fn completions(args: &CompletionsArgs) -> anyhow::Result<Outcome> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "emma", &mut script);
+    io::stdout()
+        .lock()
+        .write_all(&script)
+        .map_err(output_error)?;
     Ok(Outcome::Clean)
 }
 

@@ -1,9 +1,8 @@
 //! `emma send` and `emma replay`: posting deliveries to a receiver over HTTP.
 
-use crate::Outcome;
-use crate::catalog;
 use crate::cli::{ReplayArgs, SendArgs};
-use crate::deliveries::DeliveryReader;
+use crate::deliveries::{DeliveryReader, Problem};
+use crate::{Outcome, catalog, style};
 use anyhow::{Context as _, bail};
 use axum::body::Bytes;
 use axum::http::header::{CONTENT_TYPE, USER_AGENT};
@@ -14,7 +13,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read as _};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -39,6 +38,15 @@ pub struct Answer {
 impl Poster {
     /// A client for the receiver at `to`, which must be an `http://` URL.
     pub fn new(to: &str, timeout_seconds: u64) -> anyhow::Result<Self> {
+        if !to.contains("://") {
+            let guess = format!("http://{to}");
+            if !to.is_empty()
+                && !to.contains(char::is_whitespace)
+                && guess.parse::<Uri>().is_ok_and(|uri| uri.host().is_some())
+            {
+                bail!("`{to}` has no scheme: did you mean {guess}?");
+            }
+        }
         let uri: Uri = to.parse().with_context(|| format!("`{to}` is not a URL"))?;
         match uri.scheme_str() {
             Some("http") => {}
@@ -88,12 +96,22 @@ impl Poster {
 }
 
 impl Answer {
-    /// `200 OK (3 ms)`, then the body, indented, if there is one.
-    fn describe(&self) -> String {
-        let mut text = format!(
-            "{} {} ({} ms)",
+    /// `200 OK (3 ms)`, then the body, indented, if there is one; the status in green (2xx)
+    /// or red when `colour` is on.
+    fn describe(&self, colour: bool) -> String {
+        let status = format!(
+            "{} {}",
             self.status.as_u16(),
-            self.status.canonical_reason().unwrap_or(""),
+            self.status.canonical_reason().unwrap_or("")
+        );
+        let shown = if self.status.is_success() {
+            style::GOOD
+        } else {
+            style::BAD
+        };
+        let mut text = format!(
+            "{} ({} ms)",
+            style::paint(colour, shown, &status),
             self.elapsed.as_millis()
         );
         for line in self.body.lines() {
@@ -105,7 +123,7 @@ impl Answer {
 
     /// The status line `emma send` prints: `member_signup -> 200 OK (3 ms)`, and the body.
     pub fn report(&self, label: &str) -> String {
-        format!("{label} -> {}", self.describe())
+        format!("{label} -> {}", self.describe(style::on_stdout()))
     }
 }
 
@@ -135,12 +153,23 @@ pub fn send(args: &SendArgs) -> anyhow::Result<Outcome> {
     let (label, body) = match (&args.file, args.event) {
         (Some(path), _) => {
             let body = read_whole(path)?;
+            let documents = count_documents(&body);
+            if documents > 1 {
+                bail!(
+                    "{} holds {documents} JSON documents, and `emma send` posts one; to post \
+                     each delivery of an NDJSON file in turn: emma replay {} --to {}",
+                    path.display(),
+                    path.display(),
+                    args.to
+                );
+            }
             let (label, problem) = label(&body);
             if let Some(error) = problem {
-                eprintln!(
-                    "warning: {} is not a valid delivery ({error}); sending it anyway",
+                let problem = Problem::from_parse_error(&error, &body, 1);
+                crate::warn(&format!(
+                    "{} is not a valid delivery ({problem}); sending it anyway",
                     path.display()
-                );
+                ));
             }
             (label, body)
         }
@@ -149,8 +178,8 @@ pub fn send(args: &SendArgs) -> anyhow::Result<Outcome> {
             let examples: Vec<&str> = catalog::examples(kind).collect();
             let Some(example) = examples.get(index - 1) else {
                 bail!(
-                    "`{kind}` has {} example(s); there is no example {index}",
-                    examples.len()
+                    "`{kind}` has {}; there is no example {index}",
+                    style::count(examples.len() as u64, "example", "examples")
                 );
             };
             (kind.as_str().to_owned(), example.as_bytes().to_vec())
@@ -158,7 +187,9 @@ pub fn send(args: &SendArgs) -> anyhow::Result<Outcome> {
         (None, None) => unreachable!("clap requires an event or a file"),
     };
     let answer = runtime()?.block_on(poster.post(Bytes::from(body)))?;
-    crate::print_line(&answer.report(&label))?;
+    if !(crate::quiet() && answer.status.is_success()) {
+        crate::print_line(&answer.report(&label))?;
+    }
     Ok(if answer.status.is_success() {
         Outcome::Clean
     } else {
@@ -174,7 +205,17 @@ pub fn replay(args: &ReplayArgs) -> anyhow::Result<Outcome> {
     } else {
         let file = File::open(&args.file)
             .with_context(|| format!("cannot read {}", args.file.display()))?;
-        Box::new(BufReader::new(file))
+        let metadata = file
+            .metadata()
+            .with_context(|| format!("cannot read {}", args.file.display()))?;
+        if metadata.is_file() {
+            // Only what the file holds now: a receiver recording into it (`emma listen
+            // --record` on the URL replayed to) appends each delivery replayed, which would
+            // be replayed in turn, forever.
+            Box::new(BufReader::new(file.take(metadata.len())))
+        } else {
+            Box::new(BufReader::new(file))
+        }
     };
     let runtime = runtime()?;
     let mut reader = DeliveryReader::new(input);
@@ -192,7 +233,9 @@ pub fn replay(args: &ReplayArgs) -> anyhow::Result<Outcome> {
         let answer = runtime
             .block_on(poster.post(body))
             .with_context(|| format!("line {line}: {label}"))?;
-        crate::print_line(&format!("line {line}: {}", answer.report(&label)))?;
+        if !(crate::quiet() && answer.status.is_success()) {
+            crate::print_line(&format!("line {line}: {}", answer.report(&label)))?;
+        }
         if answer.status.is_success() {
             accepted += 1;
         } else {
@@ -202,15 +245,25 @@ pub fn replay(args: &ReplayArgs) -> anyhow::Result<Outcome> {
             }
         }
     }
-    crate::print_line(&format!(
-        "replayed {} deliveries: {accepted} accepted, {rejected} not accepted",
-        accepted + rejected
-    ))?;
+    if !crate::quiet() {
+        crate::print_line(&format!(
+            "replayed {}: {accepted} accepted, {rejected} not accepted",
+            style::count(accepted + rejected, "delivery", "deliveries")
+        ))?;
+    }
     Ok(if rejected == 0 {
         Outcome::Clean
     } else {
         Outcome::Invalid
     })
+}
+
+/// How many JSON documents follow one another at the start of `body` (NDJSON holds several).
+fn count_documents(body: &[u8]) -> usize {
+    serde_json::Deserializer::from_slice(body)
+        .into_iter::<&serde_json::value::RawValue>()
+        .take_while(Result::is_ok)
+        .count()
 }
 
 /// The whole content of a file, or of standard input for `-`.
@@ -241,8 +294,19 @@ mod tests {
             https.to_string().contains("https is not supported"),
             "{https}"
         );
-        assert!(Poster::new("127.0.0.1:8080/x", 5).is_err());
-        assert!(Poster::new("not a url", 5).is_err());
+        let bare = Poster::new("127.0.0.1:8080/x", 5).err().unwrap();
+        assert_eq!(
+            bare.to_string(),
+            "`127.0.0.1:8080/x` has no scheme: did you mean http://127.0.0.1:8080/x?"
+        );
+        let bare = Poster::new("localhost:8080", 5).err().unwrap();
+        assert!(
+            bare.to_string()
+                .ends_with("did you mean http://localhost:8080?"),
+            "{bare}"
+        );
+        let nonsense = Poster::new("not a url", 5).err().unwrap();
+        assert!(!nonsense.to_string().contains("did you mean"), "{nonsense}");
     }
 
     #[test]
@@ -253,8 +317,17 @@ mod tests {
             elapsed: Duration::from_millis(3),
         };
         assert_eq!(
-            answer.describe(),
+            answer.describe(false),
             "400 Bad Request (3 ms)\n    invalid delivery: x\n    more"
         );
+        assert!(answer.describe(true).starts_with("\u{1b}["));
+    }
+
+    #[test]
+    fn documents_are_counted() {
+        assert_eq!(count_documents(b"{\"a\": 1}"), 1);
+        assert_eq!(count_documents(b"{\"a\": 1}\n{\"a\": 2}\n"), 2);
+        assert_eq!(count_documents(b"{\"a\": 1} trailing"), 1);
+        assert_eq!(count_documents(b"not json"), 0);
     }
 }

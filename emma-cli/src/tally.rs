@@ -202,12 +202,12 @@ mod tests {
         let update = event(
             r#"{"event_name": "member_update", "data": {"member_id": 2, "account_id": 1, "timestamp": "t"}}"#,
         );
-        let unknown = event(r#"{"event_name": "mailing_start", "data": {}}"#);
+        let unknown = event(r#"{"event_name": "no_schema_declares_this", "data": {}}"#);
         tally.valid(&update);
         tally.valid(&update);
         tally.valid(&unknown);
         tally.invalid(Some("member_update"));
-        tally.invalid(Some("mailing_start"));
+        tally.invalid(Some("no_schema_declares_this"));
         tally.invalid(None);
         let kind: EventKind = "member_update".parse().unwrap();
         assert_eq!(
@@ -227,7 +227,7 @@ mod tests {
         let table = tally.table();
         assert!(table.contains("member_update"), "{table}");
         assert!(
-            table.contains("unknown events (mailing_start 1)"),
+            table.contains("unknown events (no_schema_declares_this 1)"),
             "{table}"
         );
         assert!(table.contains("no readable event_name"), "{table}");
@@ -235,7 +235,7 @@ mod tests {
         let json = tally.to_json();
         assert_eq!(json["deliveries"], 6);
         assert_eq!(json["events"]["member_update"]["invalid"], 1);
-        assert_eq!(json["unknown"]["names"]["mailing_start"], 1);
+        assert_eq!(json["unknown"]["names"]["no_schema_declares_this"], 1);
         assert_eq!(json["unreadable"], 1);
     }
 

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::run_ok_or;
+use common::{run, run_ok_or};
 use emma_events::{Event, EventKind};
 use serde_json::Value;
 
@@ -75,4 +75,46 @@ fn schema_prints_json_schema_and_openapi() {
             .collect::<Vec<_>>(),
         [kind.as_str()]
     );
+}
+
+/// The tests' unknown event is one no schema would declare (not `mailing_start`, which the
+/// docs show how to add).
+#[test]
+fn the_unknown_event_of_the_tests_is_unknown() {
+    assert!("no_schema_declares_this".parse::<EventKind>().is_err());
+    let (code, _) = run_ok_or(&["example", "no_schema_declares_this"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn example_without_an_event_lists_the_events() {
+    let output = run(&["example"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let (_, events) = run_ok_or(&["events"]);
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), events);
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("`emma example EVENT`")
+    );
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "_emma()"),
+        ("zsh", "#compdef emma"),
+        ("fish", "complete -c emma"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let (code, out) = run_ok_or(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}");
+        assert!(out.contains(marker), "{shell}: {out}");
+        assert!(
+            out.contains("validate"),
+            "{shell}: subcommands are completed"
+        );
+    }
+    let (code, _) = run_ok_or(&["completions", "tcsh"]);
+    assert_eq!(code, 2);
 }

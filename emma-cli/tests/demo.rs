@@ -44,8 +44,11 @@ fn the_demo_sends_every_example_an_unknown_event_and_bad_data() {
             "the sender's {name}: {out}"
         );
     }
-    assert!(has_line("mailing_start (unknown event)  "), "{out}");
-    assert!(has_line("mailing_start -> 200 OK"), "{out}");
+    assert!(
+        has_line("no_schema_declares_this (unknown event)  "),
+        "{out}"
+    );
+    assert!(has_line("no_schema_declares_this -> 200 OK"), "{out}");
     let bad = lines
         .iter()
         .position(|line| line.starts_with("400 Bad Request: invalid delivery: "))
@@ -89,4 +92,11 @@ fn the_demo_keeps_its_record_when_asked() {
     );
     assert_eq!(recorded.len(), examples.len() + 2);
     assert_eq!(recorded[..examples.len()], examples, "recorded as sent");
+}
+
+#[test]
+fn a_quiet_demo_prints_only_what_went_wrong() {
+    let (code, out, record) = demo(&["--quiet"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    assert!(!record.exists(), "the record file is removed");
 }

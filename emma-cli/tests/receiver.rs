@@ -2,11 +2,12 @@
 
 mod common;
 
-use common::{Listener, all_examples, raw_request, read_lines, run, run_ok_or};
+use common::{Listener, TIMEOUT, all_examples, emma, raw_request, read_lines, run, run_ok_or};
 use emma_events::{Event, EventKind};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
-const UNKNOWN: &str =
-    r#"{"event_name": "mailing_start", "data": {"mailing_id": 4296212601, "account_id": 1755030}}"#;
+const UNKNOWN: &str = r#"{"event_name": "no_schema_declares_this", "data": {"mailing_id": 4296212601, "account_id": 1755030}}"#;
 
 #[cfg(unix)] // stops the receiver with SIGINT, sent by `kill`
 #[test]
@@ -43,7 +44,10 @@ fn every_event_and_an_unknown_one_are_sent_received_and_recorded() {
         &listener.url,
     ]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.starts_with("mailing_start -> 200 OK"), "{out}");
+    assert!(
+        out.starts_with("no_schema_declares_this -> 200 OK"),
+        "{out}"
+    );
     sent.push(UNKNOWN.to_owned());
 
     let printed = listener.wait_for_stdout_lines(sent.len());
@@ -60,7 +64,7 @@ fn every_event_and_an_unknown_one_are_sent_received_and_recorded() {
     }
     let unknown_line = &printed[EventKind::ALL.len()];
     assert!(
-        unknown_line.starts_with("mailing_start (unknown event)  mailing_id=4296212601"),
+        unknown_line.starts_with("no_schema_declares_this (unknown event)  mailing_id=4296212601"),
         "{unknown_line}"
     );
     assert_eq!(
@@ -154,7 +158,7 @@ fn each_bad_request_gets_its_status_and_the_receiver_keeps_answering() {
     let bad_data = good.replace("\"member_id\": 6120458131", "\"member_id\": \"6120458131\"");
     assert_ne!(bad_data, good);
     let oversized = format!(
-        r#"{{"event_name": "mailing_start", "data": {{"padding": "{}"}}}}"#,
+        r#"{{"event_name": "no_schema_declares_this", "data": {{"padding": "{}"}}}}"#,
         "x".repeat(70 * 1024)
     );
 
@@ -245,7 +249,7 @@ fn each_bad_request_gets_its_status_and_the_receiver_keeps_answering() {
     ]);
     assert_eq!(code, 1);
     assert!(
-        out.starts_with("mailing_start -> 413 Payload Too Large"),
+        out.starts_with("no_schema_declares_this -> 413 Payload Too Large"),
         "{out}"
     );
     check_still_answering();
@@ -265,7 +269,7 @@ fn each_bad_request_gets_its_status_and_the_receiver_keeps_answering() {
         ]);
         assert_eq!(code, 1, "{out}");
         assert!(
-            out.starts_with("mailing_start -> 413 Payload Too Large"),
+            out.starts_with("no_schema_declares_this -> 413 Payload Too Large"),
             "{out}"
         );
         assert!(out.contains("over the limit of 65536 bytes"), "{out}");
@@ -298,7 +302,8 @@ fn a_pretty_printed_delivery_is_recorded_on_one_line() {
     let record = dir.path().join("received.ndjson");
     let listener = Listener::start(&["--path", "/hooks/", "--record", record.to_str().unwrap()]);
     assert!(listener.url.ends_with("/hooks"), "{}", listener.url);
-    let pretty = "{\n  \"event_name\": \"mailing_start\",\r\n  \"data\": {\"a\": \"b c\"}\n}\n";
+    let pretty =
+        "{\n  \"event_name\": \"no_schema_declares_this\",\r\n  \"data\": {\"a\": \"b c\"}\n}\n";
     let response = raw_request(&listener.authority(), "POST", "/hooks", pretty.as_bytes());
     assert_eq!(response.status, 200);
     let (status, _, _) = listener.interrupt();
@@ -306,7 +311,7 @@ fn a_pretty_printed_delivery_is_recorded_on_one_line() {
     let recorded = read_lines(&record);
     assert_eq!(
         recorded,
-        ["{   \"event_name\": \"mailing_start\",    \"data\": {\"a\": \"b c\"} }"]
+        ["{   \"event_name\": \"no_schema_declares_this\",    \"data\": {\"a\": \"b c\"} }"]
     );
     Event::from_slice(recorded[0].as_bytes()).unwrap();
 }
@@ -369,7 +374,15 @@ fn a_receiver_that_is_not_there_is_an_error() {
 #[test]
 fn every_subcommand_has_help() {
     for subcommand in [
-        "events", "example", "schema", "validate", "listen", "send", "replay", "demo",
+        "events",
+        "example",
+        "schema",
+        "validate",
+        "listen",
+        "send",
+        "replay",
+        "demo",
+        "completions",
     ] {
         let (code, out) = run_ok_or(&[subcommand, "--help"]);
         assert_eq!(code, 0, "{subcommand}");
@@ -400,4 +413,217 @@ fn ctrl_c_stops_the_receiver_even_with_a_request_left_half_sent() {
         Some("stopped: 0 deliveries accepted, 0 requests rejected")
     );
     drop((stalled, idle));
+}
+
+/// Runs `emma ARGS` with its standard output in `out`, killing it if it has not ended within
+/// [`TIMEOUT`]; gives its exit code and standard output.
+fn run_bounded(args: &[&str], out: &std::path::Path) -> (i32, String) {
+    let mut child = emma()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(out).unwrap())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`emma {}` did not end within {TIMEOUT:?}", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (
+        status.code().expect("emma exits by itself"),
+        std::fs::read_to_string(out).unwrap(),
+    )
+}
+
+/// The README's walk-through, as written: `emma listen --record received.ndjson`, a few
+/// `emma send`, then `emma replay received.ndjson` into that same receiver. The replay reads
+/// the file as it was when it started, so it ends, and the file then holds every delivery
+/// twice.
+#[cfg(unix)] // stops the receiver with SIGINT, sent by `kill`
+#[test]
+fn replaying_a_record_into_the_receiver_recording_it_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("received.ndjson");
+    let listener = Listener::start(&[
+        "--path",
+        "/webhooks/emma",
+        "--token",
+        "s3cret",
+        "--record",
+        record.to_str().unwrap(),
+    ]);
+    let kinds = &EventKind::ALL[..3];
+    for kind in kinds {
+        let (code, out) = run_ok_or(&["send", kind.as_str(), "--to", &listener.url]);
+        assert_eq!(code, 0, "{out}");
+    }
+    let delivery = dir.path().join("delivery.json");
+    std::fs::write(&delivery, &all_examples()[0]).unwrap();
+    let (code, out) = run_ok_or(&[
+        "send",
+        "--file",
+        delivery.to_str().unwrap(),
+        "--to",
+        &listener.url,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let before = read_lines(&record);
+    assert_eq!(before.len(), kinds.len() + 1);
+
+    let (code, out) = run_bounded(
+        &["replay", record.to_str().unwrap(), "--to", &listener.url],
+        &dir.path().join("replay.out"),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.ends_with(&format!(
+            "replayed {0} deliveries: {0} accepted, 0 not accepted\n",
+            before.len()
+        )),
+        "{out}"
+    );
+    let (status, _, _) = listener.interrupt();
+    assert!(status.success());
+    let after = read_lines(&record);
+    assert_eq!(after.len(), 2 * before.len(), "{after:#?}");
+    assert_eq!(after[..before.len()], before);
+    assert_eq!(
+        after[before.len()..],
+        before,
+        "replayed in order, as recorded"
+    );
+}
+
+/// `emma replay F --to URL | head -1`: the replay goes on once its output is closed, and its
+/// exit code still says that a delivery was not accepted.
+#[cfg(unix)] // stops the receiver with SIGINT, sent by `kill`
+#[test]
+fn a_replay_whose_output_is_closed_posts_everything_and_reports_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("received.ndjson");
+    let listener = Listener::start(&["--record", record.to_str().unwrap()]);
+    let good = all_examples().remove(0);
+    let bad = good.replace("\"member_id\": 6120458131", "\"member_id\": \"6120458131\"");
+    assert_ne!(good, bad);
+    let deliveries = dir.path().join("deliveries.ndjson");
+    let lines = [&bad, &good, &bad, &good, &good];
+    std::fs::write(&deliveries, lines.map(String::as_str).join("\n") + "\n").unwrap();
+    let mut child = emma()
+        .args([
+            "replay",
+            deliveries.to_str().unwrap(),
+            "--to",
+            &listener.url,
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // as `| head -0` does
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "two deliveries were not accepted");
+    let (status, _, _) = listener.interrupt();
+    assert!(status.success());
+    assert_eq!(
+        read_lines(&record),
+        vec![good; 3],
+        "every delivery was posted"
+    );
+}
+
+/// One delivery is `1 delivery`; `--quiet` prints only what was not accepted.
+#[cfg(unix)] // stops the receiver with SIGINT, sent by `kill`
+#[test]
+fn counts_are_grammatical_and_quiet_prints_only_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = Listener::start(&[]);
+    let one = dir.path().join("one.ndjson");
+    std::fs::write(&one, all_examples()[0].clone() + "\n").unwrap();
+    let (code, out) = run_ok_or(&["replay", one.to_str().unwrap(), "--to", &listener.url]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.ends_with("\nreplayed 1 delivery: 1 accepted, 0 not accepted\n"),
+        "{out}"
+    );
+    let (code, out) = run_ok_or(&[
+        "replay",
+        one.to_str().unwrap(),
+        "--to",
+        &listener.url,
+        "--quiet",
+    ]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = run_ok_or(&["--quiet", "send", "member_signup", "--to", &listener.url]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"event_name": "member_signup", "data": 1}"#).unwrap();
+    let (code, out) = run_ok_or(&[
+        "send",
+        "-q",
+        "--file",
+        bad.to_str().unwrap(),
+        "--to",
+        &listener.url,
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.starts_with("member_signup -> 400 Bad Request"), "{out}");
+    let (status, _, stderr) = listener.interrupt();
+    assert!(status.success());
+    assert_eq!(
+        stderr.last().map(String::as_str),
+        Some("stopped: 3 deliveries accepted, 1 request rejected")
+    );
+}
+
+#[test]
+fn a_url_without_a_scheme_gets_a_suggestion() {
+    let output = run(&[
+        "send",
+        "member_signup",
+        "--to",
+        "127.0.0.1:8080/webhooks/emma",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "`127.0.0.1:8080/webhooks/emma` has no scheme: did you mean http://127.0.0.1:8080/webhooks/emma?"
+        ),
+        "{stderr}"
+    );
+    let output = run(&["replay", "-", "--to", "localhost:8080"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("did you mean http://localhost:8080?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sending_a_file_of_several_deliveries_points_to_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("several.ndjson");
+    std::fs::write(&file, all_examples()[..3].join("\n")).unwrap();
+    let name = file.to_str().unwrap();
+    // Port 9 (discard) on loopback: nothing is posted, the file is refused first.
+    let output = run(&["send", "--file", name, "--to", "http://127.0.0.1:9/hook"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "{name} holds 3 JSON documents, and `emma send` posts one"
+        )) && stderr.contains(&format!("emma replay {name} --to http://127.0.0.1:9/hook")),
+        "{stderr}"
+    );
 }

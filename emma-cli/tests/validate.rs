@@ -52,7 +52,7 @@ fn each_invalid_delivery_is_reported_with_file_line_column_event_and_field() {
         "{\"event_name\": 7}",
         &missing,
         "not json",
-        r#"{"event_name": "mailing_start", "data": {"mailing_id": 1}}"#,
+        r#"{"event_name": "no_schema_declares_this", "data": {"mailing_id": 1}}"#,
     ]
     .join("\n");
     std::fs::write(&file, content).unwrap();
@@ -72,10 +72,13 @@ fn each_invalid_delivery_is_reported_with_file_line_column_event_and_field() {
                 "{name}:5:{}: member_signup: data: missing field `mailing_id`",
                 missing.len() - 1
             ),
-            format!("{name}:6:2: expected ident"),
+            format!("{name}:6:2: not JSON: expected a value"),
         ]
     );
-    assert!(out.contains("\nunknown events (mailing_start 1) "), "{out}");
+    assert!(
+        out.contains("\nunknown events (no_schema_declares_this 1) "),
+        "{out}"
+    );
     assert!(
         out.ends_with("6 deliveries in 1 input: 2 valid, 4 invalid\n"),
         "{out}"
@@ -126,7 +129,10 @@ fn standard_input_is_read_with_a_dash_or_no_file() {
         let output = child.wait_with_output().unwrap();
         assert_eq!(output.status.code(), Some(1));
         let out = String::from_utf8(output.stdout).unwrap();
-        assert!(out.starts_with("<stdin>:2:2: expected ident\n"), "{out}");
+        assert!(
+            out.starts_with("<stdin>:2:2: not JSON: expected a value\n"),
+            "{out}"
+        );
     }
 }
 
@@ -199,8 +205,8 @@ fn injected(total: usize) -> Vec<Injected> {
         bad(500_001, "[1, 2, 3]", None, None),
         bad(
             654_321,
-            "{\"event_name\": \"mailing_start\", \"data\": [1]}",
-            Some("mailing_start"),
+            "{\"event_name\": \"no_schema_declares_this\", \"data\": [1]}",
+            Some("no_schema_declares_this"),
             Some("data"),
         ),
         bad(
@@ -228,8 +234,10 @@ fn a_million_deliveries_are_streamed_and_exactly_the_bad_lines_reported() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("million.ndjson");
     let mut examples = all_examples();
-    examples
-        .push(r#"{"event_name": "mailing_start", "data": {"mailing_id": 4296212601}}"#.to_owned());
+    examples.push(
+        r#"{"event_name": "no_schema_declares_this", "data": {"mailing_id": 4296212601}}"#
+            .to_owned(),
+    );
     let bad = injected(TOTAL);
     let mut writer = BufWriter::new(std::fs::File::create(&path).unwrap());
     let mut next_bad = bad.iter().peekable();
@@ -300,4 +308,212 @@ fn a_million_deliveries_are_streamed_and_exactly_the_bad_lines_reported() {
         summary["unknown"]["valid"].as_u64().unwrap() > 40_000,
         "{summary}"
     );
+}
+
+/// A file of `count` deliveries, every `every`-th one invalid.
+fn mixed_file(dir: &std::path::Path, count: usize, every: usize) -> std::path::PathBuf {
+    let path = dir.join("mixed.ndjson");
+    let bad = SIGNUP.replace("6120458131", "\"6120458131\"");
+    let mut writer = BufWriter::new(std::fs::File::create(&path).unwrap());
+    for line in 1..=count {
+        let text = if line % every == 0 { &bad } else { SIGNUP };
+        writeln!(writer, "{text}").unwrap();
+    }
+    writer.flush().unwrap();
+    path
+}
+
+/// `emma validate FILE | head -1`: the reader takes one line and closes the pipe. Invalid
+/// input still exits 1, valid input 0, whatever the output format.
+#[cfg(unix)]
+#[test]
+fn a_closed_output_does_not_change_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    // Far more error lines than a pipe holds.
+    let mixed = mixed_file(dir.path(), 20_000, 2);
+    for extra in [&[][..], &["--no-progress"], &["--json"]] {
+        let mut child = emma()
+            .arg("validate")
+            .args(extra)
+            .arg(&mixed)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(first.contains("6120458131"), "{first}");
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{extra:?}: {output:?}");
+        assert!(output.stderr.is_empty(), "{extra:?}: {output:?}");
+    }
+    let valid = dir.path().join("valid.ndjson");
+    std::fs::write(&valid, all_examples().join("\n")).unwrap();
+    for extra in [&[][..], &["--json"]] {
+        let mut child = emma()
+            .arg("validate")
+            .args(extra)
+            .arg(&valid)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        assert_eq!(child.wait().unwrap().code(), Some(0), "{extra:?}");
+    }
+}
+
+/// The same on a terminal, where a large input gets a progress bar (which used to flush each
+/// line, so that a closed output was seen at once and taken for success). `script` gives the
+/// command a terminal for standard error.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_output_under_a_progress_bar_does_not_change_the_exit_code() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Over the 8 MiB from which a progress bar is shown.
+    let mixed = mixed_file(dir.path(), 80_000, 100);
+    assert!(std::fs::metadata(&mixed).unwrap().len() > 8 * 1024 * 1024);
+    for extra in ["", "--no-progress"] {
+        let pipeline = format!(
+            "'{}' validate {extra} '{}' | head -1 >/dev/null; exit ${{PIPESTATUS[0]}}",
+            env!("CARGO_BIN_EXE_emma"),
+            mixed.display()
+        );
+        let output = std::process::Command::new("script")
+            .args([
+                "-qec",
+                &format!("bash -c '{}'", pipeline.replace('\'', "'\\''")),
+                "/dev/null",
+            ])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{extra}: {output:?}");
+    }
+}
+
+#[test]
+fn an_integer_beyond_64_bits_is_out_of_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.ndjson");
+    std::fs::write(
+        &file,
+        SIGNUP.replace("6120458131", "18446744073709551616") + "\n",
+    )
+    .unwrap();
+    let (code, out, _) = validate(&["validate", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.ends_with(
+            ": member_signup: data.member_id: `18446744073709551616` is out of range for an unsigned 64-bit integer (MemberId)"
+        ),
+        "{first}"
+    );
+}
+
+#[test]
+fn a_known_event_misspelt_is_unknown_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("misspelt.ndjson");
+    let content = [
+        SIGNUP.to_owned(),
+        SIGNUP.replace("member_signup", "Member-Signup"),
+        SIGNUP.replace("member_signup", "membersignup"),
+        SIGNUP.replace("member_signup", "no_schema_declares_this"),
+    ]
+    .join("\n");
+    std::fs::write(&file, content).unwrap();
+    let name = file.to_str().unwrap();
+    let (code, out, _) = validate(&["validate", name]);
+    assert_eq!(
+        code, 0,
+        "a misspelt event is still a valid unknown one: {out}"
+    );
+    let warnings: Vec<&str> = out.lines().take_while(|line| !line.is_empty()).collect();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "{name}:2:16: warning: unknown event `Member-Signup`: did you mean `member_signup`?"
+            ),
+            format!(
+                "{name}:3:16: warning: unknown event `membersignup`: did you mean `member_signup`?"
+            ),
+        ]
+    );
+    assert!(
+        out.ends_with("4 deliveries in 1 input: 4 valid, 0 invalid, 2 warnings\n"),
+        "{out}"
+    );
+    let (_, out, _) = validate(&["validate", "--json", name]);
+    let objects: Vec<Value> = out
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(objects[0]["type"], "warning");
+    assert_eq!(objects[0]["suggestion"], "member_signup");
+    assert_eq!(objects[2]["warnings"], 2);
+}
+
+#[test]
+fn quiet_prints_only_the_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let mixed = mixed_file(dir.path(), 4, 2);
+    let (code, out, err) = validate(&["validate", "--quiet", mixed.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(err.is_empty(), "{err}");
+    let valid = dir.path().join("valid.ndjson");
+    std::fs::write(&valid, SIGNUP).unwrap();
+    let (code, out, _) = validate(&["-q", "validate", valid.to_str().unwrap()]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (_, out, _) = validate(&["validate", valid.to_str().unwrap()]);
+    assert!(
+        out.ends_with("\n1 delivery in 1 input: 1 valid, 0 invalid\n"),
+        "{out}"
+    );
+}
+
+/// Colour only on a terminal (or when CLICOLOR_FORCE or `--color always` asks), never with
+/// NO_COLOR (unless `--color always` asks).
+#[test]
+fn colour_follows_the_terminal_and_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    let mixed = mixed_file(dir.path(), 2, 2);
+    let coloured = |env: &[(&str, &str)], args: &[&str]| {
+        let mut command = emma();
+        command
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let output = command
+            .args(args)
+            .arg("validate")
+            .arg(&mixed)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8(output.stdout).unwrap().contains('\u{1b}')
+    };
+    assert!(!coloured(&[], &[]), "not a terminal");
+    assert!(coloured(&[("CLICOLOR_FORCE", "1")], &[]));
+    assert!(!coloured(
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+        &[]
+    ));
+    assert!(coloured(&[("NO_COLOR", "1")], &["--color", "always"]));
+    assert!(!coloured(&[("CLICOLOR_FORCE", "1")], &["--color", "never"]));
 }

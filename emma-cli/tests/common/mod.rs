@@ -222,11 +222,18 @@ pub fn raw_request(authority: &str, method: &str, path: &str, body: &[u8]) -> Ra
     }
 }
 
-/// Every example delivery of the schema, as `emma example --all` prints them.
+/// Every example delivery of the schema, as `emma example --all` prints them: as many as
+/// the schema has (counts come from the schema, never from the tests).
 pub fn all_examples() -> Vec<String> {
     let (code, out) = run_ok_or(&["example", "--all"]);
     assert_eq!(code, 0);
-    out.lines().map(str::to_owned).collect()
+    let examples: Vec<String> = out.lines().map(str::to_owned).collect();
+    let in_schema: usize = emma_events::EventKind::ALL
+        .iter()
+        .map(|kind| kind.examples().len())
+        .sum();
+    assert_eq!(examples.len(), in_schema);
+    examples
 }
 
 /// The lines of a text file.
