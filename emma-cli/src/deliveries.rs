@@ -9,8 +9,8 @@
 //! after all, whose first line is cut short: that line is reported alone and reading goes on
 //! line by line from there. So it does too when the document grows over [`DOCUMENT_LIMIT`].
 
+use emma_events::runtime::ErrorCategory;
 use emma_events::{Event, ParseError};
-use serde_json::error::Category;
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
 
@@ -44,14 +44,14 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// The problem of the delivery `bytes`, which start at line `start` of the input.
-    pub fn from_parse_error(error: &ParseError, bytes: &[u8], start: usize) -> Self {
+    /// The problem of a delivery that starts at line `start` of the input.
+    pub fn from_parse_error(error: &ParseError, start: usize) -> Self {
         Problem {
             line: start + error.line().saturating_sub(1),
             column: error.column(),
             event_name: error.event_name().map(str::to_owned),
             path: error.path().map(str::to_owned),
-            message: explain(error, bytes),
+            message: error.message().to_owned(),
         }
     }
 }
@@ -71,79 +71,7 @@ impl std::fmt::Display for Problem {
 ///
 /// (The one place that reads the kind of a [`ParseError`].)
 fn ends_early(error: &ParseError) -> bool {
-    error.category() == Category::Eof
-}
-
-/// What was wrong, said plainly: text that is not JSON says so, and an integer beyond 64 bits
-/// (which serde_json reads as a float) is called out of range rather than of the wrong type.
-fn explain(error: &ParseError, bytes: &[u8]) -> String {
-    let message = error.message();
-    if message.starts_with("not JSON") {
-        return message.to_owned(); // Said plainly already (by a newer emma-runtime).
-    }
-    match error.category() {
-        Category::Syntax => format!("not JSON: {}", plain_syntax(message)),
-        Category::Eof => format!("not JSON: {}", plain_early_end(message)),
-        _ => out_of_range(error, bytes).unwrap_or_else(|| message.to_owned()),
-    }
-}
-
-/// serde_json's syntax messages, where they are cryptic.
-fn plain_syntax(message: &str) -> String {
-    match message {
-        // `expected ident` is what serde_json says when `nul`, `tru`, `fals` or a word
-        // starting with n, t or f is where a value should be.
-        "expected ident" | "expected value" => "expected a value".to_owned(),
-        "trailing characters" => "text after the end of the JSON document".to_owned(),
-        other => other.to_owned(),
-    }
-}
-
-/// serde_json's `EOF while parsing ...`, said plainly.
-fn plain_early_end(message: &str) -> String {
-    let inside = match message.strip_prefix("EOF while parsing ") {
-        Some("a value") => return "the text ends where a value should be".to_owned(),
-        Some("a list") => "an array",
-        Some("an object") => "an object",
-        Some("a string") => "a string",
-        _ => return message.to_owned(),
-    };
-    format!("the text ends inside {inside}, before it is closed")
-}
-
-/// "`18446744073709551616` is out of range for an unsigned 64-bit integer (MemberId)", for
-/// an integer that serde_json read as a float because it does not fit 64 bits.
-fn out_of_range(error: &ParseError, bytes: &[u8]) -> Option<String> {
-    let rest = error
-        .message()
-        .strip_prefix("invalid type: floating point `")?;
-    let (_, expected) = rest.split_once("`, expected ")?;
-    if !expected.contains("integer") {
-        return None;
-    }
-    let token = number_ending_at(bytes, error.line(), error.column())?;
-    let digits = token.strip_prefix('-').unwrap_or(token);
-    if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
-        return None;
-    }
-    Some(format!("`{token}` is out of range for {expected}"))
-}
-
-/// The number whose last byte is at (`line`, `column`), both 1-based, in `bytes`.
-fn number_ending_at(bytes: &[u8], line: usize, column: usize) -> Option<&str> {
-    let mut line_start = 0;
-    for _ in 1..line {
-        line_start += bytes[line_start..].iter().position(|byte| *byte == b'\n')? + 1;
-    }
-    let end = line_start.checked_add(column)?;
-    let before = bytes.get(line_start..end)?;
-    let start = before
-        .iter()
-        .rposition(|byte| !matches!(byte, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
-        .map_or(0, |position| position + 1);
-    std::str::from_utf8(&before[start..])
-        .ok()
-        .filter(|token| !token.is_empty())
+    error.category() == ErrorCategory::Eof
 }
 
 /// Reads deliveries from `input` one at a time (see the module's documentation).
@@ -211,8 +139,7 @@ impl<R: BufRead> DeliveryReader<R> {
             return Ok(Some(Read {
                 line: start,
                 bytes: &self.buffer,
-                result: result
-                    .map_err(|error| Problem::from_parse_error(&error, &self.buffer, start)),
+                result: result.map_err(|error| Problem::from_parse_error(&error, start)),
             }));
         }
     }

@@ -165,7 +165,7 @@ pub fn send(args: &SendArgs) -> anyhow::Result<Outcome> {
             }
             let (label, problem) = label(&body);
             if let Some(error) = problem {
-                let problem = Problem::from_parse_error(&error, &body, 1);
+                let problem = Problem::from_parse_error(&error, 1);
                 crate::warn(&format!(
                     "{} is not a valid delivery ({problem}); sending it anyway",
                     path.display()

@@ -327,7 +327,7 @@ mod tests {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(
             body,
-            "invalid delivery: line 1, column 2: key must be a string\n"
+            "invalid delivery: line 1, column 2: not JSON: key must be a string\n"
         );
     }
 

@@ -1,6 +1,5 @@
 //! Errors: why a delivery could not be parsed, and an unknown event name.
 
-use serde_json::error::Category;
 use serde_path_to_error::Segment;
 use std::fmt;
 
@@ -24,7 +23,32 @@ pub struct ParseError {
     event_name: Option<String>,
     path: Option<String>,
     message: String,
-    category: Category,
+    category: ErrorCategory,
+}
+
+/// What kind of problem a [`ParseError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCategory {
+    /// The input is not JSON.
+    Syntax,
+    /// The input ends before the JSON document does.
+    Eof,
+    /// The input is JSON, but not a valid delivery.
+    Data,
+    /// The input could not be read.
+    Io,
+}
+
+impl ErrorCategory {
+    fn of(category: serde_json::error::Category) -> Self {
+        match category {
+            serde_json::error::Category::Syntax => ErrorCategory::Syntax,
+            serde_json::error::Category::Eof => ErrorCategory::Eof,
+            serde_json::error::Category::Data => ErrorCategory::Data,
+            serde_json::error::Category::Io => ErrorCategory::Io,
+        }
+    }
 }
 
 impl ParseError {
@@ -53,9 +77,10 @@ impl ParseError {
         &self.message
     }
 
-    /// Whether the input was not JSON ([`Category::Syntax`]), ended early ([`Category::Eof`]),
-    /// or was JSON that is not a valid delivery ([`Category::Data`]).
-    pub fn category(&self) -> Category {
+    /// Whether the input was not JSON ([`ErrorCategory::Syntax`]), ended early
+    /// ([`ErrorCategory::Eof`]), or was JSON that is not a valid delivery
+    /// ([`ErrorCategory::Data`]).
+    pub fn category(&self) -> ErrorCategory {
         self.category
     }
 
@@ -86,6 +111,14 @@ impl ParseError {
             Err(_) => known_path(&track.path()),
             Ok(()) => None,
         };
+        let category = ErrorCategory::of(error.classify());
+        let message = crate::wording::plain(
+            category,
+            &message_without_position(&error),
+            bytes,
+            error.line(),
+            error.column(),
+        );
         ParseError {
             line: error.line(),
             // serde_json gives column 0 for a problem before the first byte of a line.
@@ -96,8 +129,8 @@ impl ParseError {
                 (None, None) => None,
             },
             path,
-            message: message_without_position(&error),
-            category: error.classify(),
+            message,
+            category,
         }
     }
 
@@ -118,7 +151,7 @@ impl ParseError {
             event_name: event_name.map(str::to_owned),
             path,
             message,
-            category: Category::Data,
+            category: ErrorCategory::Data,
         }
     }
 }
@@ -287,7 +320,7 @@ mod tests {
             event_name: Some("member_add".into()),
             path: Some("data.member_id".into()),
             message: "missing field `member_id`".into(),
-            category: Category::Data,
+            category: ErrorCategory::Data,
         };
         assert_eq!(
             error.to_string(),

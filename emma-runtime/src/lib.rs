@@ -43,9 +43,10 @@ mod selection;
 mod timestamp;
 mod unknown;
 mod visitor_output;
+mod wording;
 
 pub use emma_macros::include_events;
-pub use error::{ParseError, UnknownEventKind, UnknownValue};
+pub use error::{ErrorCategory, ParseError, UnknownEventKind, UnknownValue};
 pub use event_set::{Accept, AcceptAsync, EventSet, FieldInfo};
 pub use map::Map;
 pub use selection::Selection;

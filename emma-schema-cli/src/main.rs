@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! emma-schema check [PATH]
-//! emma-schema export [--schema PATH] [--out DIR] [--check]
+//! emma-schema export [--out DIR] [--check] [PATH]
 //! emma-schema generate [--out FILE] [PATH]
 //! ```
 //!
@@ -45,9 +45,12 @@ enum Command {
     },
     /// Writes the JSON Schema and OpenAPI documents of a schema into a folder.
     Export {
-        /// The schema file.
-        #[arg(long, value_name = "PATH", default_value = DEFAULT_SCHEMA)]
+        /// The schema file, as `check` and `generate` take it.
+        #[arg(value_name = "PATH", default_value = DEFAULT_SCHEMA, conflicts_with = "schema_option")]
         schema: PathBuf,
+        /// The schema file (the older spelling of PATH).
+        #[arg(long = "schema", value_name = "PATH", hide = true)]
+        schema_option: Option<PathBuf>,
         /// The folder to write into.
         #[arg(long, value_name = "DIR", default_value = DEFAULT_EXPORT_DIR)]
         out: PathBuf,
@@ -72,7 +75,12 @@ enum Command {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { path } => check(&path),
-        Command::Export { schema, out, check } => export(&schema, &out, check),
+        Command::Export {
+            schema,
+            schema_option,
+            out,
+            check,
+        } => export(schema_option.as_deref().unwrap_or(&schema), &out, check),
         Command::Generate { path, out, runtime } => generate(&path, out.as_deref(), &runtime),
     }
 }
@@ -223,7 +231,7 @@ fn io_failure(error: &std::io::Error) -> ExitCode {
 fn export_command(schema_path: &Path, out: &Path) -> String {
     let mut command = "cargo run -p emma-schema-cli -- export".to_owned();
     if schema_path != Path::new(DEFAULT_SCHEMA) {
-        command.push_str(&format!(" --schema {}", schema_path.display()));
+        command.push_str(&format!(" {}", schema_path.display()));
     }
     if out != Path::new(DEFAULT_EXPORT_DIR) {
         command.push_str(&format!(" --out {}", out.display()));
@@ -244,7 +252,10 @@ mod tests {
     #[test]
     fn paths_default_to_the_workspace_layout() {
         let cli = Cli::try_parse_from(["emma-schema", "export", "--check"]).unwrap();
-        let Command::Export { schema, out, check } = cli.command else {
+        let Command::Export {
+            schema, out, check, ..
+        } = cli.command
+        else {
             panic!("not export: {cli:?}");
         };
         assert_eq!(
@@ -269,7 +280,7 @@ mod tests {
         );
         assert_eq!(
             export_command(Path::new("x.toml"), Path::new("out")),
-            "cargo run -p emma-schema-cli -- export --schema x.toml --out out"
+            "cargo run -p emma-schema-cli -- export x.toml --out out"
         );
     }
 }

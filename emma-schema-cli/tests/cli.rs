@@ -41,15 +41,9 @@ fn path_arg(path: &Path) -> &str {
 fn export_args(dir: &Path) -> (PathBuf, Vec<String>) {
     let out = dir.join("export");
     let schema = workspace().join("emma-events/schema/events.toml");
-    let args = [
-        "export",
-        "--schema",
-        path_arg(&schema),
-        "--out",
-        path_arg(&out),
-    ]
-    .map(str::to_owned)
-    .to_vec();
+    let args = ["export", path_arg(&schema), "--out", path_arg(&out)]
+        .map(str::to_owned)
+        .to_vec();
     (out, args)
 }
 
@@ -290,6 +284,33 @@ fn generate_refuses_a_runtime_that_is_not_a_path_and_a_broken_schema() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("-->"), "{}", stderr(&output));
     assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn export_takes_the_schema_path_as_check_and_generate_do_and_still_takes_the_old_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = workspace().join("tests/build-script/parcel.toml");
+    for (spelling, out) in [("positional", "a"), ("--schema", "b")] {
+        let out = dir.path().join(out);
+        let mut args = vec!["export", "--out", path_arg(&out)];
+        if spelling == "--schema" {
+            args.push("--schema");
+        }
+        args.push(path_arg(&schema));
+        let output = run(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{spelling}: {}",
+            stderr(&output)
+        );
+        assert!(
+            out.join("events/parcel.shipped.schema.json").exists(),
+            "{spelling}"
+        );
+    }
+    let both = run(&["export", "--schema", path_arg(&schema), path_arg(&schema)]);
+    assert_eq!(both.status.code(), Some(2));
 }
 
 /// Every file under `dir`, recursively.

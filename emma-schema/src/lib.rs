@@ -50,6 +50,9 @@ pub fn parse(source: &str, file_name: &str) -> Result<Schema, SchemaError> {
 /// see what text alone shows (a key sent twice, an integer beyond 64 bits).
 pub fn delivery_problems(schema: &Schema, delivery: &serde_json::Value) -> Vec<String> {
     example::check_any(schema, delivery)
+        .into_iter()
+        .map(|problem| problem.message)
+        .collect()
 }
 
 /// What a schema may declare but had better not: generated public names that shadow a type of

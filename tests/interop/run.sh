@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the committed exports under emma-events/schema/export/, and the exports of the provider
 # fixtures under tests/fixtures/providers/ (one per envelope layout: adjacent, header, internal;
-# exported to a temporary folder with `cargo run -p emma-schema-cli -- export --schema ...`),
+# exported to a temporary folder with `cargo run -p emma-schema-cli -- export PATH --out DIR`),
 # with other languages' own tools:
 #
 #   Python      the `jsonschema` package validates every example against the bundle and
@@ -114,7 +114,7 @@ step "tsc --strict --noEmit: examples and usage.ts" \
 
 echo "=== provider fixtures"
 export_fixture() {
-  (cd "$root" && cargo run -q -p emma-schema-cli -- export --schema "$1" --out "$2")
+  (cd "$root" && cargo run -q -p emma-schema-cli -- export "$1" --out "$2")
 }
 for fixture in "$root"/tests/fixtures/providers/*.toml; do
   name="$(basename "$fixture" .toml)"

@@ -22,23 +22,32 @@ fn signup(data: &str) -> String {
 fn text_that_is_not_json_is_a_syntax_error_at_its_position() {
     let error = error(b"{\"event_name\": nope}");
     assert_eq!((error.line(), error.column()), (1, 17));
-    assert_eq!(error.category(), serde_json::error::Category::Syntax);
-    assert_eq!(error.message(), "expected ident");
+    assert_eq!(
+        error.category(),
+        emma_events::runtime::ErrorCategory::Syntax
+    );
+    assert_eq!(error.message(), "not JSON: expected a value");
 }
 
 #[test]
 fn a_truncated_delivery_says_the_input_ended() {
     let text = signup(SIGNUP_DATA);
     let error = error(&text.as_bytes()[..text.len() - 5]);
-    assert_eq!(error.category(), serde_json::error::Category::Eof);
-    assert!(error.message().contains("EOF"), "{error}");
+    assert_eq!(error.category(), emma_events::runtime::ErrorCategory::Eof);
+    assert_eq!(
+        error.message(),
+        "not JSON: the text ends inside an object, before it is closed"
+    );
 }
 
 #[test]
 fn bytes_after_the_object_are_rejected() {
     let text = format!("{}\n{{}}", signup(SIGNUP_DATA));
     let error = error(text.as_bytes());
-    assert_eq!(error.message(), "trailing characters");
+    assert_eq!(
+        error.message(),
+        "not JSON: text after the end of the JSON document"
+    );
     assert_eq!((error.line(), error.column()), (2, 1));
 }
 
@@ -109,7 +118,10 @@ fn ids_must_be_unsigned_64_bit_integers() {
         ("\"2\"", "invalid type: string \"2\""),
         ("2.5", "invalid type: floating point `2.5`"),
         ("-1", "invalid value: integer `-1`"),
-        ("18446744073709551616", "invalid type: floating point"),
+        (
+            "18446744073709551616",
+            "`18446744073709551616` is out of range for",
+        ),
     ] {
         let text = signup(&format!(
             r#""account_id": 1, "member_id": {value}, "mailing_id": 3"#
@@ -120,7 +132,7 @@ fn ids_must_be_unsigned_64_bit_integers() {
         assert!(
             error
                 .message()
-                .ends_with("expected an unsigned 64-bit integer (MemberId)"),
+                .ends_with("an unsigned 64-bit integer (MemberId)"),
             "{error}"
         );
     }

@@ -306,7 +306,7 @@ mod tests {
                 r#"{"id": "1"}"#,
             )),
             [
-                "events.toml:10:13: example 1 of event `ping` does not fit the event: `id` must be an unsigned 64-bit integer, found the string \"1\""
+                "events.toml:10:21: example 1 of event `ping` does not fit the event: `id` must be an unsigned 64-bit integer, found the string \"1\""
             ]
         );
     }

@@ -620,9 +620,17 @@ fn check_example(
     }
     let problems = example::check(schema, event, &value);
     for problem in &problems {
+        // At the value at fault inside the string, when the string is written without escapes.
+        let span = example
+            .content_start
+            .and_then(|start| {
+                example::locate(&example.json, &problem.at)
+                    .map(|range| Span::from(start + range.start..start + range.end))
+            })
+            .or(example.span);
         cx.error(
-            example.span,
-            format!("{context} does not fit the event: {problem}"),
+            span,
+            format!("{context} does not fit the event: {}", problem.message),
         );
     }
     problems.is_empty().then(|| Example {
@@ -703,7 +711,7 @@ mod tests {
         assert_eq!(
             errors(&source),
             [
-                "events.toml:12:13: example 1 of event `member_signup` does not fit the event: `data.member_id` must be an unsigned 64-bit integer (MemberId), found the string \"5\""
+                "events.toml:13:55: example 1 of event `member_signup` does not fit the event: `data.member_id` must be an unsigned 64-bit integer (MemberId), found the string \"5\""
             ]
         );
     }
@@ -783,8 +791,8 @@ mod tests {
         assert_eq!(
             errors(&source),
             [
-                "events.toml:20:13: example 1 of event `ping` does not fit the event: `data.comment.author.login` is missing",
-                "events.toml:20:13: example 1 of event `ping` does not fit the event: `data.comment.replies[0].author.login` must be a string, found the integer 1",
+                "events.toml:20:68: example 1 of event `ping` does not fit the event: `data.comment.author.login` is missing",
+                "events.toml:20:121: example 1 of event `ping` does not fit the event: `data.comment.replies[0].author.login` must be a string, found the integer 1",
             ]
         );
     }
@@ -849,7 +857,7 @@ mod tests {
         assert_eq!(
             errors(&wrong),
             [
-                "events.toml:8:13: example 1 of event `ping` does not fit the event: `data.counts.a` must be an unsigned 64-bit integer, found the integer -1"
+                "events.toml:8:62: example 1 of event `ping` does not fit the event: `data.counts.a` must be an unsigned 64-bit integer, found the integer -1"
             ]
         );
     }
@@ -955,7 +963,7 @@ mod tests {
                 r#"{"status": "z"}"#
             )),
             [
-                "events.toml:12:13: example 1 of event `ping` does not fit the event: `data.status` must be one of \"a\", \"o\" (Status), found the string \"z\""
+                "events.toml:12:56: example 1 of event `ping` does not fit the event: `data.status` must be one of \"a\", \"o\" (Status), found the string \"z\""
             ]
         );
         assert_eq!(
