@@ -110,7 +110,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .flat_map(|kind| kind.examples().iter().map(|text| text.to_string()))
         .collect();
     deliveries.push(r#"{"data": {"member_id": 6120458131, "account_id": 1755030, "timestamp": "@D:2017-12-23T16:20:00"}, "event_name": "member_update"}"#.to_owned());
-    deliveries.push(r#"{"event_name": "mailing_start", "data": {"mailing_id": 4296212601, "account_id": 1755030}}"#.to_owned());
+    deliveries.push(r#"{"event_name": "no_schema_declares_this", "data": {"mailing_id": 4296212601, "account_id": 1755030}}"#.to_owned());
 
     let mut receiver = Receiver::default();
     for body in &deliveries {

@@ -29,11 +29,11 @@ fn main() {
     for body in [
         r#"{"event_name": "member_signup", "data": {"account_id": 1, "member_id": 2, "mailing_id": 3}}"#,
         r#"{"event_name": "message_open", "data": {"account_id": 1, "member_id": 2, "mailing_id": 3, "subject": "s", "timestamp": "@D:2017-12-21T11:01:11"}}"#,
-        r#"{"event_name": "mailing_start", "data": {}}"#,
+        r#"{"event_name": "no_schema_declares_this", "data": {}}"#,
     ] {
         let event: Event = body.parse().unwrap();
         event.accept(&mut app);
     }
     assert_eq!((app.signups, app.opens), (1, 1));
-    assert_eq!(app.unhandled, ["message_open", "mailing_start"]);
+    assert_eq!(app.unhandled, ["message_open", "no_schema_declares_this"]);
 }
