@@ -74,6 +74,13 @@ fn billing_types_are_typed_at_every_depth() {
         paid.envelope.as_ref().unwrap().timestamp,
         "2026-11-03T20:26:10.344522Z"
     );
+    let event = billing::Event::from_slice(text.as_bytes()).unwrap();
+    assert_eq!(
+        event
+            .envelope_fields()
+            .map(|envelope| envelope.timestamp.as_str()),
+        Some("2026-11-03T20:26:10.344522Z")
+    );
 }
 
 #[test]

@@ -48,6 +48,19 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             }
         }
     });
+    let envelope_accessor = has_envelope_fields.then(|| {
+        quote! {
+            /// The typed envelope fields of a known event read as a whole delivery (`None` for
+            /// an unknown event, whose top-level keys are kept as received, and for an event
+            /// built by hand).
+            pub fn envelope_fields(&self) -> ::core::option::Option<&Envelope> {
+                match self {
+                    #( Event::#variants(__event) => __event.envelope.as_ref(), )*
+                    Event::Unknown(_) => ::core::option::Option::None,
+                }
+            }
+        }
+    });
     let no_envelope = quote!(#runtime::__private::serde_json::Map::new());
     let envelope_entries = if has_envelope_fields {
         quote!(&__event.envelope)
@@ -137,6 +150,8 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             }
 
             #from_parts
+
+            #envelope_accessor
         }
 
         impl ::core::str::FromStr for Event {
