@@ -178,7 +178,10 @@ pub struct ListenArgs {
     )]
     pub token: Option<String>,
     /// Append each accepted delivery, as received, to this NDJSON file; it is written and
-    /// synced to disk before the delivery is acknowledged.
+    /// synced to disk before the delivery is acknowledged (deliveries arriving together
+    /// share one sync). A delivery that cannot be written whole (a full disk) is answered
+    /// 500 and leaves nothing behind. A last line left without its line break (a crash) is
+    /// reported on start and given one, so that no delivery is glued to it.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
     /// Print each delivery as JSON (one line each) instead of a summary.
@@ -188,6 +191,10 @@ pub struct ListenArgs {
     /// suffix: KiB, MiB (also k, K, M).
     #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size)]
     pub max_body: usize,
+    /// Seconds a connection may stay idle, or take to send a request's headers, before it is
+    /// closed; and to send a body, before it is answered 408.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
 }
 
 const LISTEN_ABOUT: &str = "\
@@ -195,7 +202,8 @@ Run a webhook receiver that prints each delivery and answers as a production one
 
 It answers 200 to a valid delivery (of a known event or not), 400 with the error to an \
 invalid one, 413 to a body over --max-body, 404 to another path (or a wrong --token) and \
-405 to a method other than POST. It prints `listening on URL` on standard error once ready, \
+405 to a method other than POST, 408 to a body that takes longer than --timeout, 431 to \
+headers over 64 KiB and 500 to a delivery that cannot be recorded. It prints `listening on URL` on standard error once ready, \
 then one line per delivery on standard output (rejections go to standard error), and stops \
 cleanly on Ctrl-C.
 

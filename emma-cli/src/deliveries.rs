@@ -41,6 +41,10 @@ pub struct Problem {
     pub path: Option<String>,
     /// What was wrong.
     pub message: String,
+    /// Whether the delivery is cut short (the text ends before the JSON does, or holds NUL
+    /// bytes): a torn line, as a crash or a full disk leaves at the end of a record file,
+    /// rather than a delivery as sent.
+    pub torn: bool,
 }
 
 impl Problem {
@@ -52,6 +56,7 @@ impl Problem {
             event_name: error.event_name().map(str::to_owned),
             path: error.path().map(str::to_owned),
             message: error.message().to_owned(),
+            torn: ends_early(error),
         }
     }
 }
@@ -136,10 +141,15 @@ impl<R: BufRead> DeliveryReader<R> {
                 result = self.read_document(result)?;
             }
             self.started = true;
+            let has_nul = self.buffer.contains(&0);
             return Ok(Some(Read {
                 line: start,
                 bytes: &self.buffer,
-                result: result.map_err(|error| Problem::from_parse_error(&error, start)),
+                result: result.map_err(|error| {
+                    let mut problem = Problem::from_parse_error(&error, start);
+                    problem.torn |= has_nul;
+                    problem
+                }),
             }));
         }
     }
@@ -405,10 +415,32 @@ mod tests {
             event_name: None,
             path: None,
             message: "not JSON: expected a value".into(),
+            torn: false,
         };
         assert_eq!(
             problem.to_string(),
             "line 6, column 2: not JSON: expected a value"
+        );
+    }
+
+    #[test]
+    fn a_line_cut_short_is_torn_and_other_errors_are_not() {
+        let cut = &SIGNUP[..40];
+        let input = format!("{SIGNUP}\n{cut}\n{{\"a\": tru}}\n\0\0\0\n{cut}");
+        let mut reader = DeliveryReader::new(input.as_bytes());
+        let mut torn = Vec::new();
+        while let Some(read) = reader.next().unwrap() {
+            torn.push((read.line, read.result.err().map(|problem| problem.torn)));
+        }
+        assert_eq!(
+            torn,
+            [
+                (1, None),
+                (2, Some(true)),
+                (3, Some(false)),
+                (4, Some(true)),
+                (5, Some(true))
+            ]
         );
     }
 

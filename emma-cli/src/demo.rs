@@ -110,6 +110,7 @@ async fn exchange(record: &Path) -> anyhow::Result<Tally> {
         record: Some(PathBuf::from(record)),
         json: false,
         max_body: MAX_BODY,
+        timeout: 30,
     };
     let bound = listen::bind(&args, Output::Stdout).await?;
     say(&format!(

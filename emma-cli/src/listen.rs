@@ -6,32 +6,40 @@
 //! delivery (both from emma-events' [`RawDelivery`] extractor). A valid delivery is recorded
 //! (written and synced) before it is answered `200`.
 //!
-//! A body whose `Content-Length` is over the limit is read and dropped (up to 64 MiB, for up
-//! to 10 s) before the `413` is sent: a sender still writing it when the connection closed
-//! would see the connection reset rather than the answer.
+//! A body over the limit (whether its `Content-Length` says so or it is sent in chunks) is
+//! read and dropped (up to 64 MiB, for up to 10 s) before the `413` is sent: a sender still
+//! writing it when the connection closed would see the connection reset rather than the
+//! answer.
+//!
+//! Connections are served by hyper's HTTP/1 server with bounds on what a client can hold:
+//! a connection idle, or sending a request's headers, for longer than `--timeout` is closed;
+//! a body not received within it is answered `408`; headers over [`MAX_HEADER`] bytes are
+//! answered `431`; at most [`MAX_CONNECTIONS`] connections are open at once (others wait to
+//! be accepted). A client that half-closes its connection after its request still gets the
+//! answer. The record file is written by [`crate::record`].
 
 use crate::Outcome;
 use crate::cli::ListenArgs;
+use crate::record::{self, Recorder};
 use crate::summary;
 use anyhow::{Context as _, bail};
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
-use axum::http::header::{ALLOW, CONTENT_LENGTH};
+use axum::http::header::{ALLOW, CONNECTION, CONTENT_LENGTH};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use emma_events::axum::RawDelivery;
 use http_body_util::BodyExt as _;
-use std::future::IntoFuture as _;
-use std::path::Path;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use subtle::ConstantTimeEq;
-use tokio::fs::{File, OpenOptions};
-use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
-use tokio::sync::Mutex;
+use tokio::sync::Semaphore;
 
 /// How long a stop waits for open connections to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
@@ -42,6 +50,13 @@ const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 /// The longest an oversized body is read before answering 413.
 const DRAIN_TIME: Duration = Duration::from_secs(10);
 
+/// The largest request line and headers taken; larger ones are answered 431.
+pub const MAX_HEADER: usize = 64 * 1024;
+
+/// The most connections open at once; more wait in the listen queue until one closes (an
+/// idle one is closed after the timeout).
+pub const MAX_CONNECTIONS: usize = 512;
+
 /// What the handler needs: where deliveries are taken, how they are shown and where recorded.
 struct Receiver {
     /// The configured path, without a trailing slash (empty for `/`).
@@ -51,7 +66,9 @@ struct Receiver {
     json: bool,
     /// The largest body accepted.
     max_body: u64,
-    record: Option<Mutex<File>>,
+    record: Option<Recorder>,
+    /// How long a connection may be idle or send its headers, and a body may take.
+    timeout: Duration,
     output: Output,
     accepted: AtomicU64,
     rejected: AtomicU64,
@@ -114,7 +131,13 @@ pub async fn bind(args: &ListenArgs, output: Output) -> anyhow::Result<Bound> {
         check_token(token)?;
     }
     let record = match &args.record {
-        Some(path) => Some(Mutex::new(open_record(path).await?)),
+        Some(path) => {
+            let (file, warning) = record::open(path)?;
+            if let Some(warning) = warning {
+                crate::warn(&warning);
+            }
+            Some(Recorder::start(file).context("cannot start the record's writer")?)
+        }
         None => None,
     };
     let listener = TcpListener::bind(&args.addr)
@@ -127,6 +150,7 @@ pub async fn bind(args: &ListenArgs, output: Output) -> anyhow::Result<Bound> {
         json: args.json,
         max_body: args.max_body as u64,
         record,
+        timeout: Duration::from_secs(args.timeout),
         output,
         accepted: AtomicU64::new(0),
         rejected: AtomicU64::new(0),
@@ -158,26 +182,43 @@ impl Bound {
         stop: impl Future<Output = ()> + Send + 'static,
         hurry: impl Future<Output = ()>,
     ) -> anyhow::Result<Served> {
-        let (stopped, on_stop) = tokio::sync::oneshot::channel::<()>();
-        let serve = axum::serve(self.listener, self.app)
-            .with_graceful_shutdown(async move {
-                stop.await;
-                let _ = stopped.send(());
-            })
-            .into_future();
-        let grace = async move {
-            if on_stop.await.is_ok() {
-                tokio::select! {
-                    () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
-                    () = hurry => {}
-                }
-            } else {
-                std::future::pending::<()>().await;
-            }
-        };
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .half_close(true)
+            .header_read_timeout(self.receiver.timeout)
+            .max_header_size(MAX_HEADER);
+        let service = TowerToHyperService::new(self.app);
+        let graceful = GracefulShutdown::new();
+        let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+        let mut stop = std::pin::pin!(stop);
+        loop {
+            let slot = tokio::select! {
+                slot = Arc::clone(&slots).acquire_owned() => slot.context("the receiver failed")?,
+                () = &mut stop => break,
+            };
+            let stream = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(error) => {
+                        accept_failed(&error).await;
+                        continue;
+                    }
+                },
+                () = &mut stop => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let connection =
+                graceful.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
+            tokio::spawn(async move {
+                let _ = connection.await;
+                drop(slot);
+            });
+        }
+        drop(self.listener);
         tokio::select! {
-            result = serve => result.context("the receiver failed")?,
-            () = grace => eprintln!("closing the connections still open"),
+            () = graceful.shutdown() => {}
+            () = tokio::time::sleep(SHUTDOWN_GRACE) => eprintln!("closing the connections still open"),
+            () = hurry => eprintln!("closing the connections still open"),
         }
         Ok(Served {
             accepted: self.receiver.accepted.load(Ordering::Relaxed),
@@ -228,6 +269,45 @@ async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Resp
             format!("{text}\n"),
         );
     }
+    let (parts, mut body) = request.into_parts();
+    let bytes =
+        match tokio::time::timeout(receiver.timeout, read_body(&mut body, receiver.max_body)).await
+        {
+            Ok(Ok(Some(bytes))) => bytes,
+            Ok(Ok(None)) => {
+                drain(body).await;
+                let text = format!(
+                    "a body of more than {0} bytes is over the limit of {0} bytes",
+                    receiver.max_body
+                );
+                let response = receiver.reject(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    text.clone(),
+                    format!("{text}\n"),
+                );
+                return closing(response);
+            }
+            Ok(Err(error)) => {
+                let text = format!("the body could not be read: {error}");
+                return closing(receiver.reject(
+                    StatusCode::BAD_REQUEST,
+                    text.clone(),
+                    text + "\n",
+                ));
+            }
+            Err(_) => {
+                let text = format!(
+                    "the body was not received within {} s",
+                    receiver.timeout.as_secs()
+                );
+                return closing(receiver.reject(
+                    StatusCode::REQUEST_TIMEOUT,
+                    text.clone(),
+                    text + "\n",
+                ));
+            }
+        };
+    let request = Request::from_parts(parts, Body::from(bytes));
     let delivery = match RawDelivery::from_request(request, &()).await {
         Ok(delivery) => delivery,
         Err(rejection) => {
@@ -237,7 +317,7 @@ async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Resp
         }
     };
     let recorded = match &receiver.record {
-        Some(record) => append(record, &delivery.body).await,
+        Some(record) => record.append(&delivery.body).await,
         None => Ok(()),
     };
     if let Err(error) = recorded {
@@ -270,6 +350,42 @@ fn declared_length(request: &Request) -> Option<u64> {
         .ok()?
         .parse()
         .ok()
+}
+
+/// Reads a whole body of at most `max` bytes; `None` when it is longer (the rest is left).
+async fn read_body(body: &mut Body, max: u64) -> Result<Option<Bytes>, axum::Error> {
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            if bytes.len() as u64 + data.len() as u64 > max {
+                return Ok(None);
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    Ok(Some(Bytes::from(bytes)))
+}
+
+/// `response`, after which the connection is closed.
+fn closing(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// Waits after a failed accept: a client that went away is no matter, but running out of
+/// file descriptors is, and trying again at once would spin.
+async fn accept_failed(error: &std::io::Error) {
+    use std::io::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused
+    ) {
+        return;
+    }
+    eprintln!("cannot accept a connection: {error}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
 }
 
 /// Reads and drops a body, up to [`DRAIN_LIMIT`] bytes and for at most [`DRAIN_TIME`].
@@ -331,39 +447,6 @@ impl Receiver {
         );
         response
     }
-}
-
-/// Appends a delivery on one line, then flushes and syncs the file.
-///
-/// A valid JSON document only has line breaks between tokens, where a space means the same,
-/// so they become spaces: the line is the body received, byte for byte, for a body on one
-/// line, as Emma and `emma send` post them.
-async fn append(record: &Mutex<File>, body: &[u8]) -> std::io::Result<()> {
-    let mut line: Vec<u8> = body
-        .trim_ascii()
-        .iter()
-        .map(|byte| {
-            if matches!(byte, b'\n' | b'\r') {
-                b' '
-            } else {
-                *byte
-            }
-        })
-        .collect();
-    line.push(b'\n');
-    let mut file = record.lock().await;
-    file.write_all(&line).await?;
-    file.flush().await?;
-    file.sync_data().await
-}
-
-async fn open_record(path: &Path) -> anyhow::Result<File> {
-    OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .await
-        .with_context(|| format!("cannot open {} to record deliveries", path.display()))
 }
 
 /// `/webhooks/emma/` and `webhooks/emma` become `/webhooks/emma`; `/` becomes empty.
@@ -428,6 +511,7 @@ mod tests {
             json: false,
             max_body: 1024,
             record: None,
+            timeout: Duration::from_secs(30),
             output: Output::Split,
             accepted: AtomicU64::new(0),
             rejected: AtomicU64::new(0),

@@ -12,6 +12,7 @@ mod deliveries;
 mod demo;
 mod listen;
 mod post;
+mod record;
 mod style;
 mod summary;
 mod tally;

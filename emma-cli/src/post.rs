@@ -219,11 +219,23 @@ pub fn replay(args: &ReplayArgs) -> anyhow::Result<Outcome> {
     };
     let runtime = runtime()?;
     let mut reader = DeliveryReader::new(input);
-    let (mut accepted, mut rejected) = (0u64, 0u64);
+    let (mut accepted, mut rejected, mut torn) = (0u64, 0u64, 0u64);
     while let Some(read) = reader
         .next()
         .with_context(|| format!("cannot read {}", args.file.display()))?
     {
+        if let Err(problem) = &read.result
+            && problem.torn
+        {
+            // A line cut short (a crash or a full disk, at the end of a record) is no
+            // delivery that was received: it is not posted.
+            torn += 1;
+            crate::print_line(&format!(
+                "line {}: torn line (cut short), not posted: {problem}",
+                read.line
+            ))?;
+            continue;
+        }
         let label = match &read.result {
             Ok(event) => event.name().to_owned(),
             Err(problem) => format!("{} (invalid)", problem.event_name.as_deref().unwrap_or("?")),
@@ -245,13 +257,20 @@ pub fn replay(args: &ReplayArgs) -> anyhow::Result<Outcome> {
             }
         }
     }
-    if !crate::quiet() {
-        crate::print_line(&format!(
+    if !crate::quiet() || torn > 0 {
+        let mut summary = format!(
             "replayed {}: {accepted} accepted, {rejected} not accepted",
             style::count(accepted + rejected, "delivery", "deliveries")
-        ))?;
+        );
+        if torn > 0 {
+            summary.push_str(&format!(
+                "; {} skipped",
+                style::count(torn, "torn line", "torn lines")
+            ));
+        }
+        crate::print_line(&summary)?;
     }
-    Ok(if rejected == 0 {
+    Ok(if rejected == 0 && torn == 0 {
         Outcome::Clean
     } else {
         Outcome::Invalid

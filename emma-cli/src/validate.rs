@@ -171,6 +171,8 @@ struct Report<W: Write> {
     closed: bool,
     /// How many warnings were given.
     warnings: u64,
+    /// How many of the invalid deliveries were torn lines (cut short).
+    torn: u64,
 }
 
 impl<W: Write> Report<W> {
@@ -183,6 +185,7 @@ impl<W: Write> Report<W> {
             progress: None,
             closed: false,
             warnings: 0,
+            torn: 0,
         }
     }
 
@@ -236,6 +239,7 @@ impl<W: Write> Report<W> {
     }
 
     fn problem(&mut self, input: &str, problem: &Problem) -> anyhow::Result<()> {
+        self.torn += u64::from(problem.torn);
         let line = if self.json {
             json!({
                 "type": "error",
@@ -245,6 +249,7 @@ impl<W: Write> Report<W> {
                 "event": problem.event_name,
                 "path": problem.path,
                 "message": problem.message,
+                "torn": problem.torn,
             })
             .to_string()
         } else {
@@ -295,8 +300,7 @@ impl<W: Write> Report<W> {
             return Ok(());
         }
         if self.json {
-            let mut summary =
-                json!({ "type": "summary", "inputs": inputs, "warnings": self.warnings });
+            let mut summary = json!({ "type": "summary", "inputs": inputs, "warnings": self.warnings, "torn": self.torn });
             if let (Some(summary), serde_json::Value::Object(counts)) =
                 (summary.as_object_mut(), tally.to_json())
             {
@@ -317,6 +321,12 @@ impl<W: Write> Report<W> {
             total.valid,
             total.invalid
         );
+        if self.torn > 0 {
+            counts.push_str(&format!(
+                " ({} cut short)",
+                style::count(self.torn, "torn line", "torn lines")
+            ));
+        }
         if self.warnings > 0 {
             counts.push_str(&format!(
                 ", {}",
@@ -327,9 +337,12 @@ impl<W: Write> Report<W> {
     }
 }
 
-/// `EVENT: FIELD: PROBLEM`, leaving out what is not known.
+/// `EVENT: FIELD: PROBLEM`, leaving out what is not known; a torn line says so first.
 fn problem_text(problem: &Problem) -> String {
     let mut text = String::new();
+    if problem.torn {
+        text.push_str("torn line (cut short): ");
+    }
     for part in [&problem.event_name, &problem.path].into_iter().flatten() {
         text.push_str(part);
         text.push_str(": ");
@@ -356,6 +369,7 @@ mod tests {
             event_name: Some("member_signup".into()),
             path: Some("data.account_id".into()),
             message: "invalid type".into(),
+            torn: false,
         };
         let mut report = text_report();
         report.problem("x.ndjson", &problem).unwrap();

@@ -60,7 +60,14 @@ pub struct Listener {
 impl Listener {
     /// Starts `emma listen --addr 127.0.0.1:0 ARGS` and waits until it prints its URL.
     pub fn start(args: &[&str]) -> Listener {
-        let mut child = spawn(&[&["listen", "--addr", "127.0.0.1:0"], args].concat());
+        Listener::start_command(spawn(
+            &[&["listen", "--addr", "127.0.0.1:0"], args].concat(),
+        ))
+    }
+
+    /// Takes a started `emma listen` (its output piped) and waits until it prints its URL;
+    /// lines it prints before (warnings) are kept with the others.
+    pub fn start_command(mut child: Child) -> Listener {
         let stdout = Arc::new(Mutex::new(Vec::new()));
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let (first_line, first) = channel();
@@ -72,11 +79,15 @@ impl Listener {
                 Some(first_line),
             ),
         ];
-        let line = match first.recv_timeout(TIMEOUT) {
-            Ok(line) => line,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("emma listen printed nothing within {TIMEOUT:?}");
+        let deadline = Instant::now() + TIMEOUT;
+        let line = loop {
+            match first.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(line) if line.starts_with("warning: ") => continue,
+                Ok(line) => break line,
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("emma listen printed no URL within {TIMEOUT:?}");
+                }
             }
         };
         let url = line
@@ -103,6 +114,22 @@ impl Listener {
     pub fn authority(&self) -> String {
         let rest = &self.url["http://".len()..];
         rest[..rest.find('/').unwrap()].to_owned()
+    }
+
+    /// Lines printed on standard error so far.
+    pub fn stderr_lines(&self) -> Vec<String> {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// The process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the receiver with SIGKILL, as a crash would, and waits for it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// Lines printed on standard output so far.
@@ -170,8 +197,12 @@ fn collect_lines(
         let mut first = first;
         for line in BufReader::new(stream).lines() {
             let Ok(line) = line else { break };
-            if let Some(sender) = first.take() {
+            // Sent until the URL is: warnings may come before it.
+            if let Some(sender) = &first {
                 let _ = sender.send(line.clone());
+                if !line.starts_with("warning: ") {
+                    first = None;
+                }
             }
             lines.lock().unwrap().push(line);
         }
