@@ -2,7 +2,7 @@
 //! keys kept while a delivery is read, once it is read to its end. Generated only when the
 //! schema declares envelope fields.
 
-use super::{Context, doc, field_ident, field_type, present_type};
+use super::{Context, field_ident, present_type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -14,25 +14,8 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
     let json = quote!(#runtime::__private::serde_json);
-    let declarations = fields.iter().map(|field| {
-        let ident = field_ident(field);
-        let ty = field_type(cx, None, field);
-        let field_doc = doc(&super::structs::field_doc_text(field));
-        quote! { #field_doc pub #ident: #ty, }
-    });
-    let entries = fields.iter().map(|field| {
-        let ident = field_ident(field);
-        let key = &field.name;
-        if field.required {
-            quote! { #serde::ser::SerializeMap::serialize_entry(__map, #key, &self.#ident)?; }
-        } else {
-            quote! {
-                if let ::core::option::Option::Some(__value) = &self.#ident {
-                    #serde::ser::SerializeMap::serialize_entry(__map, #key, __value)?;
-                }
-            }
-        }
-    });
+    let declarations = super::structs::struct_fields(cx, None, fields);
+    let entries = super::structs::entry_statements(cx, fields);
     let reads = fields.iter().map(|field| {
         let ident = field_ident(field);
         let key = &field.name;
@@ -59,7 +42,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
         /// The typed top-level fields every delivery carries, as the schema declares them.
         #[derive(Debug, Clone, PartialEq)]
         pub struct Envelope {
-            #( #declarations )*
+            #declarations
         }
 
         impl Envelope {
@@ -79,7 +62,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
 
         impl #runtime::__private::Entries for Envelope {
             fn serialize_entries<__M: #serde::ser::SerializeMap>(&self, __map: &mut __M) -> ::core::result::Result<(), __M::Error> {
-                #( #entries )*
+                #entries
                 ::core::result::Result::Ok(())
             }
         }

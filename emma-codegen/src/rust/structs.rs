@@ -184,8 +184,35 @@ fn constructor(
     }
 }
 
+/// The statements that write each declared field of `self` into the map `__map` being
+/// serialized: always when the field is required, only when present when it is optional.
+pub(super) fn entry_statements(cx: &Context<'_>, fields: &[FieldDef]) -> TokenStream {
+    let runtime = &cx.runtime;
+    let serde = quote!(#runtime::__private::serde);
+    fields
+        .iter()
+        .map(|field| {
+            let ident = field_ident(field);
+            let key = &field.name;
+            if field.required {
+                quote! { #serde::ser::SerializeMap::serialize_entry(__map, #key, &self.#ident)?; }
+            } else {
+                quote! {
+                    if let ::core::option::Option::Some(__value) = &self.#ident {
+                        #serde::ser::SerializeMap::serialize_entry(__map, #key, __value)?;
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
 /// The declared fields of a struct, with their docs.
-fn struct_fields(cx: &Context<'_>, owner: Option<&str>, fields: &[FieldDef]) -> TokenStream {
+pub(super) fn struct_fields(
+    cx: &Context<'_>,
+    owner: Option<&str>,
+    fields: &[FieldDef],
+) -> TokenStream {
     fields
         .iter()
         .map(|field| {
@@ -238,19 +265,7 @@ fn serialize_impls(
 ) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
-    let entries = fields.iter().map(|field| {
-        let ident = field_ident(field);
-        let key = &field.name;
-        if field.required {
-            quote! { #serde::ser::SerializeMap::serialize_entry(__map, #key, &self.#ident)?; }
-        } else {
-            quote! {
-                if let ::core::option::Option::Some(__value) = &self.#ident {
-                    #serde::ser::SerializeMap::serialize_entry(__map, #key, __value)?;
-                }
-            }
-        }
-    });
+    let entries = entry_statements(cx, fields);
     let kept = match extra {
         Extra::Event => quote!(&self.extra.data),
         Extra::Object => quote!(&self.extra),
@@ -258,7 +273,7 @@ fn serialize_impls(
     quote! {
         impl #runtime::__private::Entries for #name {
             fn serialize_entries<__M: #serde::ser::SerializeMap>(&self, __map: &mut __M) -> ::core::result::Result<(), __M::Error> {
-                #( #entries )*
+                #entries
                 for (__key, __value) in #kept {
                     #serde::ser::SerializeMap::serialize_entry(__map, __key, __value)?;
                 }
