@@ -4,9 +4,10 @@
 pub use serde;
 pub use serde_json;
 
+use crate::{Map, RawJson};
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -61,16 +62,18 @@ pub fn set_once<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
 
 /// Keeps an undeclared key and its value; a second occurrence is an error.
 pub fn keep_unknown<'de, A: MapAccess<'de>>(
-    extra: &mut Map<String, Value>,
+    extra: &mut Map<RawJson>,
     key: Key<'de>,
     map: &mut A,
 ) -> Result<(), A::Error> {
-    let key = key.into_string();
-    if extra.contains_key(&key) {
-        return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+    if extra.contains_key(key.as_str()) {
+        return Err(de::Error::custom(format_args!(
+            "duplicate field `{}`",
+            key.as_str()
+        )));
     }
-    let value: Value = map.next_value()?;
-    extra.insert(key, value);
+    let value: RawJson = map.next_value()?;
+    extra.insert(key.into_string(), value);
     Ok(())
 }
 
@@ -144,16 +147,20 @@ pub fn embedded_openapi(text: &str, version: &str) -> Value {
 /// Reads the envelope field `key` out of the kept top-level keys (removing it when `take`):
 /// `None` when it is absent. The error names the field.
 pub fn envelope_field<T: DeserializeOwned>(
-    keys: &mut Map<String, Value>,
+    keys: &mut Map<RawJson>,
     key: &str,
     take: bool,
 ) -> Result<Option<T>, String> {
-    let value = if take {
-        keys.shift_remove(key)
-    } else {
-        keys.get(key).cloned()
-    };
-    value
-        .map(|value| serde_json::from_value(value).map_err(|error| format!("at `{key}`: {error}")))
-        .transpose()
+    let parsed = keys.get(key).map(|value| {
+        value.parse().map_err(|error| {
+            format!(
+                "at `{key}`: {}",
+                crate::error::message_without_position(&error)
+            )
+        })
+    });
+    if take && parsed.is_some() {
+        keys.shift_remove(key);
+    }
+    parsed.transpose()
 }

@@ -13,11 +13,11 @@
 use crate::__private::{Key, keep_unknown};
 use crate::ParseError;
 use crate::UnknownEvent;
+use crate::{Map, RawJson};
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -64,7 +64,7 @@ pub trait Delivery: Sized {
     fn from_data<'de, D: Deserializer<'de>>(event_name: &str, data: D) -> Result<Self, D::Error>;
 
     /// The top-level keys the schema does not declare (adjacent layout only).
-    fn envelope_mut(&mut self) -> &mut Map<String, Value>;
+    fn envelope_mut(&mut self) -> &mut Map<RawJson>;
 
     /// Reads the schema's typed envelope fields out of the keys kept while reading, once the
     /// whole delivery is read; the error names the field. Generated when the schema declares
@@ -81,7 +81,7 @@ pub trait Entries {
     fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
 }
 
-impl Entries for Map<String, Value> {
+impl Entries for Map<RawJson> {
     fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         for (key, value) in self {
             map.serialize_entry(key, value)?;
@@ -120,11 +120,21 @@ pub fn unknown_event<'de, D: Deserializer<'de>>(
 pub fn deserialize_delivery<'de, E: Delivery, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<E, D::Error> {
+    read_delivery(deserializer, None)
+}
+
+/// Reads a delivery; `input`, the whole text being read, lets a content that comes before the
+/// tag be read straight into the struct of the name a scan finds (see [`parse_delivery`]).
+fn read_delivery<'de, E: Delivery, D: Deserializer<'de>>(
+    deserializer: D,
+    input: Option<&str>,
+) -> Result<E, D::Error> {
     let mut event = match E::LAYOUT {
         Layout::Adjacent { tag, content } => {
             deserializer.deserialize_map(AdjacentVisitor::<E> {
                 tag,
                 content,
+                input,
                 marker: PhantomData,
             })?
         }
@@ -142,13 +152,15 @@ pub fn deserialize_delivery<'de, E: Delivery, D: Deserializer<'de>>(
     Ok(event)
 }
 
-struct AdjacentVisitor<E> {
+struct AdjacentVisitor<'i, E> {
     tag: &'static str,
     content: &'static str,
+    /// The whole text being read, when the caller has it: see [`name_hint`].
+    input: Option<&'i str>,
     marker: PhantomData<E>,
 }
 
-impl<'de, E: Delivery> Visitor<'de> for AdjacentVisitor<E> {
+impl<'de, E: Delivery> Visitor<'de> for AdjacentVisitor<'_, E> {
     type Value = E;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -164,6 +176,8 @@ impl<'de, E: Delivery> Visitor<'de> for AdjacentVisitor<E> {
         let mut event_name: Option<Key<'de>> = None;
         let mut event: Option<E> = None;
         let mut early_data: Option<Box<RawValue>> = None;
+        // The name the content was read as, when it came first and a scan named it.
+        let mut hinted: Option<&str> = None;
         let mut envelope = Map::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let key_text = key.as_str();
@@ -172,6 +186,11 @@ impl<'de, E: Delivery> Visitor<'de> for AdjacentVisitor<E> {
                     return Err(de::Error::duplicate_field(self.tag));
                 }
                 let name: Key<'de> = map.next_value()?;
+                if hinted.is_some_and(|hint| hint != name.as_str()) {
+                    // Only `parse_delivery`'s fast path passes `input`; it drops this error
+                    // and reads the delivery again without a hint.
+                    return Err(de::Error::custom("the scanned event name was not the tag"));
+                }
                 if let Some(raw) = early_data.take() {
                     event = Some(data_from_raw(self.tag, self.content, name.as_str(), &raw)?);
                 }
@@ -187,7 +206,16 @@ impl<'de, E: Delivery> Visitor<'de> for AdjacentVisitor<E> {
                             marker: PhantomData,
                         })?)
                     }
-                    None => early_data = Some(map.next_value()?),
+                    None => match self.input.and_then(|input| name_hint(input, self.tag)) {
+                        Some(hint) => {
+                            event = Some(map.next_value_seed(DataSeed::<E> {
+                                event_name: hint,
+                                marker: PhantomData,
+                            })?);
+                            hinted = Some(hint);
+                        }
+                        None => early_data = Some(map.next_value()?),
+                    },
                 }
             } else {
                 keep_unknown(&mut envelope, key, &mut map)?;
@@ -293,7 +321,7 @@ pub fn serialize_delivery<S, D, V>(
     event_name: &str,
     data: &D,
     envelope_fields: &V,
-    envelope: &Map<String, Value>,
+    envelope: &Map<RawJson>,
 ) -> Result<S::Ok, S::Error>
 where
     S: Serializer,
@@ -319,8 +347,57 @@ where
     map.end()
 }
 
+/// The name a content that comes before the tag most likely belongs to: the string after the
+/// last `"TAG":` in `input`, found by a byte search without parsing. Only a hint: the reader
+/// checks it against the tag it then reads, and a wrong hint costs a second reading, never a
+/// different result. `None` when no such string is found or it holds an escape.
+fn name_hint<'i>(input: &'i str, tag: &str) -> Option<&'i str> {
+    let bytes = input.as_bytes();
+    let tag = tag.as_bytes();
+    let is_space = |byte: u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\r');
+    // The tag usually follows the content closely, so a backward walk over quotes (cheaper
+    // to start than a substring searcher) reaches its key after a few steps.
+    for quote in memchr::memrchr_iter(b'"', bytes) {
+        let end = quote + 1 + tag.len();
+        if bytes.get(quote + 1..end) != Some(tag) || bytes.get(end) != Some(&b'"') {
+            continue;
+        }
+        let mut next = end + 1;
+        while bytes.get(next).is_some_and(|&byte| is_space(byte)) {
+            next += 1;
+        }
+        if bytes.get(next) != Some(&b':') {
+            continue;
+        }
+        next += 1;
+        while bytes.get(next).is_some_and(|&byte| is_space(byte)) {
+            next += 1;
+        }
+        if bytes.get(next) != Some(&b'"') {
+            continue;
+        }
+        let start = next + 1;
+        let length = memchr::memchr2(b'"', b'\\', &bytes[start..])?;
+        if bytes[start + length] != b'"' {
+            return None;
+        }
+        // Both ends are ASCII quotes, so the slice falls on character boundaries.
+        return input.get(start..start + length);
+    }
+    None
+}
+
 /// Parses one delivery from `bytes`: nothing but white space may follow it.
+///
+/// A fast path goes first: the text is checked as UTF-8 once rather than string by string,
+/// and a content that comes before the tag is read straight into the struct of the name
+/// a backward scan for the tag finds. Whenever it fails, for whatever reason, the delivery is read again
+/// by the reference path below, which alone decides what is rejected and says why; when it
+/// succeeds, it has built what the reference path builds.
 pub fn parse_delivery<E: Delivery + DeserializeOwned>(bytes: &[u8]) -> Result<E, ParseError> {
+    if let Some(event) = std::str::from_utf8(bytes).ok().and_then(parse_fast::<E>) {
+        return Ok(event);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     E::deserialize(&mut deserializer)
         .and_then(|event| deserializer.end().map(|()| event))
@@ -329,6 +406,14 @@ pub fn parse_delivery<E: Delivery + DeserializeOwned>(bytes: &[u8]) -> Result<E,
                 E::deserialize(traced).map(drop)
             })
         })
+}
+
+/// [`parse_delivery`]'s fast path: `None` when it cannot read `text`.
+fn parse_fast<E: Delivery>(text: &str) -> Option<E> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let event = read_delivery(&mut deserializer, Some(text)).ok()?;
+    deserializer.end().ok()?;
+    Some(event)
 }
 
 /// Parses the body of a delivery whose event name came out of band (the header layout):
@@ -354,5 +439,84 @@ impl<T: Entries> Entries for Option<T> {
             Some(entries) => entries.serialize_entries(map),
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_hint;
+    use crate::things::{Event, EventKind};
+
+    #[test]
+    fn the_hint_is_the_string_after_the_last_tag_key() {
+        let text = r#"{"data": {"event_name": "inner"}, "event_name" : "outer", "x": 1}"#;
+        assert_eq!(name_hint(text, "event_name"), Some("outer"));
+        assert_eq!(
+            name_hint(r#"{"data": {}, "event_name":"a"}"#, "event_name"),
+            Some("a")
+        );
+    }
+
+    #[test]
+    fn no_hint_without_a_plain_string_after_a_tag_key() {
+        assert_eq!(name_hint(r#"{"data": {}}"#, "event_name"), None);
+        assert_eq!(
+            name_hint(r#"{"data": {}, "event_name": 5}"#, "event_name"),
+            None
+        );
+        assert_eq!(
+            name_hint(r#"{"data": {}, "event_name": "a\"b"}"#, "event_name"),
+            None
+        );
+        assert_eq!(
+            name_hint(r#"{"data": {}, "my_event_name": "a"}"#, "event_name"),
+            None
+        );
+        assert_eq!(
+            name_hint(r#"{"data": {}, "event_name": "unterminated"#, "event_name"),
+            None
+        );
+        // A key's text inside a string value is found too: it is only a hint.
+        assert_eq!(
+            name_hint(
+                r#"{"data": {"note": "\"event_name\": \"x\""}}"#,
+                "event_name"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_wrong_hint_costs_a_second_reading_not_a_different_result() {
+        // The last `"event_name": "..."` in the text is inside an extra top-level key, so the
+        // scan names `thing_made`; the delivery is a `things_lost`.
+        let text = br#"{"data": {"things": "all"}, "event_name": "things_lost", "x": {"event_name": "thing_made"}}"#;
+        let event = Event::from_slice(text).unwrap();
+        assert_eq!(event.kind(), Some(EventKind::ThingsLost));
+        assert_eq!(
+            event.envelope()["x"].get(),
+            r#"{"event_name": "thing_made"}"#
+        );
+    }
+
+    #[test]
+    fn a_content_read_by_hint_is_the_same_as_one_read_after_its_tag() {
+        let data_first = br#"{"data": {"thing_id": 1, "colour": null, "made_at": "now", "z": [1]}, "event_name": "thing_made", "u": 2}"#;
+        let name_first = br#"{"event_name": "thing_made", "data": {"thing_id": 1, "colour": null, "made_at": "now", "z": [1]}, "u": 2}"#;
+        assert_eq!(
+            Event::from_slice(data_first).unwrap(),
+            Event::from_slice(name_first).unwrap()
+        );
+    }
+
+    #[test]
+    fn errors_after_a_hinted_content_come_from_the_reference_path() {
+        let error =
+            Event::from_slice(br#"{"data": {"thing_id": "x"}, "event_name": "thing_made"}"#)
+                .unwrap_err();
+        assert!(
+            error.to_string().contains("sent before `event_name`"),
+            "{error}"
+        );
     }
 }

@@ -2,9 +2,9 @@
 //! axum integration, tools, and a user's own generic helpers.
 
 use crate::ParseError;
+use crate::{Map, RawJson};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 use std::fmt;
 use std::hash::Hash;
 
@@ -39,7 +39,7 @@ pub trait EventSet:
     fn kind(&self) -> Option<Self::Kind>;
 
     /// Top-level keys received besides the event's name and data.
-    fn envelope(&self) -> &Map<String, Value>;
+    fn envelope(&self) -> &Map<RawJson>;
 }
 
 /// Dispatch of a generated `Event` to a visitor `V` whose methods return `R`.

@@ -1,6 +1,6 @@
 //! What a delivery carries beyond the schema: unknown events and extra keys.
 
-use serde_json::{Map, Value};
+use crate::{Map, RawJson};
 
 /// Keys of a delivery that the schema does not declare, kept so that nothing received is lost.
 ///
@@ -9,11 +9,12 @@ use serde_json::{Map, Value};
 /// [`Extra::envelope`] back next to `event_name`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extra {
-    /// Keys inside `data` that the event does not declare, in the order received.
-    pub data: Map<String, Value>,
+    /// Keys inside `data` that the event does not declare, in the order received, with
+    /// their values as received.
+    pub data: Map<RawJson>,
     /// Keys at the top level of the delivery other than `event_name` and `data`, such as
-    /// the `resource_url` Emma has been seen to send there.
-    pub envelope: Map<String, Value>,
+    /// the `resource_url` Emma has been seen to send there, in the order received.
+    pub envelope: Map<RawJson>,
 }
 
 impl Extra {
@@ -31,8 +32,8 @@ impl Extra {
 pub struct UnknownEvent {
     /// The `event_name` received.
     pub event_name: String,
-    /// The `data` object received.
-    pub data: Map<String, Value>,
-    /// Top-level keys other than `event_name` and `data`.
-    pub envelope: Map<String, Value>,
+    /// The `data` object received, its keys in the order received.
+    pub data: Map<RawJson>,
+    /// Top-level keys other than `event_name` and `data`, in the order received.
+    pub envelope: Map<RawJson>,
 }

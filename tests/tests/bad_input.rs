@@ -84,7 +84,7 @@ fn data_missing_null_or_not_an_object_is_rejected_with_the_event_named() {
 fn unknown_events_still_need_a_data_object() {
     let error = error(br#"{"event_name": "mailing_start", "data": null}"#);
     assert_eq!(error.event_name(), Some("mailing_start"));
-    assert!(error.message().contains("expected a map"), "{error}");
+    assert!(error.message().contains("expected an object"), "{error}");
 }
 
 #[test]

@@ -17,7 +17,7 @@ mod chat {
     emma_runtime::include_events!("fixtures/providers/chat.toml");
 }
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|error| panic!("{error}: {text}"))
@@ -225,7 +225,7 @@ fn chat_events_sit_beside_their_tag_wherever_it_is() {
         message.envelope.as_ref().unwrap().event_ts,
         "1355517524.000001"
     );
-    assert_eq!(message.extra.data["client_msg_id"], "abc");
+    assert_eq!(message.extra.data["client_msg_id"].get(), r#""abc""#);
 }
 
 #[test]
@@ -252,12 +252,12 @@ fn generated_structs_expose_their_schema_metadata() {
             ("changed_by", "list<map<string>>"),
         ]
     );
-    let _: Map<String, Value> = billing::Comment {
+    let _: emma_runtime::Map<emma_runtime::RawJson> = billing::Comment {
         author: "a".into(),
         body: "b".into(),
         replies: vec![],
         parent: None,
-        extra: Map::new(),
+        extra: emma_runtime::Map::new(),
     }
     .extra;
 }

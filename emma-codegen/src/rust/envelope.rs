@@ -13,7 +13,6 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
     }
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
-    let json = quote!(#runtime::__private::serde_json);
     let declarations = super::structs::struct_fields(cx, None, fields);
     let entries = super::structs::entry_statements(cx, fields);
     let reads = fields.iter().map(|field| {
@@ -51,7 +50,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             /// field.
             #[doc(hidden)]
             pub fn __read(
-                __keys: &mut #json::Map<::std::string::String, #json::Value>,
+                __keys: &mut #runtime::Map<#runtime::RawJson>,
                 __take: ::core::primitive::bool,
             ) -> ::core::result::Result<Envelope, ::std::string::String> {
                 ::core::result::Result::Ok(Envelope {

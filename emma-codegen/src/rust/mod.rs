@@ -222,9 +222,7 @@ fn value_type(cx: &Context<'_>, ty: &TypeRef) -> TokenStream {
         TypeRef::Primitive(Primitive::U64) => quote!(::core::primitive::u64),
         TypeRef::Primitive(Primitive::F64) => quote!(::core::primitive::f64),
         TypeRef::Primitive(Primitive::Bool) => quote!(::core::primitive::bool),
-        TypeRef::Primitive(Primitive::Json) => {
-            quote!(#runtime::__private::serde_json::Value)
-        }
+        TypeRef::Primitive(Primitive::Json) => quote!(#runtime::RawJson),
         TypeRef::List(item) => {
             let item = value_type(cx, item);
             quote!(::std::vec::Vec<#item>)

@@ -1,0 +1,164 @@
+//! JSONTestSuite's parsing documents (`fixtures/json-test-suite/`, accept / reject / either),
+//! carried through every place a delivery holds a value the schema does not constrain: a
+//! `json` field, an extra key in `data`, an extra top-level key, a key of an unknown event's
+//! `data`, each with `event_name` first and with `data` first. The delivery reader must accept
+//! exactly the deliveries serde_json reads as JSON, and keep each accepted document's text.
+//!
+//! serde_json is the judge as the reader holds kept values: a `RawValue` (text, read without
+//! recursion and so without a depth limit).
+
+use serde_json::value::RawValue;
+use std::path::Path;
+
+emma_runtime::include_events!("fixtures/carrier.toml");
+
+/// Every way a delivery carries `document`, with where the kept text then is.
+fn carriers(document: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+    let wrap = |before: &str, after: &str| [before.as_bytes(), document, after.as_bytes()].concat();
+    vec![
+        (
+            "json field, name first",
+            wrap(
+                r#"{"event_name": "note_added", "data": {"note_id": 1, "body": "#,
+                "}}",
+            ),
+        ),
+        (
+            "json field, data first",
+            wrap(
+                r#"{"data": {"note_id": 1, "body": "#,
+                r#"}, "event_name": "note_added"}"#,
+            ),
+        ),
+        (
+            "extra in data, name first",
+            wrap(
+                r#"{"event_name": "note_added", "data": {"note_id": 1, "body": 0, "x": "#,
+                "}}",
+            ),
+        ),
+        (
+            "extra in data, data first",
+            wrap(
+                r#"{"data": {"note_id": 1, "x": "#,
+                r#", "body": 0}, "event_name": "note_added"}"#,
+            ),
+        ),
+        (
+            "extra at the top, name first",
+            wrap(
+                r#"{"event_name": "note_added", "x": "#,
+                r#", "data": {"note_id": 1, "body": 0}}"#,
+            ),
+        ),
+        (
+            "extra at the top, data first",
+            wrap(
+                r#"{"data": {"note_id": 1, "body": 0}, "x": "#,
+                r#", "event_name": "note_added"}"#,
+            ),
+        ),
+        (
+            "unknown event's data, name first",
+            wrap(
+                r#"{"event_name": "no_schema_declares_this", "data": {"x": "#,
+                "}}",
+            ),
+        ),
+        (
+            "unknown event's data, data first",
+            wrap(
+                r#"{"data": {"x": "#,
+                r#"}, "event_name": "no_schema_declares_this"}"#,
+            ),
+        ),
+    ]
+}
+
+/// The text a delivery kept for the carried document, wherever it carried it.
+fn kept(event: &Event) -> Option<&str> {
+    match event {
+        Event::NoteAdded(note) => Some(
+            note.extra
+                .data
+                .get("x")
+                .or_else(|| note.extra.envelope.get("x"))
+                .map_or(note.body.get(), |raw| raw.get()),
+        ),
+        Event::Unknown(unknown) => unknown.data.get("x").map(|raw| raw.get()),
+    }
+}
+
+#[test]
+fn the_reader_accepts_exactly_what_serde_json_accepts_wherever_a_document_is_carried() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/json-test-suite");
+    let mut documents: Vec<_> = std::fs::read_dir(&folder)
+        .expect("the suite is in fixtures/")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "json")
+        })
+        .collect();
+    documents.sort();
+    assert_eq!(documents.len(), 318, "JSONTestSuite's parsing documents");
+    let mut mismatches = Vec::new();
+    let (mut accepted, mut rejected) = (0, 0);
+    for path in &documents {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let document = std::fs::read(path).unwrap();
+        for (carrier, delivery) in carriers(&document) {
+            let judge = serde_json::from_slice::<Box<RawValue>>(&delivery).is_ok();
+            match Event::from_slice(&delivery) {
+                Ok(event) => {
+                    accepted += 1;
+                    if !judge {
+                        mismatches
+                            .push(format!("{name} ({carrier}): accepted, serde_json rejects"));
+                    }
+                    let trimmed = std::str::from_utf8(&document)
+                        .unwrap()
+                        .trim_matches([' ', '\t', '\n', '\r']);
+                    if kept(&event) != Some(trimmed) {
+                        mismatches.push(format!(
+                            "{name} ({carrier}): kept {:?}, received {trimmed:?}",
+                            kept(&event)
+                        ));
+                    }
+                }
+                Err(error) => {
+                    rejected += 1;
+                    if judge {
+                        mismatches.push(format!(
+                            "{name} ({carrier}): rejected ({error}), serde_json accepts"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    // Both outcomes happen: the suite has documents of each kind.
+    assert!(
+        accepted > 0 && rejected > 0,
+        "{accepted} accepted, {rejected} rejected"
+    );
+}
+
+#[test]
+fn documents_the_suite_says_must_parse_are_accepted_everywhere() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/json-test-suite");
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("y_") {
+            continue;
+        }
+        let document = std::fs::read(&path).unwrap();
+        for (carrier, delivery) in carriers(&document) {
+            if let Err(error) = Event::from_slice(&delivery) {
+                panic!("{name} ({carrier}): {error}");
+            }
+        }
+    }
+}
