@@ -297,17 +297,17 @@ rules! {
     /// The envelope's layout changed between `adjacent` and `internal`.
     EnvelopeLayoutChanged = "envelope-layout-changed" {
         old: Rejected, new: Rejected, rust: None, other: Breaking,
-        why: "Every delivery changes shape. The generated API is the same for both layouts.",
+        why: "Every delivery changes shape. The generated API is the same for both layouts (`Event::HEADER` and the inherent `Event::from_parts` exist under `header` only).",
     }
     /// The envelope's layout became `header`.
     EnvelopeLayoutToHeader = "envelope-layout-to-header" {
         old: Rejected, new: Rejected, rust: Minor, other: Breaking,
-        why: "Every delivery changes shape. `Event::HEADER` is added.",
+        why: "Every delivery changes shape. `Event::HEADER` and the inherent `Event::from_parts` are added.",
     }
     /// The envelope's layout was `header` and no longer is.
     EnvelopeLayoutFromHeader = "envelope-layout-from-header" {
         old: Rejected, new: Rejected, rust: Major, other: Breaking,
-        why: "Every delivery changes shape. `Event::HEADER` is removed.",
+        why: "Every delivery changes shape. `Event::HEADER` and the inherent `Event::from_parts` are removed (`EventSet::from_parts` stays).",
     }
     /// The key holding the event's name (`tag`) changed.
     EnvelopeTagChanged = "envelope-tag-changed" {

@@ -697,3 +697,36 @@ fn the_generated_api_is_as_the_rules_assume() {
         BTreeSet::from([("Tree".to_owned(), "child".to_owned())])
     );
 }
+
+/// `Event::HEADER` and the inherent `Event::from_parts` exist under the `header` layout only,
+/// which makes a change to or from it minor or major.
+#[test]
+fn only_the_header_layout_has_event_header_and_an_inherent_from_parts() {
+    let inherent_items = |source: &str| -> BTreeSet<String> {
+        let schema = parse(source, "layout.toml");
+        let tokens = crate::rust::tokens(&schema, &crate::Options::default());
+        let file: syn::File = syn::parse2(tokens).expect("the generated code parses");
+        file.items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Impl(item) if item.trait_.is_none() => Some(item),
+                _ => None,
+            })
+            .filter(|item| quote::ToTokens::to_token_stream(&item.self_ty).to_string() == "Event")
+            .flat_map(|item| item.items.iter())
+            .filter_map(|inner| match inner {
+                syn::ImplItem::Fn(method) => Some(method.sig.ident.to_string()),
+                syn::ImplItem::Const(constant) => Some(constant.ident.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    let header = "[envelope]\nlayout = \"header\"\nheader = \"X-Event\"\n\n[[events]]\nname = \"ping\"\nsummary = \"s\"\ndescription = \"d\"\nfields = []\nexamples = ['{}']\n";
+    let with_header = inherent_items(header);
+    let without = inherent_items(&ping("", "{}"));
+    for item in ["HEADER", "from_parts"] {
+        assert!(with_header.contains(item), "{item}: {with_header:?}");
+        assert!(!without.contains(item), "{item}: {without:?}");
+    }
+    assert!(without.contains("from_slice"), "{without:?}");
+}
