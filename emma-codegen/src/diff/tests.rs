@@ -730,3 +730,77 @@ fn only_the_header_layout_has_event_header_and_an_inherent_from_parts() {
     }
     assert!(without.contains("from_slice"), "{without:?}");
 }
+
+/// Every schema of the workspace against every other, both ways: nothing panics, a schema
+/// does not differ from itself, every place is inside its file, and what one direction adds
+/// the other removes.
+#[test]
+fn every_pair_of_the_workspaces_schemas_diffs_consistently() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let schemas: Vec<(String, String, Schema)> = [
+        "emma-events/schema/events.toml",
+        "emma-codegen/tests/golden/small.toml",
+        "tests/fixtures/providers/billing.toml",
+        "tests/fixtures/providers/chat.toml",
+        "tests/fixtures/providers/code_host.toml",
+        "tests/fixtures/evolution/before.toml",
+        "tests/fixtures/evolution/after.toml",
+        "tests/fixtures/hygiene.toml",
+        "tests/build-script/parcel.toml",
+    ]
+    .iter()
+    .map(|path| {
+        let source = std::fs::read_to_string(root.join(path)).unwrap();
+        let schema = parse(&source, path);
+        (path.to_string(), source, schema)
+    })
+    .collect();
+    let count = |changes: &[Change], rules: &[Rule]| {
+        changes
+            .iter()
+            .filter(|change| rules.contains(&change.rule))
+            .count()
+    };
+    for (old_name, old_source, old) in &schemas {
+        for (new_name, new_source, new) in &schemas {
+            let forward = diff(old, new);
+            if old_name == new_name {
+                assert_eq!(forward, [], "{old_name}");
+                continue;
+            }
+            assert!(!forward.is_empty(), "{old_name} -> {new_name}");
+            for change in &forward {
+                let source = match change.side {
+                    Side::Old => old_source,
+                    Side::New => new_source,
+                };
+                if let Some(span) = change.span {
+                    assert!(
+                        span.start <= span.end && source.get(span.start..span.end).is_some(),
+                        "{old_name} -> {new_name}: {change:?}"
+                    );
+                }
+                assert!(!change.path.is_empty() && !change.message.is_empty());
+            }
+            let backward = diff(new, old);
+            for (added, removed) in [
+                (&[Rule::EventAdded][..], &[Rule::EventRemoved][..]),
+                (&[Rule::TypeAdded], &[Rule::TypeRemoved]),
+                (
+                    &[Rule::FieldAddedRequired, Rule::FieldAddedNullable],
+                    &[Rule::FieldRemovedRequired],
+                ),
+                (&[Rule::FieldAddedOptional], &[Rule::FieldRemovedOptional]),
+                (&[Rule::FieldWireRenamed], &[Rule::FieldWireRenamed]),
+                (&[Rule::TypeChangedWidened], &[Rule::TypeChangedNarrowed]),
+                (&[Rule::EnumOpened], &[Rule::EnumClosed]),
+            ] {
+                assert_eq!(
+                    count(&forward, added),
+                    count(&backward, removed),
+                    "{old_name} -> {new_name}: {added:?} against {removed:?}"
+                );
+            }
+        }
+    }
+}
