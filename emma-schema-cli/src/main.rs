@@ -1,5 +1,6 @@
 //! `emma-schema`: checks an `events.toml` webhook schema, exports it as JSON Schema and
-//! OpenAPI documents, and writes the Rust `include_events!` generates from it.
+//! OpenAPI documents, writes the Rust `include_events!` generates from it, and tells what an
+//! edit of it breaks (`diff`, judged by `emma_codegen::diff`; this binary only renders).
 //!
 //! ```text
 //! emma-schema check [PATH]
@@ -30,8 +31,8 @@ const DEFAULT_SCHEMA: &str = "emma-events/schema/events.toml";
 /// Where the exports go, relative to the current folder, unless told otherwise.
 const DEFAULT_EXPORT_DIR: &str = "emma-events/schema/export";
 
-/// Checks an events.toml webhook schema, exports it as JSON Schema and OpenAPI, and writes
-/// its generated Rust.
+/// Checks an events.toml webhook schema, exports it as JSON Schema and OpenAPI, writes its
+/// generated Rust, and tells what an edit of it breaks.
 #[derive(Debug, Parser)]
 #[command(name = "emma-schema", version)]
 struct Cli {
@@ -107,7 +108,7 @@ enum Command {
 /// How `diff` shows the changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
-    /// rustc-style messages with the source line, most severe first.
+    /// Messages as rustc writes them, with the source line, most severe first.
     Human,
     /// One JSON document (its shape is in docs/schema-diff.md).
     Json,
