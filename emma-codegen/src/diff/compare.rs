@@ -75,6 +75,40 @@ impl<'s> Differ<'s> {
         self.envelope();
         self.types();
         self.events();
+        self.name_the_users_of_types();
+    }
+
+    /// Appends to each change of a named type the events whose deliveries use it (in the
+    /// schema the change points into), since a change is reported once, at the type.
+    fn name_the_users_of_types(&mut self) {
+        for change in &mut self.changes {
+            let Some(name) = change
+                .path
+                .strip_prefix("types.")
+                .map(|rest| rest.split('.').next().unwrap_or(rest))
+            else {
+                continue;
+            };
+            let schema = match change.side {
+                Side::Old => self.old,
+                Side::New => self.new,
+            };
+            let users: Vec<String> = schema
+                .events
+                .iter()
+                .filter(|event| {
+                    crate::json_schema::used_types(schema, event)
+                        .iter()
+                        .any(|def| def.name == name)
+                })
+                .map(|event| format!("`{}`", event.name))
+                .collect();
+            change.message.push_str(&match users.len() {
+                0 => " (used by no event)".to_owned(),
+                1 => format!(" (used by event {})", users[0]),
+                _ => format!(" (used by events {})", users.join(", ")),
+            });
+        }
     }
 
     fn schema_docs(&mut self) {

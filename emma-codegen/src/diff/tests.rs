@@ -804,3 +804,34 @@ fn every_pair_of_the_workspaces_schemas_diffs_consistently() {
         }
     }
 }
+
+#[test]
+fn a_change_of_a_named_type_names_the_events_that_use_it() {
+    let pong = event(
+        "pong",
+        "",
+        r#"{ name = "status", type = "Status", required = false, doc = "d" }"#,
+        "{}",
+    );
+    let old = with_status(true, &[("a", "A")]) + &pong + &event("idle", "", "", "{}");
+    let new = old.replace("open = true", "open = false");
+    let changes = diff(&parse(&old, "old.toml"), &parse(&new, "new.toml"));
+    assert_eq!(ids(&changes), ["enum-closed"]);
+    assert!(
+        changes[0]
+            .message
+            .ends_with(" (used by events `ping`, `pong`)"),
+        "{}",
+        changes[0].message
+    );
+    let unused =
+        "[types.Spare]\nkind = \"timestamp\"\ndoc = \"d\"\n\n".to_owned() + &ping("", "{}");
+    let changes = diff(
+        &parse(&unused, "old.toml"),
+        &parse(&ping("", "{}"), "new.toml"),
+    );
+    assert_eq!(
+        changes[0].message,
+        "type `Spare` removed (used by no event)"
+    );
+}
