@@ -478,7 +478,7 @@ fn named_type_schema(def: &TypeDef, prefix: &str) -> Value {
 
 /// The named types an event's deliveries use (through its fields or the envelope's, directly or
 /// through lists, maps, selections' items and objects' fields), in schema order.
-fn used_types<'s>(schema: &'s Schema, event: &'s EventDef) -> Vec<&'s TypeDef> {
+pub(crate) fn used_types<'s>(schema: &'s Schema, event: &'s EventDef) -> Vec<&'s TypeDef> {
     let mut names: Vec<&str> = Vec::new();
     for field in event.fields.iter().chain(&schema.envelope.fields) {
         collect_named(schema, &field.ty, &mut names);

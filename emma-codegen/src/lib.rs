@@ -12,6 +12,8 @@
 //!   build scripts and for people who want generated code checked in.
 //! - [`json_schema`] and [`export`]: the JSON Schema and OpenAPI documents, and the folder of
 //!   files they are exported as.
+//! - [`diff`]: the changes between two versions of a schema, judged on receivers, the generated
+//!   Rust API and other languages (what `emma-schema diff` shows).
 //!
 //! # From a build script
 //!
@@ -33,6 +35,7 @@
 
 #![warn(missing_docs)]
 
+pub mod diff;
 pub mod export;
 mod generate;
 pub mod json_schema;

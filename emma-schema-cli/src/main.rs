@@ -1,20 +1,26 @@
 //! `emma-schema`: checks an `events.toml` webhook schema, exports it as JSON Schema and
-//! OpenAPI documents, and writes the Rust `include_events!` generates from it.
+//! OpenAPI documents, writes the Rust `include_events!` generates from it, and tells what an
+//! edit of it breaks (`diff`, judged by `emma_codegen::diff`; this binary only renders).
 //!
 //! ```text
 //! emma-schema check [PATH]
 //! emma-schema export [--out DIR] [--check] [PATH]
 //! emma-schema generate [--out FILE] [PATH]
+//! emma-schema diff [--format human|json|github] [--verbose] [--allow RULE]... OLD NEW
+//! emma-schema diff --against GIT_REF [--format ...] [--verbose] [--allow RULE]... [PATH]
 //! ```
 //!
 //! Exit status: 0 on success, 1 when the schema has problems or the exports are out of date
-//! (or cannot be written), 2 for a usage error.
+//! (or cannot be written), 2 for a usage error. `diff` exits with 0 when nothing breaking
+//! (and not allowed) changed, 1 when something did, and 2 for a usage error or a schema that
+//! cannot be read or loaded.
 
 mod cli;
 
-use clap::{Parser, Subcommand};
+use clap::builder::PossibleValuesParser;
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use emma_schema::{Schema, SchemaError};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -25,8 +31,8 @@ const DEFAULT_SCHEMA: &str = "emma-events/schema/events.toml";
 /// Where the exports go, relative to the current folder, unless told otherwise.
 const DEFAULT_EXPORT_DIR: &str = "emma-events/schema/export";
 
-/// Checks an events.toml webhook schema, exports it as JSON Schema and OpenAPI, and writes
-/// its generated Rust.
+/// Checks an events.toml webhook schema, exports it as JSON Schema and OpenAPI, writes its
+/// generated Rust, and tells what an edit of it breaks.
 #[derive(Debug, Parser)]
 #[command(name = "emma-schema", version)]
 struct Cli {
@@ -70,6 +76,48 @@ enum Command {
         #[arg(long, value_name = "PATH", default_value = "::emma_runtime")]
         runtime: String,
     },
+    /// Lists every change between two versions of a schema and what it breaks: receivers of
+    /// deliveries, the generated Rust API, other languages' generated types.
+    ///
+    /// Exits with 1 when a change is breaking (and not allowed with --allow), so a CI job can
+    /// gate a pull request on it; the rules are listed in docs/schema-diff.md.
+    #[command(
+        after_help = "Examples:\n  emma-schema diff old.toml new.toml\n  emma-schema diff --against origin/main --format github emma-events/schema/events.toml"
+    )]
+    Diff {
+        /// OLD NEW, the two schema files; with --against, only the schema file (default:
+        /// emma-events/schema/events.toml).
+        #[arg(value_name = "PATH", num_args = 0..=2)]
+        paths: Vec<PathBuf>,
+        /// Compare the file with itself as it was at this git revision (read with `git show`).
+        #[arg(long, value_name = "GIT_REF")]
+        against: Option<String>,
+        /// How to show the changes.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Also list changes to documentation alone (docs, summaries, examples).
+        #[arg(long)]
+        verbose: bool,
+        /// Accept the breaking changes of this rule: they are shown, but do not fail the run
+        /// (repeatable).
+        #[arg(long, value_name = "RULE", value_parser = rule_ids())]
+        allow: Vec<String>,
+    },
+}
+
+/// How `diff` shows the changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Messages as rustc writes them, with the source line, most severe first.
+    Human,
+    /// One JSON document (its shape is in docs/schema-diff.md).
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::...`).
+    Github,
+}
+
+fn rule_ids() -> PossibleValuesParser {
+    PossibleValuesParser::new(emma_codegen::diff::Rule::ALL.iter().map(|rule| rule.id()))
 }
 
 fn main() -> ExitCode {
@@ -82,7 +130,118 @@ fn main() -> ExitCode {
             check,
         } => export(schema_option.as_deref().unwrap_or(&schema), &out, check),
         Command::Generate { path, out, runtime } => generate(&path, out.as_deref(), &runtime),
+        Command::Diff {
+            paths,
+            against,
+            format,
+            verbose,
+            allow,
+        } => diff(&paths, against.as_deref(), format, verbose, &allow),
     }
+}
+
+fn diff(
+    paths: &[PathBuf],
+    against: Option<&str>,
+    format: Format,
+    verbose: bool,
+    allow: &[String],
+) -> ExitCode {
+    let inputs = match (against, paths) {
+        (Some(reference), [] | [_]) => {
+            let path = paths
+                .first()
+                .map_or(Path::new(DEFAULT_SCHEMA), PathBuf::as_path);
+            diff_inputs_against(reference, path)
+        }
+        (None, [old, new]) => read_input(old).and_then(|old| Ok((old, read_input(new)?))),
+        (Some(_), _) => usage_error("with --against, give at most one PATH: the schema file"),
+        (None, _) => usage_error("give two schema files, OLD and NEW, or --against GIT_REF [PATH]"),
+    };
+    let (old, new) = match inputs {
+        Ok(inputs) => inputs,
+        Err(code) => return code,
+    };
+    let (old_schema, new_schema) = match (load_input(&old), load_input(&new)) {
+        (Ok(old_schema), Ok(new_schema)) => (old_schema, new_schema),
+        _ => return ExitCode::from(2),
+    };
+    let allowed = allow
+        .iter()
+        .filter_map(|id| emma_codegen::diff::Rule::from_id(id))
+        .collect();
+    let changes = emma_codegen::diff::diff(&old_schema, &new_schema);
+    let report = cli::diff::Report::new(&old, &new, changes, &allowed, verbose);
+    let text = match format {
+        Format::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            report.human(color)
+        }
+        Format::Json => format!("{:#}\n", report.json()),
+        Format::Github => report.github(),
+    };
+    // A reader that stops early (`| head`) is no reason to panic; the verdict stands.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.fails() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The file `path` as it is, and as it was at `reference`.
+fn diff_inputs_against(
+    reference: &str,
+    path: &Path,
+) -> Result<(cli::diff::Input, cli::diff::Input), ExitCode> {
+    let revision = cli::git::read_at_revision(reference, path).map_err(|problem| {
+        eprintln!("error: {problem}");
+        ExitCode::from(2)
+    })?;
+    let mut new = read_input(path)?;
+    new.annotation_file.clone_from(&revision.relative_path);
+    let old = cli::diff::Input {
+        name: revision.name,
+        source: revision.text,
+        annotation_file: revision.relative_path,
+        lines_in_checkout: false,
+    };
+    Ok((old, new))
+}
+
+fn read_input(path: &Path) -> Result<cli::diff::Input, ExitCode> {
+    match std::fs::read_to_string(path) {
+        Ok(source) => Ok(cli::diff::Input {
+            name: path.display().to_string(),
+            source,
+            annotation_file: path.display().to_string(),
+            lines_in_checkout: true,
+        }),
+        Err(error) => {
+            eprintln!(
+                "error: cannot read the schema file {}: {error}",
+                path.display()
+            );
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// The input's model, or its problems shown as `check` shows them.
+fn load_input(input: &cli::diff::Input) -> Result<Schema, ()> {
+    emma_schema::parse(&input.source, &input.name).map_err(|error| show(&error))
+}
+
+/// Reports a misuse of the arguments as clap does, with exit status 2.
+fn usage_error<T>(message: &str) -> Result<T, ExitCode> {
+    let mut command = Cli::command();
+    command.build();
+    let error = command.find_subcommand_mut("diff").map_or_else(
+        || Cli::command().error(clap::error::ErrorKind::WrongNumberOfValues, message),
+        |diff| diff.error(clap::error::ErrorKind::WrongNumberOfValues, message),
+    );
+    let _ = error.print();
+    Err(ExitCode::from(2))
 }
 
 fn check(path: &Path) -> ExitCode {

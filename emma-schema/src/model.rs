@@ -53,6 +53,8 @@ pub struct Envelope {
     /// Typed top-level fields every delivery carries besides the name and the data (Standard
     /// Webhooks' `timestamp`, say); empty when the schema declares none.
     pub fields: Vec<FieldDef>,
+    /// Where the `[envelope]` table is; `None` when the schema has none.
+    pub span: Option<Span>,
 }
 
 impl Default for Envelope {
@@ -64,6 +66,7 @@ impl Default for Envelope {
                 content: "data".to_owned(),
             },
             fields: Vec::new(),
+            span: None,
         }
     }
 }
@@ -152,6 +155,8 @@ pub struct EnumValue {
     pub variant: String,
     /// Its documentation.
     pub doc: String,
+    /// Where its wire value is declared.
+    pub span: Span,
 }
 
 /// The type of a field, of a selection's items, or inside `list<...>` and `map<...>`.

@@ -126,6 +126,26 @@ impl<'s> Context<'s> {
     }
 }
 
+/// `(object type, field wire name)` for every field of an object type whose generated type is
+/// boxed: what [`crate::diff`] compares to see a field's Rust type change without its schema type.
+pub(crate) fn boxed_fields(schema: &Schema) -> BTreeSet<(String, String)> {
+    let cx = Context::new(schema, &Options::default());
+    schema
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Object { fields } => Some((def, fields)),
+            _ => None,
+        })
+        .flat_map(|(def, fields)| {
+            fields
+                .iter()
+                .filter(|field| cx.boxed(Some(&def.name), field))
+                .map(|field| (def.name.clone(), field.name.clone()))
+        })
+        .collect()
+}
+
 /// For each object type, every object type reachable through direct fields.
 fn holds_directly(schema: &Schema) -> BTreeMap<&str, BTreeSet<&str>> {
     let direct: BTreeMap<&str, Vec<&str>> = schema

@@ -52,6 +52,15 @@ pub fn render_warnings(
     text
 }
 
+/// The renderer every command uses: with ANSI styles when `color`, plain text otherwise.
+pub fn renderer(color: bool) -> Renderer {
+    if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+}
+
 fn group<'a>(error: &'a SchemaError, diagnostic: &'a Diagnostic) -> Group<'a> {
     located(Level::ERROR, &error.file_name, &error.source, diagnostic)
 }
@@ -78,7 +87,7 @@ fn located<'a>(
 
 /// `span` as a range that can be cut out of `source`: within it, ordered, and on character
 /// boundaries (widened to the characters it touches).
-fn fit_span(source: &str, span: Span) -> Range<usize> {
+pub fn fit_span(source: &str, span: Span) -> Range<usize> {
     let mut end = span.end.min(source.len());
     let mut start = span.start.min(end);
     while !source.is_char_boundary(start) {

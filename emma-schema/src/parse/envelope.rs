@@ -116,7 +116,11 @@ pub(super) fn read_envelope(cx: &Context, item: &Item, types: &TypeNames<'_>) ->
         check_envelope_fields(cx, layout, fields);
     }
     let (layout, (fields, _)) = (read_layout?, fields?);
-    (cx.error_count() == before).then_some(Envelope { layout, fields })
+    (cx.error_count() == before).then_some(Envelope {
+        layout,
+        fields,
+        span: entry.span,
+    })
 }
 
 /// `located`'s text, or `default` when it is absent.

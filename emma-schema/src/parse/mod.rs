@@ -359,6 +359,7 @@ fn read_enum_values(
             ok = false;
         }
         values.push(EnumValue {
+            span: wire.span.unwrap_or_default(),
             wire: wire.text,
             variant: variant.text,
             doc: doc.text,
