@@ -26,14 +26,6 @@ export type KnownEventName = KnownDelivery["event_name"];
 
 // The generated types say what the schema says: the root is the known union or the catch-all.
 export const rootIsKnownOrUnknown: Equal<EmmaWebhooks, KnownDelivery | UnknownDelivery> = true;
-export const twentyOneNames: Equal<
-  KnownEventName,
-  | "member_signup" | "message_open" | "message_click" | "member_optout" | "message_share"
-  | "message_share_click" | "message_forward" | "mailing_finish" | "import_finish" | "member_add"
-  | "member_update" | "member_delete" | "member_add_to_group" | "member_remove_from_group"
-  | "group_create" | "group_delete" | "group_update" | "field_create" | "field_delete"
-  | "field_update" | "member_status_update"
-> = true;
 
 // An open enum lists its known values for completion, and still takes any other string.
 export const statusIsALiteralUnion: Equal<MemberStatus, "a" | "e" | "f" | "o" | (string & {})> = true;
