@@ -10,11 +10,13 @@
 //! - `adjacent` (`{TAG: name, CONTENT: {...}}`, Emma's `event_name`/`data`): each event has a
 //!   definition of its content (`MemberSignup`) and one of its whole delivery
 //!   (`MemberSignupDelivery`: a constant TAG, CONTENT referring to the former, and the envelope
-//!   fields). The bundle is a `oneOf` over the deliveries plus [`UNKNOWN_DELIVERY`] (any TAG
-//!   string that is not a known name, with a CONTENT object).
+//!   fields). The bundle is a `oneOf` of [`KNOWN_DELIVERY`] (itself a `oneOf` over the
+//!   deliveries, discriminated by TAG) and [`UNKNOWN_DELIVERY`] (any TAG string that is not a
+//!   known name, with a CONTENT object).
 //! - `internal` (`{TAG: name, ...fields}`): each event's delivery definition holds the constant
 //!   TAG, the event's fields and the envelope fields side by side at the top level. The bundle
-//!   is a `oneOf` over them plus [`UNKNOWN_DELIVERY`] (any TAG string that is not a known name).
+//!   is a `oneOf` of [`KNOWN_DELIVERY`] (over them) and [`UNKNOWN_DELIVERY`] (any TAG string
+//!   that is not a known name).
 //! - `header` (the name arrives in an HTTP header; the body is the fields): each event's
 //!   delivery definition is its body, the event's fields and the envelope fields. No key of the
 //!   body tells which event it is, so the bundle cannot select a branch: it is an `anyOf` over
@@ -23,6 +25,20 @@
 //!   To judge a delivery, validate its body against the schema of the event its header names.
 //!   In OpenAPI each webhook declares the header as a required parameter whose value is the
 //!   event's name.
+//!
+//! The documents are shaped so that common code generators give types that read like
+//! hand-written ones (`tests/interop/run.sh` checks json-schema-to-typescript and
+//! datamodel-code-generator on them):
+//!
+//! - A field of a named type is `{"description": ..., "allOf": [{"$ref": ...}]}`, not a `$ref`
+//!   with a sibling `description`: generators that dereference merge such siblings into a copy
+//!   of the target, and name each copy apart (`AccountId`, `AccountId1`, ...).
+//! - An open enum is a `string` with its known values as `examples` and a `tsType` (a keyword
+//!   json-schema-to-typescript reads, an annotation to any validator) of the literal union
+//!   that still accepts other strings: `"a" | "e" | (string & {})`.
+//! - [`UNKNOWN_DELIVERY`]'s tag is excluded from the known names twice, by `not: {enum}` and
+//!   by an equivalent `pattern` (a negative lookahead), which code generators that ignore
+//!   `not` (datamodel-code-generator) enforce.
 
 use emma_schema::{
     EventDef, FieldDef, IdRepr, Layout, Primitive, Schema, TypeDef, TypeKind, TypeRef,
@@ -39,16 +55,21 @@ const COMPONENTS_PREFIX: &str = "#/components/schemas/";
 /// (under the `adjacent` and `internal` layouts; a `header` schema has none).
 pub const UNKNOWN_DELIVERY: &str = "UnknownDelivery";
 
+/// The name under which the `oneOf` over the known events' deliveries is defined (under the
+/// `adjacent` and `internal` layouts; a `header` schema has no tag to discriminate by): a
+/// discriminated union of the deliveries, which code generators turn into one type.
+pub const KNOWN_DELIVERY: &str = "KnownDelivery";
+
 /// The `$defs` name of an event's whole delivery (`MemberSignupDelivery`): under the `header`
 /// layout, its body.
 pub fn delivery_name(event: &EventDef) -> String {
     format!("{}Delivery", event.type_name)
 }
 
-/// One document for any delivery. Under the `adjacent` and `internal` layouts: a `oneOf` over
-/// every event, discriminated by a constant tag, plus a branch for event names the schema does
-/// not know. Under the `header` layout: an `anyOf` over every event's body (see the module
-/// documentation).
+/// One document for any delivery. Under the `adjacent` and `internal` layouts: a `oneOf` of
+/// [`KNOWN_DELIVERY`] (a `oneOf` over every event, discriminated by a constant tag) and a
+/// branch for event names the schema does not know. Under the `header` layout: an `anyOf` over
+/// every event's body (see the module documentation).
 pub fn bundle(schema: &Schema) -> Value {
     let mut document = Map::new();
     document.insert("$schema".into(), DIALECT.into());
@@ -57,14 +78,23 @@ pub fn bundle(schema: &Schema) -> Value {
         document.insert("$comment".into(), header_bundle_comment(header).into());
     }
     document.insert("type".into(), "object".into());
-    let branches = match schema.envelope.layout {
-        Layout::Header { .. } => "anyOf",
-        Layout::Adjacent { .. } | Layout::Internal { .. } => "oneOf",
-    };
-    document.insert(
-        branches.into(),
-        Value::Array(delivery_refs(schema, DEFS_PREFIX)),
-    );
+    match schema.envelope.layout {
+        Layout::Header { .. } => {
+            document.insert(
+                "anyOf".into(),
+                Value::Array(delivery_refs(schema, DEFS_PREFIX)),
+            );
+        }
+        Layout::Adjacent { .. } | Layout::Internal { .. } => {
+            document.insert(
+                "oneOf".into(),
+                json!([
+                    { "$ref": format!("{DEFS_PREFIX}{KNOWN_DELIVERY}") },
+                    { "$ref": format!("{DEFS_PREFIX}{UNKNOWN_DELIVERY}") },
+                ]),
+            );
+        }
+    }
     document.insert(
         "$defs".into(),
         Value::Object(all_definitions(schema, DEFS_PREFIX)),
@@ -190,23 +220,18 @@ fn insert_title_and_description(document: &mut Map<String, Value>, schema: &Sche
     }
 }
 
+/// A `$ref` to each event's delivery definition, in schema order.
 fn delivery_refs(schema: &Schema, prefix: &str) -> Vec<Value> {
-    let unknown = match schema.envelope.layout {
-        Layout::Header { .. } => None,
-        Layout::Adjacent { .. } | Layout::Internal { .. } => {
-            Some(json!({ "$ref": format!("{prefix}{UNKNOWN_DELIVERY}") }))
-        }
-    };
     schema
         .events
         .iter()
         .map(|event| json!({ "$ref": format!("{prefix}{}", delivery_name(event)) }))
-        .chain(unknown)
         .collect()
 }
 
 /// Every definition: shared types, then each event's data (under the `adjacent` layout) and
-/// delivery, then the catch-all (but under the `header` layout).
+/// delivery, then (but under the `header` layout) the union of the known deliveries and the
+/// catch-all.
 fn all_definitions(schema: &Schema, prefix: &str) -> Map<String, Value> {
     let mut definitions = Map::new();
     for def in &schema.types {
@@ -219,6 +244,14 @@ fn all_definitions(schema: &Schema, prefix: &str) -> Map<String, Value> {
         definitions.insert(delivery_name(event), delivery_schema(schema, event, prefix));
     }
     if let Some(unknown) = unknown_delivery_schema(schema, prefix) {
+        definitions.insert(
+            KNOWN_DELIVERY.into(),
+            json!({
+                "title": KNOWN_DELIVERY,
+                "description": "A delivery of any event this schema describes, told apart by its name.",
+                "oneOf": delivery_refs(schema, prefix),
+            }),
+        );
         definitions.insert(UNKNOWN_DELIVERY.into(), unknown);
     }
     definitions
@@ -241,7 +274,12 @@ fn unknown_delivery_schema(schema: &Schema, prefix: &str) -> Option<Value> {
     let mut properties = Map::new();
     properties.insert(
         tag.clone(),
-        json!({ "type": "string", "not": { "enum": known } }),
+        json!({
+            "type": "string",
+            "not": { "enum": known },
+            "pattern": not_one_of_pattern(&known),
+            "$comment": "`pattern` says what `not` says, for code generators that ignore `not`.",
+        }),
     );
     let mut required = vec![tag.as_str()];
     let description = match content {
@@ -267,6 +305,27 @@ fn unknown_delivery_schema(schema: &Schema, prefix: &str) -> Option<Value> {
         "properties": properties,
         "required": required,
     }))
+}
+
+/// An ECMA-262 regular expression matching every string but the `names` themselves:
+/// `^(?!(?:a|b)(?![\s\S]))`. The end of the string is written `(?![\s\S])` (no character
+/// follows), not `$`, which Python's `re` also matches before a final newline.
+fn not_one_of_pattern(names: &[&str]) -> String {
+    let alternatives: Vec<String> = names.iter().map(|name| escape_regex(name)).collect();
+    format!(r"^(?!(?:{})(?![\s\S]))", alternatives.join("|"))
+}
+
+/// `text` with every ECMA-262 syntax character escaped, so that it matches itself. (Escaping
+/// any other character is an error under the `u` flag.)
+fn escape_regex(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        if r"^$\.*+?()[]{}|".contains(character) {
+            escaped.push('\\');
+        }
+        escaped.push(character);
+    }
+    escaped
 }
 
 /// Adds `fields` to an object schema's `properties` and, when required, to its `required`.
@@ -392,6 +451,9 @@ fn field_schema(field: &FieldDef, prefix: &str) -> Value {
                 schema.insert("anyOf".into(), json!([value, { "type": "null" }]));
             }
         }
+    } else if value.get("$ref").is_some() {
+        // Not a `$ref` with a sibling `description`: see the module documentation.
+        schema.insert("allOf".into(), json!([value]));
     } else {
         let Value::Object(value) = value else {
             unreachable!("type_schema always builds an object");
@@ -459,10 +521,16 @@ fn named_type_schema(def: &TypeDef, prefix: &str) -> Value {
                 .map(|value| format!("`{}` ({})", value.wire, value.doc))
                 .collect();
             let wires: Vec<&str> = values.iter().map(|value| value.wire.as_str()).collect();
+            let literals: Vec<String> = wires
+                .iter()
+                .map(|wire| Value::from(*wire).to_string())
+                .chain(["(string & {})".to_owned()])
+                .collect();
             json!({
                 "type": "string",
                 "description": format!("{}\n\nKnown values: {}.", def.doc, known.join(", ")),
                 "examples": wires,
+                "tsType": literals.join(" | "),
             })
         }
     };
@@ -516,13 +584,22 @@ mod tests {
     use crate::test_support::small;
 
     #[test]
-    fn the_bundle_has_a_branch_per_event_plus_one_for_unknown_events() {
+    fn the_bundle_is_the_known_deliveries_union_or_an_unknown_event() {
         let schema = small();
         let bundle = bundle(&schema);
         assert_eq!(bundle["$schema"], DIALECT);
         assert_eq!(
-            bundle["oneOf"].as_array().unwrap().len(),
-            schema.events.len() + 1
+            bundle["oneOf"],
+            json!([{ "$ref": "#/$defs/KnownDelivery" }, { "$ref": "#/$defs/UnknownDelivery" }])
+        );
+        let known = &bundle["$defs"][KNOWN_DELIVERY];
+        assert_eq!(known["title"], KNOWN_DELIVERY);
+        assert_eq!(
+            known["oneOf"],
+            json!([
+                { "$ref": "#/$defs/ThingMadeDelivery" },
+                { "$ref": "#/$defs/ThingsLostDelivery" }
+            ])
         );
         assert_eq!(
             bundle["$defs"]["ThingsLostDelivery"]["properties"]["event_name"]["const"],
@@ -530,6 +607,65 @@ mod tests {
         );
         let unknown = &bundle["$defs"][UNKNOWN_DELIVERY]["properties"]["event_name"]["not"]["enum"];
         assert_eq!(unknown, &json!(["thing_made", "things_lost"]));
+        assert_eq!(
+            bundle["$defs"][UNKNOWN_DELIVERY]["properties"]["event_name"]["pattern"],
+            r"^(?!(?:thing_made|things_lost)(?![\s\S]))"
+        );
+    }
+
+    #[test]
+    fn the_pattern_excluding_known_names_escapes_regex_syntax() {
+        assert_eq!(escape_regex("invoice.paid"), r"invoice\.paid");
+        assert_eq!(escape_regex("a-b:c_d9"), "a-b:c_d9");
+        assert_eq!(
+            escape_regex(r"^$\.*+?()[]{}|"),
+            r"\^\$\\\.\*\+\?\(\)\[\]\{\}\|"
+        );
+        assert_eq!(
+            not_one_of_pattern(&["a.b", "c"]),
+            r"^(?!(?:a\.b|c)(?![\s\S]))"
+        );
+    }
+
+    #[test]
+    fn a_field_of_a_named_type_refers_to_it_without_siblings_beside_the_ref() {
+        let bundle = bundle(&small());
+        let thing_id = &bundle["$defs"]["ThingMade"]["properties"]["thing_id"];
+        assert_eq!(
+            thing_id,
+            &json!({ "description": "The thing.", "allOf": [{ "$ref": "#/$defs/ThingId" }] })
+        );
+        // Nowhere does a `$ref` have a sibling keyword.
+        fn check(value: &Value, path: &str) {
+            match value {
+                Value::Object(object) => {
+                    if object.contains_key("$ref") {
+                        assert_eq!(object.len(), 1, "{path} has siblings beside `$ref`");
+                    }
+                    for (key, value) in object {
+                        check(value, &format!("{path}/{key}"));
+                    }
+                }
+                Value::Array(items) => {
+                    for (index, item) in items.iter().enumerate() {
+                        check(item, &format!("{path}/{index}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        check(&bundle, "#");
+        check(&openapi(&small(), "1"), "#");
+    }
+
+    #[test]
+    fn an_open_enum_carries_its_known_values_as_a_typescript_literal_union() {
+        let bundle = bundle(&small());
+        let colour = &bundle["$defs"]["Colour"];
+        assert_eq!(colour["type"], "string");
+        assert!(colour.get("enum").is_none());
+        assert_eq!(colour["examples"], json!(["r"]));
+        assert_eq!(colour["tsType"], r#""r" | (string & {})"#);
     }
 
     #[test]
@@ -572,8 +708,12 @@ mod tests {
             "#/components/schemas/ThingMadeDelivery"
         );
         assert_eq!(
-            document["components"]["schemas"]["ThingMade"]["properties"]["made_at"]["$ref"],
-            "#/components/schemas/MadeAt"
+            document["components"]["schemas"]["ThingMade"]["properties"]["made_at"]["allOf"],
+            json!([{ "$ref": "#/components/schemas/MadeAt" }])
+        );
+        assert_eq!(
+            document["components"]["schemas"][KNOWN_DELIVERY]["oneOf"][1]["$ref"],
+            "#/components/schemas/ThingsLostDelivery"
         );
     }
 
@@ -634,7 +774,10 @@ fields = [
             r#"{"kind": "made", "sent": "now", "payload": {"id": "a"}}"#,
         );
         let bundle = bundle(&schema);
-        assert_eq!(bundle["oneOf"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            bundle["$defs"][KNOWN_DELIVERY]["oneOf"],
+            json!([{ "$ref": "#/$defs/MadeDelivery" }])
+        );
         let delivery = &bundle["$defs"]["MadeDelivery"];
         assert_eq!(
             keys(&delivery["properties"]),
@@ -642,7 +785,10 @@ fields = [
         );
         assert_eq!(delivery["properties"]["kind"], json!({ "const": "made" }));
         assert_eq!(delivery["properties"]["payload"]["$ref"], "#/$defs/Made");
-        assert_eq!(delivery["properties"]["sent"]["$ref"], "#/$defs/Sent");
+        assert_eq!(
+            delivery["properties"]["sent"]["allOf"],
+            json!([{ "$ref": "#/$defs/Sent" }])
+        );
         assert_eq!(delivery["required"], json!(["kind", "payload", "sent"]));
         // The data's examples are taken from under the content key.
         assert_eq!(bundle["$defs"]["Made"]["examples"], json!([{ "id": "a" }]));
@@ -681,12 +827,22 @@ fields = [{ name = "sent", type = "Sent", doc = "When." }]"#,
         let bundle = bundle(&schema);
         assert_eq!(
             bundle["oneOf"],
-            json!([{ "$ref": "#/$defs/MadeDelivery" }, { "$ref": "#/$defs/UnknownDelivery" }])
+            json!([{ "$ref": "#/$defs/KnownDelivery" }, { "$ref": "#/$defs/UnknownDelivery" }])
+        );
+        assert_eq!(
+            bundle["$defs"][KNOWN_DELIVERY]["oneOf"],
+            json!([{ "$ref": "#/$defs/MadeDelivery" }])
         );
         // No separate data definition: the delivery is the data.
         assert_eq!(
             keys(&bundle["$defs"]),
-            ["Sent", "Colour", "MadeDelivery", UNKNOWN_DELIVERY]
+            [
+                "Sent",
+                "Colour",
+                "MadeDelivery",
+                KNOWN_DELIVERY,
+                UNKNOWN_DELIVERY
+            ]
         );
         let delivery = &bundle["$defs"]["MadeDelivery"];
         assert_eq!(
@@ -701,7 +857,12 @@ fields = [{ name = "sent", type = "Sent", doc = "When." }]"#,
         assert_eq!(keys(&unknown["properties"]), ["type", "sent"]);
         assert_eq!(
             unknown["properties"]["type"],
-            json!({ "type": "string", "not": { "enum": ["made"] } })
+            json!({
+                "type": "string",
+                "not": { "enum": ["made"] },
+                "pattern": r"^(?!(?:made)(?![\s\S]))",
+                "$comment": "`pattern` says what `not` says, for code generators that ignore `not`.",
+            })
         );
         assert_eq!(unknown["required"], json!(["type", "sent"]));
 
@@ -726,6 +887,7 @@ header = "X-Event""#,
         assert_eq!(bundle["anyOf"], json!([{ "$ref": "#/$defs/MadeDelivery" }]));
         assert!(bundle["$comment"].as_str().unwrap().contains("`X-Event`"));
         assert!(bundle["$defs"].get(UNKNOWN_DELIVERY).is_none());
+        assert!(bundle["$defs"].get(KNOWN_DELIVERY).is_none());
         assert!(bundle["$defs"].get("Made").is_none());
         let body = &bundle["$defs"]["MadeDelivery"];
         assert_eq!(keys(&body["properties"]), ["id", "colour"]);

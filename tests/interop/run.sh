@@ -7,11 +7,19 @@
 #   Python      the `jsonschema` package validates every example against the bundle and
 #               rejects bad documents; openapi-spec-validator validates openapi.json as
 #               OpenAPI 3.1; datamodel-code-generator generates pydantic v2 models from the
-#               bundle, which parse every example (python/check.py).
-#   TypeScript  json-schema-to-typescript generates declarations from the bundle; `tsc --strict
-#               --noEmit` type-checks every example against them and ts/usage.ts, which narrows
-#               deliveries on `event_name` and reads typed fields. For a provider, the
-#               examples alone (usage.ts is Emma's).
+#               bundle (with the README's flags), which parse every example, and whose shape
+#               is checked: IDs are plain `int` fields, the root union is the only RootModel,
+#               no class is a numbered copy, and the root model rejects a known event with bad
+#               data instead of taking it as UnknownDelivery (python/check.py). The README pins
+#               the generators' versions (check.py readme).
+#   TypeScript  json-schema-to-typescript generates declarations from the bundle, whose shape
+#               is checked (ts/shape-check.mjs: one declaration per shared type, open enums as
+#               `"a" | ... | (string & {})`, `KnownDelivery` the union of the deliveries);
+#               `tsc --strict --noEmit` type-checks every example against them, a plain
+#               `switch` on the tag over `KnownDelivery` that must narrow to each event and be
+#               exhaustive (ts/gen-examples.mjs), and ts/usage.ts, which narrows deliveries on
+#               `event_name`, reads typed fields and holds type tests (`@ts-expect-error` for
+#               what must not compile). For a provider, all but usage.ts (which is Emma's).
 #
 # Installs what it needs: a virtualenv in tests/interop/.venv from PyPI (python/requirements.txt)
 # and tests/interop/ts/node_modules from npm (ts/package-lock.json). Ends with
@@ -100,6 +108,8 @@ step "openapi-spec-validator: openapi.json" \
   "$venv/bin/python" "$here/python/check.py" openapi
 step "datamodel-code-generator: pydantic models parse every example" \
   "$venv/bin/python" "$here/python/check.py" pydantic
+step "README pins the generators' versions" \
+  "$venv/bin/python" "$here/python/check.py" readme
 
 echo "=== TypeScript"
 cd "$here/ts"
@@ -108,6 +118,8 @@ mkdir -p generated
 step "json2ts: declarations from the bundle" \
   ./node_modules/.bin/json2ts --input "$export_dir/emma-events.schema.json" \
   --output generated/deliveries.d.ts --unknownAny
+step "declarations read like hand-written types" \
+  node shape-check.mjs "$export_dir" generated/deliveries.d.ts
 step "examples as typed constants" node gen-examples.mjs
 step "tsc --strict --noEmit: examples and usage.ts" \
   ./node_modules/.bin/tsc --strict --noEmit -p tsconfig.json
@@ -133,15 +145,17 @@ for fixture in "$root"/tests/fixtures/providers/*.toml; do
     "$venv/bin/python" "$here/python/check.py" pydantic "$out"
   generated="$here/ts/generated/$name"
   mkdir -p "$generated"
-  # The examples alone (usage.ts is Emma's), with the shared compiler options.
+  # The examples and the tag switch (usage.ts is Emma's), with the shared compiler options.
   cat >"$generated/tsconfig.json" <<'JSON'
 { "extends": "../../tsconfig.json", "files": ["examples.ts"] }
 JSON
   step "$name: json2ts: declarations from the bundle" \
     ./node_modules/.bin/json2ts --input "$out/emma-events.schema.json" \
     --output "$generated/deliveries.d.ts" --unknownAny
+  step "$name: declarations read like hand-written types" \
+    node shape-check.mjs "$out" "$generated/deliveries.d.ts"
   step "$name: examples as typed constants" node gen-examples.mjs "$out" "$generated"
-  step "$name: tsc --strict --noEmit: examples" \
+  step "$name: tsc --strict --noEmit: examples and the tag switch" \
     ./node_modules/.bin/tsc --strict --noEmit -p "$generated/tsconfig.json"
 done
 

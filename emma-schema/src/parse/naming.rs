@@ -25,6 +25,11 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "VisitorOutput",
 ];
 
+/// Names the JSON Schema and OpenAPI exports give their own definitions (the union of the known
+/// deliveries and the catch-all for unknown events); a type may not take them, nor an event
+/// whose delivery definition (its struct name followed by `Delivery`) would be one of them.
+const RESERVED_EXPORT_NAMES: &[&str] = &["KnownDelivery", "UnknownDelivery"];
+
 /// The field name every generated struct uses for keys it does not declare.
 const RESERVED_FIELD_NAME: &str = "extra";
 
@@ -65,6 +70,13 @@ pub(super) fn check_type_name(name: &str, span: Option<Span>) -> Result<(), Diag
         Err(Diagnostic::new(
             span,
             format!("type name `{name}` is reserved for the generated API; choose another name"),
+        ))
+    } else if RESERVED_EXPORT_NAMES.contains(&name) {
+        Err(Diagnostic::new(
+            span,
+            format!(
+                "type name `{name}` is reserved for the JSON Schema and OpenAPI exports; choose another name"
+            ),
         ))
     } else {
         Ok(())
@@ -124,7 +136,8 @@ fn is_plain_event_name(name: &str) -> bool {
 }
 
 /// The struct name of the event `context` names: its `rust_name`, or else its wire name in
-/// UpperCamelCase. It may not clash with a reserved name or a type of the schema.
+/// UpperCamelCase. It may not clash with a reserved name or a type of the schema, nor may the
+/// name of its delivery's definition in the exports (`{struct name}Delivery`).
 pub(super) fn event_type_name(
     name: &Located,
     rust_name: Option<&Located>,
@@ -150,6 +163,16 @@ pub(super) fn event_type_name(
         return Err(Diagnostic::new(
             span,
             format!("{context} would generate the struct `{candidate}`, a name already taken"),
+        )
+        .with_help("add `rust_name = \"...\"` to the event with another name"));
+    }
+    let delivery = format!("{candidate}Delivery");
+    if RESERVED_EXPORT_NAMES.contains(&delivery.as_str()) || types.is_declared(&delivery) {
+        return Err(Diagnostic::new(
+            span,
+            format!(
+                "{context} would name its delivery `{delivery}` in the JSON Schema and OpenAPI exports, a name already taken"
+            ),
         )
         .with_help("add `rust_name = \"...\"` to the event with another name"));
     }
@@ -255,6 +278,41 @@ mod tests {
         );
         assert!(check_type_name("Self", None).is_err());
         assert!(check_type_name("EventKind", None).is_err());
+        assert!(check_type_name("KnownDelivery", None).is_err());
+        assert!(check_type_name("UnknownDelivery", None).is_err());
+    }
+
+    #[test]
+    fn an_event_may_not_name_an_exported_definition_already_taken() {
+        let event = |name: &str| {
+            format!(
+                "[[events]]\nname = \"{name}\"\nsummary = \"s\"\ndescription = \"d\"\nfields = []\nexamples = ['{{\"event_name\": \"{name}\", \"data\": {{}}}}']\n"
+            )
+        };
+        for name in ["known", "unknown"] {
+            let found = errors(&event(name));
+            assert_eq!(found.len(), 1, "{found:#?}");
+            assert!(
+                found[0].contains(&format!(
+                    "event `{name}` would name its delivery `{}Delivery` in the JSON Schema and OpenAPI exports",
+                    if name == "known" { "Known" } else { "Unknown" }
+                )),
+                "{found:#?}"
+            );
+        }
+        let clash = format!(
+            "[types.MadeDelivery]\nkind = \"timestamp\"\ndoc = \"t\"\n\n{}",
+            event("made")
+        );
+        let found = errors(&clash);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].contains("event `made` would name its delivery `MadeDelivery`"),
+            "{found:#?}"
+        );
+        // The same event under another struct name is fine.
+        let renamed = event("known").replace("fields", "rust_name = \"Recognised\"\nfields");
+        assert!(super::super::parse(&renamed, "events.toml").is_ok());
     }
 
     #[test]

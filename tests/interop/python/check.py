@@ -15,11 +15,20 @@ exits non-zero when anything failed):
 
   schema    The `jsonschema` package: the bundle and each event's file are valid 2020-12
             schemas; every example validates against the bundle and its event's file; a list of
-            bad documents is rejected and a list of unusual but good ones is accepted.
+            bad documents is rejected and a list of unusual but good ones is accepted; the
+            catch-all's `pattern` alone (what generators that ignore `not` enforce) excludes
+            exactly the known names.
   openapi   openapi-spec-validator: openapi.json is a valid OpenAPI 3.1 document, with one
             webhook per event whose examples validate against the schema it points at.
   pydantic  datamodel-code-generator turns the bundle into pydantic v2 models, which parse
-            every example into the right event's model.
+            every example into the right event's model, run with the flags the README shows
+            (DATAMODEL_FLAGS; `readme` checks the README). Shape checks: the only RootModel is
+            the root union (IDs and other named scalars are plain `int`/`str` annotations); no
+            class is a numbered duplicate of another (`Foo1` beside `Foo`); and the root model
+            rejects a known event with bad data (ValidationError) instead of taking it as
+            UnknownDelivery.
+  readme    The README's section for other languages pins the versions of the generators
+            run.sh uses (requirements.txt, ts/package.json) and shows DATAMODEL_FLAGS.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -44,6 +54,19 @@ EVENTS_DIR = EXPORT / "events"
 UNKNOWN_NAME = "no_such_event"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 U64_MAX = 2**64 - 1
+README = ROOT / "README.md"
+README_SECTION = "## For teams in other languages"
+REQUIREMENTS = Path(__file__).resolve().parent / "requirements.txt"
+TS_PACKAGE = Path(__file__).resolve().parents[1] / "ts" / "package.json"
+# The flags of the README's datamodel-codegen command, beyond input and output, which check_pydantic
+# runs (the README must show them all: see check_readme).
+DATAMODEL_FLAGS = [
+    "--input-file-type",
+    "jsonschema",
+    "--output-model-type",
+    "pydantic_v2.BaseModel",
+    "--collapse-root-models",
+]
 
 
 class Results:
@@ -261,8 +284,18 @@ def check_schema() -> int:
         branches = len(bundle["anyOf"])
         results.check(branches == len(files), f"the bundle has one anyOf branch per event ({branches})")
     else:
-        branches = len(bundle["oneOf"])
-        results.check(branches == len(files) + 1, f"the bundle has one branch per event plus one ({branches})")
+        results.check(
+            bundle["oneOf"] == [{"$ref": "#/$defs/KnownDelivery"}, {"$ref": "#/$defs/UnknownDelivery"}],
+            "the bundle is KnownDelivery or UnknownDelivery",
+            json.dumps(bundle["oneOf"]),
+        )
+        known = bundle["$defs"]["KnownDelivery"]["oneOf"]
+        expected = [{"$ref": f"#/$defs/{schema['title']}"} for schema in files.values()]
+        results.check(
+            sorted(map(json.dumps, known)) == sorted(map(json.dumps, expected)),
+            f"KnownDelivery has one branch per event ({len(known)})",
+        )
+        check_unknown_pattern(results, bundle, envelope, list(files))
 
     def verdict(document: Any) -> str:
         error = best_match(validator.iter_errors(document))
@@ -304,6 +337,33 @@ def check_schema() -> int:
     else:
         print(f"jsonschema: {len(all_examples)} examples, {len(generic)} generic bad documents")
     return results.finish()
+
+
+def check_unknown_pattern(results: Results, bundle: dict[str, Any], envelope: Envelope, names: list[str]) -> None:
+    """UnknownDelivery's tag excludes the known names by `not` and by `pattern`. Generators
+    that ignore `not` (datamodel-code-generator) only keep the pattern: with `not` removed, the
+    pattern alone must still reject every known name and accept everything else."""
+    from jsonschema import Draft202012Validator
+
+    stripped = copy.deepcopy(bundle)
+    tag_schema = stripped["$defs"]["UnknownDelivery"]["properties"][envelope.tag]
+    results.check("not" in tag_schema and "pattern" in tag_schema, "UnknownDelivery's tag has both `not` and `pattern`")
+    tag_schema.pop("not", None)
+    validator = Draft202012Validator({"$schema": DIALECT, "$defs": stripped["$defs"], "$ref": "#/$defs/UnknownDelivery"})
+    example = examples()[0][2]
+
+    def with_tag(value: str) -> dict[str, Any]:
+        document = copy.deepcopy(example)
+        document[envelope.tag] = value
+        return document
+
+    for name in names:
+        results.check(not validator.is_valid(with_tag(name)), f"UnknownDelivery's pattern alone rejects the known name {name!r}")
+    first = names[0]
+    for other in [UNKNOWN_NAME, "", first + "\n", first + "x", "x" + first, first.upper(), first[:-1]]:
+        if other in names:
+            continue
+        results.check(validator.is_valid(with_tag(other)), f"UnknownDelivery's pattern alone accepts the unknown name {other!r}")
 
 
 def check_openapi() -> int:
@@ -374,10 +434,7 @@ def check_pydantic() -> int:
             "datamodel_code_generator",
             "--input",
             str(BUNDLE_PATH),
-            "--input-file-type",
-            "jsonschema",
-            "--output-model-type",
-            "pydantic_v2.BaseModel",
+            *DATAMODEL_FLAGS,
             "--output",
             str(output),
             "--class-name",
@@ -405,6 +462,7 @@ def check_pydantic() -> int:
             results.check(False, "the generated models have a root model EmmaDelivery")
             return results.finish()
         print(f"datamodel-codegen: {sum(1 for line in output.read_text().splitlines() if line.startswith('class '))} classes generated")
+        check_model_shapes(results, models, load(BUNDLE_PATH))
 
         for name, model_name, example in examples():
             delivery_model = getattr(models, model_name, None)
@@ -431,11 +489,17 @@ def check_pydantic() -> int:
                 results.check(chosen == model_name, f"EmmaDelivery picks {model_name} for {name}", f"picked {chosen}")
 
         if envelope.tag:
-            unknown = copy.deepcopy(examples()[0][2])
-            unknown[envelope.tag] = UNKNOWN_NAME
-            root = results.attempt("EmmaDelivery parses an unknown event", lambda: models.EmmaDelivery.model_validate(unknown))
-            if root is not None:
-                results.check(type(root.root).__name__ == "UnknownDelivery", "an unknown event parses as UnknownDelivery")
+            first = examples()[0][2]
+            for unknown_name in [UNKNOWN_NAME, first[envelope.tag] + "\n"]:
+                unknown = copy.deepcopy(first)
+                unknown[envelope.tag] = unknown_name
+                root = results.attempt(
+                    f"EmmaDelivery parses an unknown event {unknown_name!r}",
+                    lambda unknown=unknown: models.EmmaDelivery.model_validate(unknown),
+                )
+                if root is not None:
+                    chosen = type(root.root).__name__
+                    results.check(chosen == "UnknownDelivery", f"an unknown event {unknown_name!r} parses as UnknownDelivery", f"picked {chosen}")
         # The per-event models enforce the schema: bad documents are rejected.
         bad = [
             (what, files[name]["title"], document)
@@ -463,12 +527,116 @@ def check_pydantic() -> int:
             except Exception:  # noqa: BLE001 - pydantic's ValidationError
                 rejected = True
             results.check(rejected, f"{model_name} rejects a bad document: {what}", json.dumps(document))
+            # The root model must not take a known event with bad data for an unknown event:
+            # under a tagged layout, a document whose tag is still a known name is rejected.
+            # (A header-layout root is an anyOf of bodies, which cannot know the event.)
+            if envelope.tag and isinstance(document, dict) and document.get(envelope.tag) in files:
+                outcome = root_verdict(models, document)
+                results.check(
+                    outcome == "ValidationError",
+                    f"EmmaDelivery rejects a known event with bad data: {what}",
+                    f"got {outcome} for {json.dumps(document)}",
+                )
+    return results.finish()
+
+
+def root_verdict(models: Any, document: Any) -> str:
+    """What the root model makes of `document`: the chosen model's name, or the error's type."""
+    from pydantic import ValidationError
+
+    try:
+        parsed = models.EmmaDelivery.model_validate(document)
+    except ValidationError:
+        return "ValidationError"
+    return type(parsed.root).__name__
+
+
+def check_model_shapes(results: Results, models: Any, bundle: dict[str, Any]) -> None:
+    """The generated module reads like hand-written models: IDs and other named scalars are
+    plain `int`/`str` fields, the root union is the only RootModel, and no class is a numbered
+    copy of another."""
+    import inspect
+    import typing
+
+    from pydantic import BaseModel, RootModel
+
+    # (pydantic also registers parametrized generics such as `RootModel[...]` in the module.)
+    classes = {
+        name: value
+        for name, value in vars(models).items()
+        if name.isidentifier() and inspect.isclass(value) and value.__module__ == models.__name__
+    }
+    root_models = sorted(name for name, value in classes.items() if issubclass(value, RootModel))
+    results.check(root_models == ["EmmaDelivery"], "the only RootModel is the root EmmaDelivery", f"RootModels: {root_models}")
+    numbered = sorted(
+        name for name in classes if (match := re.fullmatch(r"(.*\D)\d+", name)) and match.group(1) in classes
+    )
+    results.check(not numbered, "no generated class is a numbered duplicate of another", f"duplicates: {numbered}")
+
+    def plain(annotation: Any) -> Any:
+        """`annotation` without `Annotated` metadata and without `None` from a union."""
+        if typing.get_origin(annotation) is typing.Annotated:
+            return plain(typing.get_args(annotation)[0])
+        args = typing.get_args(annotation)
+        if args and type(None) in args:
+            rest = [plain(arg) for arg in args if arg is not type(None)]
+            return rest[0] if len(rest) == 1 else rest
+        return annotation
+
+    # Every property of an object definition that refers to a named integer or string type
+    # (an ID, a timestamp, an open enum) is a plain `int` or `str` field of the object's model.
+    defs = bundle["$defs"]
+    checked = 0
+    for def_name, definition in defs.items():
+        model = classes.get(def_name)
+        if model is None or not issubclass(model, BaseModel) or issubclass(model, RootModel):
+            continue
+        fields = {field.alias or name: field for name, field in model.model_fields.items()}
+        for key, prop in definition.get("properties", {}).items():
+            refs = [item["$ref"] for item in prop.get("allOf", []) + prop.get("anyOf", []) if "$ref" in item]
+            if not refs or key not in fields:
+                continue
+            target = defs[refs[0].removeprefix("#/$defs/")]
+            expected = {"integer": int, "string": str}.get(target.get("type"))
+            if expected is None or "enum" in target:
+                continue
+            annotation = plain(fields[key].annotation)
+            checked += 1
+            results.check(
+                annotation is expected,
+                f"{def_name}.{key} ({target.get('title')}) is a plain {expected.__name__}",
+                f"annotation: {fields[key].annotation!r}",
+            )
+    results.check(checked > 0, f"fields of named int/str types found to check ({checked})")
+
+
+def check_readme() -> int:
+    """The README's section for other languages pins the generators' versions that run.sh
+    installs, and shows the datamodel-codegen flags check_pydantic runs."""
+    results = Results("readme")
+    text = README.read_text(encoding="utf-8")
+    start = text.find(README_SECTION)
+    results.check(start >= 0, f"README.md has a section {README_SECTION!r}")
+    end = text.find("\n## ", start + 1)
+    section = text[start : end if end >= 0 else len(text)]
+    pins = dict(
+        line.split("==", 1) for line in REQUIREMENTS.read_text().splitlines() if "==" in line and not line.startswith("#")
+    )
+    generator = f"datamodel-code-generator=={pins['datamodel-code-generator']}"
+    results.check(generator in section, f"the README pins {generator}")
+    ts_version = load(TS_PACKAGE)["devDependencies"]["json-schema-to-typescript"]
+    ts_pin = f"json-schema-to-typescript@{ts_version}"
+    results.check(ts_pin in section, f"the README pins {ts_pin}")
+    command = re.search(r"datamodel-codegen (?:\\\n|[^\n])*", section)
+    shown = command.group(0).replace("\\\n", " ").split() if command else []
+    for flag in DATAMODEL_FLAGS:
+        results.check(flag in shown, f"the README's datamodel-codegen command has {flag}", " ".join(shown))
     return results.finish()
 
 
 def main(argv: list[str]) -> int:
     global EXPORT, BUNDLE_PATH, OPENAPI_PATH, EVENTS_DIR
-    commands = {"schema": check_schema, "openapi": check_openapi, "pydantic": check_pydantic}
+    commands = {"schema": check_schema, "openapi": check_openapi, "pydantic": check_pydantic, "readme": check_readme}
     if len(argv) not in (2, 3) or argv[1] not in commands:
         print(f"usage: {argv[0]} {{{'|'.join(commands)}}} [EXPORT_DIR]", file=sys.stderr)
         return 2
