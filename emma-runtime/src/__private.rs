@@ -125,8 +125,8 @@ pub fn deserialize_id<'de, D: Deserializer<'de>>(
 }
 
 pub use crate::delivery::{
-    Delivery, Entries, Layout, deserialize_delivery, parse_delivery, parse_parts,
-    serialize_delivery, unknown_event,
+    Delivery, Entries, Layout, deserialize_delivery, parse_delivery, parse_delivery_reference,
+    parse_parts, serialize_delivery, unknown_event,
 };
 
 /// Parses embedded JSON text (a JSON Schema the macro generated from a validated model).

@@ -398,6 +398,14 @@ pub fn parse_delivery<E: Delivery + DeserializeOwned>(bytes: &[u8]) -> Result<E,
     if let Some(event) = std::str::from_utf8(bytes).ok().and_then(parse_fast::<E>) {
         return Ok(event);
     }
+    parse_delivery_reference(bytes)
+}
+
+/// [`parse_delivery`] without its fast path: what the fast path must agree with (the fuzz
+/// targets compare the two on every input).
+pub fn parse_delivery_reference<E: Delivery + DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<E, ParseError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     E::deserialize(&mut deserializer)
         .and_then(|event| deserializer.end().map(|()| event))

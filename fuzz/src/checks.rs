@@ -63,11 +63,25 @@ pub fn delivery_structured(data: &[u8]) {
     check_delivery(&structured_input(data));
 }
 
-/// `Event::from_slice` never panics; an error has a place and a message; an accepted delivery
-/// is JSON, serializes, and what it writes parses again to the same JSON (compared as text and
+/// `Event::from_slice` never panics and agrees with the reader's reference path; an error has
+/// a place and a message; an accepted delivery is JSON, serializes, and what it writes parses again to the same JSON (compared as text and
 /// as a `serde_json::Value`), under the same event name and kind.
 pub fn check_delivery(bytes: &[u8]) {
-    let event = match Event::from_slice(bytes) {
+    let parsed = Event::from_slice(bytes);
+    // The reader's fast path (text read once as UTF-8, a content before its tag read by a
+    // scanned name) builds what the reference path builds, and fails where it fails.
+    let reference = emma_events::runtime::__private::parse_delivery_reference::<Event>(bytes);
+    match (&parsed, &reference) {
+        (Ok(fast), Ok(slow)) => assert_eq!(fast, slow, "input: {}", String::from_utf8_lossy(bytes)),
+        (Err(fast), Err(slow)) => assert_eq!(fast.to_string(), slow.to_string()),
+        _ => panic!(
+            "the fast path and the reference path disagree ({:?} vs {:?}) on {}",
+            parsed.as_ref().map(Event::name),
+            reference.as_ref().map(Event::name),
+            String::from_utf8_lossy(bytes)
+        ),
+    }
+    let event = match parsed {
         Err(error) => {
             assert!(
                 error.line() >= 1 && error.column() >= 1,
