@@ -4,7 +4,7 @@
 pub use serde;
 pub use serde_json;
 
-use crate::{Map, RawJson};
+use crate::RawFields;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
@@ -20,7 +20,7 @@ impl Key<'_> {
         &self.0
     }
 
-    fn into_string(self) -> String {
+    pub(crate) fn into_string(self) -> String {
         self.0.into_owned()
     }
 }
@@ -62,19 +62,11 @@ pub fn set_once<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
 
 /// Keeps an undeclared key and its value; a second occurrence is an error.
 pub fn keep_unknown<'de, A: MapAccess<'de>>(
-    extra: &mut Map<RawJson>,
+    extra: &mut RawFields,
     key: Key<'de>,
     map: &mut A,
 ) -> Result<(), A::Error> {
-    if extra.contains_key(key.as_str()) {
-        return Err(de::Error::custom(format_args!(
-            "duplicate field `{}`",
-            key.as_str()
-        )));
-    }
-    let value: RawJson = map.next_value()?;
-    extra.insert(key.into_string(), value);
-    Ok(())
+    extra.read_new(key, map)
 }
 
 /// The value of a required field, or a "missing field" error.
@@ -147,7 +139,7 @@ pub fn embedded_openapi(text: &str, version: &str) -> Value {
 /// Reads the envelope field `key` out of the kept top-level keys (removing it when `take`):
 /// `None` when it is absent. The error names the field.
 pub fn envelope_field<T: DeserializeOwned>(
-    keys: &mut Map<RawJson>,
+    keys: &mut RawFields,
     key: &str,
     take: bool,
 ) -> Result<Option<T>, String> {
@@ -160,7 +152,7 @@ pub fn envelope_field<T: DeserializeOwned>(
         })
     });
     if take && parsed.is_some() {
-        keys.shift_remove(key);
+        keys.remove(key);
     }
     parsed.transpose()
 }

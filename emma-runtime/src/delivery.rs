@@ -12,8 +12,8 @@
 
 use crate::__private::{Key, keep_unknown};
 use crate::ParseError;
+use crate::RawFields;
 use crate::UnknownEvent;
-use crate::{Map, RawJson};
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -64,7 +64,7 @@ pub trait Delivery: Sized {
     fn from_data<'de, D: Deserializer<'de>>(event_name: &str, data: D) -> Result<Self, D::Error>;
 
     /// The top-level keys the schema does not declare (adjacent layout only).
-    fn envelope_mut(&mut self) -> &mut Map<RawJson>;
+    fn envelope_mut(&mut self) -> &mut RawFields;
 
     /// Reads the schema's typed envelope fields out of the keys kept while reading, once the
     /// whole delivery is read; the error names the field. Generated when the schema declares
@@ -81,7 +81,7 @@ pub trait Entries {
     fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
 }
 
-impl Entries for Map<RawJson> {
+impl Entries for RawFields {
     fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         for (key, value) in self {
             map.serialize_entry(key, value)?;
@@ -108,8 +108,8 @@ pub fn unknown_event<'de, D: Deserializer<'de>>(
 ) -> Result<UnknownEvent, D::Error> {
     Ok(UnknownEvent {
         event_name: event_name.to_owned(),
-        data: Map::deserialize(data)?,
-        envelope: Map::new(),
+        data: RawFields::deserialize(data)?,
+        envelope: RawFields::new(),
     })
 }
 
@@ -178,7 +178,7 @@ impl<'de, E: Delivery> Visitor<'de> for AdjacentVisitor<'_, E> {
         let mut early_data: Option<Box<RawValue>> = None;
         // The name the content was read as, when it came first and a scan named it.
         let mut hinted: Option<&str> = None;
-        let mut envelope = Map::new();
+        let mut envelope = RawFields::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let key_text = key.as_str();
             if key_text == self.tag {
@@ -321,7 +321,7 @@ pub fn serialize_delivery<S, D, V>(
     event_name: &str,
     data: &D,
     envelope_fields: &V,
-    envelope: &Map<RawJson>,
+    envelope: &RawFields,
 ) -> Result<S::Ok, S::Error>
 where
     S: Serializer,
@@ -351,40 +351,57 @@ where
 /// last `"TAG":` in `input`, found by a byte search without parsing. Only a hint: the reader
 /// checks it against the tag it then reads, and a wrong hint costs a second reading, never a
 /// different result. `None` when no such string is found or it holds an escape.
-fn name_hint<'i>(input: &'i str, tag: &str) -> Option<&'i str> {
-    let bytes = input.as_bytes();
-    let tag = tag.as_bytes();
-    let is_space = |byte: u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\r');
-    // The tag usually follows the content closely, so a backward walk over quotes (cheaper
-    // to start than a substring searcher) reaches its key after a few steps.
-    for quote in memchr::memrchr_iter(b'"', bytes) {
-        let end = quote + 1 + tag.len();
-        if bytes.get(quote + 1..end) != Some(tag) || bytes.get(end) != Some(&b'"') {
-            continue;
-        }
-        let mut next = end + 1;
-        while bytes.get(next).is_some_and(|&byte| is_space(byte)) {
-            next += 1;
-        }
-        if bytes.get(next) != Some(&b':') {
-            continue;
-        }
-        next += 1;
-        while bytes.get(next).is_some_and(|&byte| is_space(byte)) {
-            next += 1;
-        }
-        if bytes.get(next) != Some(&b'"') {
-            continue;
-        }
-        let start = next + 1;
-        let length = memchr::memchr2(b'"', b'\\', &bytes[start..])?;
-        if bytes[start + length] != b'"' {
-            return None;
-        }
-        // Both ends are ASCII quotes, so the slice falls on character boundaries.
-        return input.get(start..start + length);
+fn name_hint<'i>(input: &'i str, tag: &'static str) -> Option<&'i str> {
+    use memchr::memmem::Finder;
+    use std::cell::RefCell;
+    thread_local! {
+        // The searcher for the last tag looked for: building one costs more than a search,
+        // and a program reads one schema's deliveries, or a few.
+        static FINDER: RefCell<Option<(&'static str, Finder<'static>)>> = const { RefCell::new(None) };
     }
-    None
+    let bytes = input.as_bytes();
+    FINDER.with_borrow_mut(|cached| {
+        let finder = match cached {
+            Some((known, finder)) if std::ptr::eq(*known, tag) => finder,
+            _ => {
+                let needle = format!("\"{tag}\"");
+                &cached
+                    .insert((tag, Finder::new(needle.as_bytes()).into_owned()))
+                    .1
+            }
+        };
+        let mut found = None;
+        for at in finder.find_iter(bytes) {
+            if let Some(name) = name_after(bytes, at + tag.len() + 2) {
+                found = Some(name);
+            }
+        }
+        let (start, length) = found?;
+        // Both ends are ASCII quotes, so the slice falls on character boundaries.
+        input.get(start..start + length)
+    })
+}
+
+/// Where the string after `: ` at `at` starts and how long it is, if it is a plain string (no
+/// escapes).
+fn name_after(bytes: &[u8], mut at: usize) -> Option<(usize, usize)> {
+    let is_space = |at: usize| matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r'));
+    while is_space(at) {
+        at += 1;
+    }
+    if bytes.get(at) != Some(&b':') {
+        return None;
+    }
+    at += 1;
+    while is_space(at) {
+        at += 1;
+    }
+    if bytes.get(at) != Some(&b'"') {
+        return None;
+    }
+    let start = at + 1;
+    let length = memchr::memchr2(b'"', b'\\', &bytes[start..])?;
+    (bytes[start + length] == b'"').then_some((start, length))
 }
 
 /// Parses one delivery from `bytes`: nothing but white space may follow it.

@@ -2,7 +2,7 @@
 //! axum integration, tools, and a user's own generic helpers.
 
 use crate::ParseError;
-use crate::{Map, RawJson};
+use crate::RawFields;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -39,7 +39,7 @@ pub trait EventSet:
     fn kind(&self) -> Option<Self::Kind>;
 
     /// Top-level keys received besides the event's name and data.
-    fn envelope(&self) -> &Map<RawJson>;
+    fn envelope(&self) -> &RawFields;
 }
 
 /// Dispatch of a generated `Event` to a visitor `V` whose methods return `R`.

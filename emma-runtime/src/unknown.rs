@@ -1,6 +1,6 @@
 //! What a delivery carries beyond the schema: unknown events and extra keys.
 
-use crate::{Map, RawJson};
+use crate::RawFields;
 
 /// Keys of a delivery that the schema does not declare, kept so that nothing received is lost.
 ///
@@ -11,10 +11,10 @@ use crate::{Map, RawJson};
 pub struct Extra {
     /// Keys inside `data` that the event does not declare, in the order received, with
     /// their values as received.
-    pub data: Map<RawJson>,
+    pub data: RawFields,
     /// Keys at the top level of the delivery other than `event_name` and `data`, such as
     /// the `resource_url` Emma has been seen to send there, in the order received.
-    pub envelope: Map<RawJson>,
+    pub envelope: RawFields,
 }
 
 impl Extra {
@@ -33,7 +33,7 @@ pub struct UnknownEvent {
     /// The `event_name` received.
     pub event_name: String,
     /// The `data` object received, its keys in the order received.
-    pub data: Map<RawJson>,
+    pub data: RawFields,
     /// Top-level keys other than `event_name` and `data`, in the order received.
-    pub envelope: Map<RawJson>,
+    pub envelope: RawFields,
 }

@@ -252,12 +252,12 @@ fn generated_structs_expose_their_schema_metadata() {
             ("changed_by", "list<map<string>>"),
         ]
     );
-    let _: emma_runtime::Map<emma_runtime::RawJson> = billing::Comment {
+    let _: emma_runtime::RawFields = billing::Comment {
         author: "a".into(),
         body: "b".into(),
         replies: vec![],
         parent: None,
-        extra: emma_runtime::Map::new(),
+        extra: emma_runtime::RawFields::new(),
     }
     .extra;
 }

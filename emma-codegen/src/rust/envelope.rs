@@ -50,7 +50,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             /// field.
             #[doc(hidden)]
             pub fn __read(
-                __keys: &mut #runtime::Map<#runtime::RawJson>,
+                __keys: &mut #runtime::RawFields,
                 __take: ::core::primitive::bool,
             ) -> ::core::result::Result<Envelope, ::std::string::String> {
                 ::core::result::Result::Ok(Envelope {

@@ -11,7 +11,7 @@ use quote::quote;
 pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
-    let json_map = quote!(#runtime::Map<#runtime::RawJson>);
+    let json_map = quote!(#runtime::RawFields);
     let EventVariants {
         variants,
         variant_docs,
@@ -61,7 +61,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             }
         }
     });
-    let no_envelope = quote!(#runtime::Map::new());
+    let no_envelope = quote!(#runtime::RawFields::new());
     let envelope_entries = if has_envelope_fields {
         quote!(&__event.envelope)
     } else {

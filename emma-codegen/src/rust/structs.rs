@@ -112,7 +112,7 @@ pub(super) fn object_struct(cx: &Context<'_>, def: &TypeDef, fields: &[FieldDef]
         pub struct #name {
             #struct_fields
             /// Keys received that the schema does not declare; written back when serializing.
-            pub extra: #runtime::Map<#runtime::RawJson>,
+            pub extra: #runtime::RawFields,
         }
 
         impl #name {
@@ -157,7 +157,7 @@ fn constructor(
     let envelope = has_envelope.then(|| quote!(envelope: ::core::option::Option::None,));
     let extra_init = match extra {
         Extra::Event => quote!(extra: <#runtime::Extra as ::core::default::Default>::default(),),
-        Extra::Object => quote!(extra: #runtime::Map::new(),),
+        Extra::Object => quote!(extra: #runtime::RawFields::new(),),
     };
     let listed: Vec<String> = required
         .iter()
@@ -334,7 +334,7 @@ fn deserialize_impl(
                 #envelope
                 extra: #runtime::Extra {
                     data: __extra,
-                    envelope: #runtime::Map::new(),
+                    envelope: #runtime::RawFields::new(),
                 },
             }
         }
@@ -354,7 +354,7 @@ fn deserialize_impl(
 
                     fn visit_map<__A: #serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::core::result::Result<#name, __A::Error> {
                         #( #slots )*
-                        let mut __extra = #runtime::Map::new();
+                        let mut __extra = #runtime::RawFields::new();
                         while let ::core::option::Option::Some(__key) = __map.next_key::<#runtime::__private::Key<'de>>()? {
                             match __key.as_str() {
                                 #( #arms )*

@@ -280,7 +280,7 @@ const _: () = {
                     > = ::core::option::Option::None;
                     let mut __field2: ::core::option::Option<MadeAt> = ::core::option::Option::None;
                     let mut __field3: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-                    let mut __extra = ::emma_runtime::Map::new();
+                    let mut __extra = ::emma_runtime::RawFields::new();
                     while let ::core::option::Option::Some(__key) = __map
                         .next_key::<::emma_runtime::__private::Key<'de>>()?
                     {
@@ -335,7 +335,7 @@ const _: () = {
                         note: __field3,
                         extra: ::emma_runtime::Extra {
                             data: __extra,
-                            envelope: ::emma_runtime::Map::new(),
+                            envelope: ::emma_runtime::RawFields::new(),
                         },
                     })
                 }
@@ -450,7 +450,7 @@ const _: () = {
                     mut __map: __A,
                 ) -> ::core::result::Result<ThingsLost, __A::Error> {
                     let mut __field0: ::core::option::Option<Things> = ::core::option::Option::None;
-                    let mut __extra = ::emma_runtime::Map::new();
+                    let mut __extra = ::emma_runtime::RawFields::new();
                     while let ::core::option::Option::Some(__key) = __map
                         .next_key::<::emma_runtime::__private::Key<'de>>()?
                     {
@@ -475,7 +475,7 @@ const _: () = {
                         things: ::emma_runtime::__private::required(__field0, "things")?,
                         extra: ::emma_runtime::Extra {
                             data: __extra,
-                            envelope: ::emma_runtime::Map::new(),
+                            envelope: ::emma_runtime::RawFields::new(),
                         },
                     })
                 }
@@ -629,7 +629,7 @@ impl Event {
         }
     }
     /// Top-level keys received besides `event_name` and `data`.
-    pub fn envelope(&self) -> &::emma_runtime::Map<::emma_runtime::RawJson> {
+    pub fn envelope(&self) -> &::emma_runtime::RawFields {
         match self {
             Event::ThingMade(__event) => &__event.extra.envelope,
             Event::ThingsLost(__event) => &__event.extra.envelope,
@@ -680,7 +680,7 @@ impl ::emma_runtime::EventSet for Event {
     fn kind(&self) -> ::core::option::Option<EventKind> {
         Event::kind(self)
     }
-    fn envelope(&self) -> &::emma_runtime::Map<::emma_runtime::RawJson> {
+    fn envelope(&self) -> &::emma_runtime::RawFields {
         Event::envelope(self)
     }
 }
@@ -713,7 +713,7 @@ const _: () = {
                 }
             }
         }
-        fn envelope_mut(&mut self) -> &mut ::emma_runtime::Map<::emma_runtime::RawJson> {
+        fn envelope_mut(&mut self) -> &mut ::emma_runtime::RawFields {
             match self {
                 Event::ThingMade(__event) => &mut __event.extra.envelope,
                 Event::ThingsLost(__event) => &mut __event.extra.envelope,
@@ -734,7 +734,7 @@ const _: () = {
                         __layout,
                         "thing_made",
                         __event,
-                        &::emma_runtime::Map::new(),
+                        &::emma_runtime::RawFields::new(),
                         &__event.extra.envelope,
                     )
                 }
@@ -744,7 +744,7 @@ const _: () = {
                         __layout,
                         "things_lost",
                         __event,
-                        &::emma_runtime::Map::new(),
+                        &::emma_runtime::RawFields::new(),
                         &__event.extra.envelope,
                     )
                 }
@@ -754,7 +754,7 @@ const _: () = {
                         __layout,
                         &__event.event_name,
                         &__event.data,
-                        &::emma_runtime::Map::new(),
+                        &::emma_runtime::RawFields::new(),
                         &__event.envelope,
                     )
                 }
