@@ -8,11 +8,11 @@
 //!
 //! - [`rust`]: the model as Rust tokens, one module per kind of output (named types, event
 //!   structs, `EventKind`, `Event`, the visitors, embedded schemas and metadata).
-//! - [`generate`]: the formatted source of exactly what `include_events!` expands to, for
+//! - [`generate`] (feature `format`, on by default): the formatted source of exactly what `include_events!` expands to, for
 //!   build scripts and for people who want generated code checked in.
 //! - [`json_schema`] and [`export`]: the JSON Schema and OpenAPI documents, and the folder of
 //!   files they are exported as.
-//! - [`diff`]: the changes between two versions of a schema, judged on receivers, the generated
+//! - [`diff`] (feature `diff`, on by default): the changes between two versions of a schema, judged on receivers, the generated
 //!   Rust API and other languages (what `emma-schema diff` shows).
 //!
 //! # From a build script
@@ -35,12 +35,15 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "diff")]
 pub mod diff;
 pub mod export;
+#[cfg(feature = "format")]
 mod generate;
 pub mod json_schema;
 pub mod rust;
 
+#[cfg(feature = "format")]
 pub use generate::{Error, format, generate, generate_with};
 pub use rust::Options;
 

@@ -127,7 +127,8 @@ impl<'s> Context<'s> {
 }
 
 /// `(object type, field wire name)` for every field of an object type whose generated type is
-/// boxed: what [`crate::diff`] compares to see a field's Rust type change without its schema type.
+/// boxed: what `crate::diff` compares to see a field's Rust type change without its schema type.
+#[cfg(feature = "diff")]
 pub(crate) fn boxed_fields(schema: &Schema) -> BTreeSet<(String, String)> {
     let cx = Context::new(schema, &Options::default());
     schema
