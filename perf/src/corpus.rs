@@ -5,8 +5,9 @@
 //! What is varied, and how:
 //! - every event in equal measure (the same number of deliveries each), taking its examples in
 //!   turn, the whole corpus shuffled with a fixed seed;
-//! - every integer in `data` (and every run of digits in a string such as `resource_url`)
-//!   replaced by a pseudo-random one of the same number of digits, so no two deliveries repeat;
+//! - every integer in `data` (and every run of digits in a URL such as `resource_url`)
+//!   replaced by a pseudo-random one of the same number of digits, so no two deliveries repeat
+//!   (timestamps and other strings are kept as in the example);
 //! - a top-level `resource_url` (`https://api.e2ma.net/<account>/<collection>/<id>`) beside
 //!   `event_name` and `data`, as in real captures, in every delivery by default
 //!   ([`Options::resource_url_share`]; an example that has one keeps its own);
@@ -319,11 +320,11 @@ impl Json {
         }
     }
 
-    /// Gives every integer, and every run of digits in a string, new digits (as many).
+    /// Gives every integer, and every run of digits in a URL, new digits (as many).
     fn vary(&mut self, rng: &mut Rng) {
         match self {
             Json::U64(n) => *n = rng.with_digits(n.to_string().len()),
-            Json::String(text) => {
+            Json::String(text) if text.starts_with("https://") => {
                 let mut varied = String::with_capacity(text.len());
                 let mut run = 0;
                 for c in text.chars().chain(std::iter::once('\0')) {
@@ -343,7 +344,7 @@ impl Json {
             }
             Json::Array(items) => items.iter_mut().for_each(|item| item.vary(rng)),
             Json::Object(entries) => entries.iter_mut().for_each(|(_, value)| value.vary(rng)),
-            Json::Null | Json::Bool(_) | Json::I64(_) | Json::F64(_) => {}
+            Json::Null | Json::Bool(_) | Json::I64(_) | Json::F64(_) | Json::String(_) => {}
         }
     }
 
@@ -488,6 +489,8 @@ mod tests {
                 .count();
             assert_eq!(count, 100, "{}", kind.as_str());
         }
+        let distinct: std::collections::HashSet<&Vec<u8>> = corpus.name_first.iter().collect();
+        assert_eq!(distinct.len(), corpus.len(), "the IDs vary");
         for (name_first, data_first) in corpus.name_first.iter().zip(&corpus.data_first) {
             assert!(name_first.starts_with(b"{\"event_name\":"));
             assert!(data_first.starts_with(b"{\"data\":{"));
