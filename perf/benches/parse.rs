@@ -5,11 +5,12 @@
 //!
 //! ```sh
 //! cargo bench -p emma-perf --bench parse
-//! EMMA_PERF_ROUNDS=60 EMMA_PERF_TARGET_MS=150 cargo bench -p emma-perf --bench parse   # longer
+//! EMMA_PERF_ROUNDS=400 EMMA_PERF_TARGET_MS=25 cargo bench -p emma-perf --bench parse   # longer
 //! ```
 //!
-//! `EMMA_PERF_ROUNDS` (default 30) is the number of rounds; `EMMA_PERF_TARGET_MS` (default 100)
-//! about how long each contender runs in each key order in each round;
+//! `EMMA_PERF_ROUNDS` (default 200) is the number of rounds; `EMMA_PERF_TARGET_MS` (default 15)
+//! about how long each contender runs in each key order in each round (short rounds, so that
+//! the twelve runs of a round see the same load on a shared machine);
 //! `EMMA_PERF_RESOURCE_URL_PERCENT` (default 100) the share of deliveries with a top-level
 //! `resource_url`. Without `--bench`
 //! (which `cargo bench` passes), as under `cargo test --benches`, it only builds the corpus and
@@ -30,7 +31,7 @@
 //! - sonic-rs with the lossy derive (`sonic_rs::from_slice::<LossyDelivery>`).
 //!
 //! Before timing, every contender must accept every delivery in both orders (and the lossless
-//! ones must have kept the top-level `resource_url`). In each round every contender runs over
+//! derive must have kept the top-level `resource_url`). In each round every contender runs over
 //! the whole corpus in both orders, in an order rotated from round to round; its time per
 //! delivery is divided by the generated reader's in the same round and order, and the table
 //! gives the median of those ratios (the machine's drift cancels within a round), with their
@@ -99,8 +100,17 @@ fn contenders() -> Vec<Contender> {
             goal: Some(2.5),
             run: run!(serde_json::from_slice::<LosslessDelivery>),
             check: |bytes| match serde_json::from_slice::<LosslessDelivery>(bytes) {
-                Ok(delivery) if delivery.extra.contains_key("resource_url") => Ok(()),
-                Ok(_) => Err("the top-level resource_url was not kept".to_owned()),
+                Ok(delivery) => {
+                    let sent = serde_json::from_slice::<serde_json::Value>(bytes)
+                        .map_err(|error| error.to_string())?
+                        .get("resource_url")
+                        .cloned();
+                    if delivery.extra.get("resource_url") == sent.as_ref() {
+                        Ok(())
+                    } else {
+                        Err("the top-level resource_url was not kept".to_owned())
+                    }
+                }
                 Err(error) => Err(error.to_string()),
             },
         },
@@ -152,8 +162,8 @@ fn env_number(name: &str, default: u64) -> u64 {
 
 fn main() {
     let timing = std::env::args().any(|arg| arg == "--bench");
-    let rounds = env_number("EMMA_PERF_ROUNDS", 30).max(1) as usize;
-    let target = Duration::from_millis(env_number("EMMA_PERF_TARGET_MS", 100).max(1));
+    let rounds = env_number("EMMA_PERF_ROUNDS", 200).max(1) as usize;
+    let target = Duration::from_millis(env_number("EMMA_PERF_TARGET_MS", 15).max(1));
 
     let resource_url_percent = env_number("EMMA_PERF_RESOURCE_URL_PERCENT", 100).min(100);
     let corpus = corpus::build(&corpus::Options {
@@ -358,7 +368,7 @@ fn report(corpus: &Corpus, contenders: &[Contender], times: &Times) {
         met,
     ));
     println!(
-        "\ngenerated reader, data first / event_name first: {ratio:.2}× (median of per-round ratios; quartiles {:.2}–{:.2}); goal ≤ 1.1×: {}",
+        "\ngenerated reader, data first / event_name first: {ratio:.3}× (median of per-round ratios; quartiles {:.2}–{:.2}); goal ≤ 1.1×: {}",
         quantile(&data_over_name, 0.25),
         quantile(&data_over_name, 0.75),
         if met { "met" } else { "not met" }

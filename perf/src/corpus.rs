@@ -320,14 +320,17 @@ impl Json {
         }
     }
 
-    /// Gives every integer, and every run of digits in a URL, new digits (as many).
+    /// Gives every integer, and every run of digits in a URL's path, new digits (as many).
     fn vary(&mut self, rng: &mut Rng) {
         match self {
             Json::U64(n) => *n = rng.with_digits(n.to_string().len()),
             Json::String(text) if text.starts_with("https://") => {
+                // The host is kept (`api.e2ma.net`); the digits of the path are varied.
+                let host_end = text[8..].find('/').map_or(text.len(), |i| i + 8);
                 let mut varied = String::with_capacity(text.len());
+                varied.push_str(&text[..host_end]);
                 let mut run = 0;
-                for c in text.chars().chain(std::iter::once('\0')) {
+                for c in text[host_end..].chars().chain(std::iter::once('\0')) {
                     if c.is_ascii_digit() {
                         run += 1;
                         continue;
@@ -498,7 +501,8 @@ mod tests {
             let a: serde_json::Value = serde_json::from_slice(name_first).unwrap();
             let b: serde_json::Value = serde_json::from_slice(data_first).unwrap();
             assert_eq!(a, b);
-            assert!(a["resource_url"].is_string());
+            let url = a["resource_url"].as_str().unwrap();
+            assert!(url.starts_with("https://api.e2ma.net/"), "{url}");
         }
     }
 }
