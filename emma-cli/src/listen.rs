@@ -328,14 +328,14 @@ async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Resp
         );
     }
     receiver.accepted.fetch_add(1, Ordering::Relaxed);
-    let line = if receiver.json {
-        serde_json::to_string(&delivery.event)
-            .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
-    } else {
-        summary::line(&delivery.event)
-    };
     // A closed standard output (`emma listen | head`) must not stop the receiver.
     if !crate::quiet() {
+        let line = if receiver.json {
+            serde_json::to_string(&delivery.event)
+                .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
+        } else {
+            summary::line(&delivery.event)
+        };
         let _ = crate::print_line(&line);
     }
     StatusCode::OK.into_response()
