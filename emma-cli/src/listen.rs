@@ -16,7 +16,9 @@
 //! a body not received within it is answered `408`; headers over [`MAX_HEADER`] bytes are
 //! answered `431`; at most [`MAX_CONNECTIONS`] connections are open at once (others wait to
 //! be accepted). A client that half-closes its connection after its request still gets the
-//! answer. The record file is written by [`crate::record`].
+//! answer. A connection hyper is done with is closed gently ([`linger`]): the client's unread
+//! input is read and dropped first, so that the answer it was sent (a `431` for headers still
+//! arriving, say) is not lost to a reset. The record file is written by [`crate::record`].
 
 use crate::Outcome;
 use crate::cli::ListenArgs;
@@ -207,10 +209,18 @@ impl Bound {
                 () = &mut stop => break,
             };
             let _ = stream.set_nodelay(true);
+            let (stream, spare) = match second_handle(stream) {
+                Ok(handles) => handles,
+                Err(error) => {
+                    accept_failed(&error).await;
+                    continue;
+                }
+            };
             let connection =
                 graceful.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
             tokio::spawn(async move {
                 let _ = connection.await;
+                linger(spare).await;
                 drop(slot);
             });
         }
@@ -225,6 +235,46 @@ impl Bound {
             rejected: self.receiver.rejected.load(Ordering::Relaxed),
         })
     }
+}
+
+/// How long, and how much, the input of a connection hyper is done with is read and thrown away
+/// before its socket is closed.
+const LINGER_TIME: Duration = Duration::from_secs(2);
+const LINGER_LIMIT: usize = 1024 * 1024;
+
+/// The stream, and a second handle on the same socket that keeps it open once hyper drops its
+/// own, for [`linger`].
+fn second_handle(
+    stream: tokio::net::TcpStream,
+) -> std::io::Result<(tokio::net::TcpStream, tokio::net::TcpStream)> {
+    let stream = stream.into_std()?;
+    let spare = stream.try_clone()?;
+    Ok((
+        tokio::net::TcpStream::from_std(stream)?,
+        tokio::net::TcpStream::from_std(spare)?,
+    ))
+}
+
+/// Closes a connection gently (a lingering close, as web servers do): no more output, then
+/// the client's unread input is read and thrown away (for at most [`LINGER_TIME`] and
+/// [`LINGER_LIMIT`] bytes) before the socket is closed. Closing a socket with unread input
+/// makes the kernel reset the connection, and the client may then lose the answer it was
+/// sent, such as the `431` for headers over [`MAX_HEADER`] that arrive while it is still
+/// sending them.
+async fn linger(mut stream: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let _ = stream.shutdown().await;
+    let mut buffer = vec![0; 16 * 1024];
+    let _ = tokio::time::timeout(LINGER_TIME, async {
+        let mut thrown = 0;
+        while thrown < LINGER_LIMIT {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(count) => thrown += count,
+            }
+        }
+    })
+    .await;
 }
 
 /// Answers one request; see the module's documentation for the order of the checks.
