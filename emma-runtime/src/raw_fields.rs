@@ -225,9 +225,7 @@ impl fmt::Debug for RawFields {
 impl Serialize for RawFields {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (key, value) in self {
-            map.serialize_entry(key, value)?;
-        }
+        crate::__private::Entries::serialize_entries(self, &mut map)?;
         map.end()
     }
 }

@@ -89,10 +89,10 @@ fn kept(event: &Event) -> Option<&str> {
     }
 }
 
-#[test]
-fn the_reader_accepts_exactly_what_serde_json_accepts_wherever_a_document_is_carried() {
+/// The suite's documents, `(file name, bytes)`, in file-name order.
+fn documents() -> Vec<(String, Vec<u8>)> {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/json-test-suite");
-    let mut documents: Vec<_> = std::fs::read_dir(&folder)
+    let mut paths: Vec<_> = std::fs::read_dir(&folder)
         .expect("the suite is in fixtures/")
         .map(|entry| entry.unwrap().path())
         .filter(|path| {
@@ -100,13 +100,22 @@ fn the_reader_accepts_exactly_what_serde_json_accepts_wherever_a_document_is_car
                 .is_some_and(|extension| extension == "json")
         })
         .collect();
-    documents.sort();
-    assert_eq!(documents.len(), 318, "JSONTestSuite's parsing documents");
+    paths.sort();
+    assert_eq!(paths.len(), 318, "JSONTestSuite's parsing documents");
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&path).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn the_reader_accepts_exactly_what_serde_json_accepts_wherever_a_document_is_carried() {
     let mut mismatches = Vec::new();
     let (mut accepted, mut rejected) = (0, 0);
-    for path in &documents {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let document = std::fs::read(path).unwrap();
+    for (name, document) in documents() {
         for (carrier, delivery) in carriers(&document) {
             let judge = serde_json::from_slice::<Box<RawValue>>(&delivery).is_ok();
             match Event::from_slice(&delivery) {
@@ -147,14 +156,10 @@ fn the_reader_accepts_exactly_what_serde_json_accepts_wherever_a_document_is_car
 
 #[test]
 fn documents_the_suite_says_must_parse_are_accepted_everywhere() {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/json-test-suite");
-    for entry in std::fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    for (name, document) in documents() {
         if !name.starts_with("y_") {
             continue;
         }
-        let document = std::fs::read(&path).unwrap();
         for (carrier, delivery) in carriers(&document) {
             if let Err(error) = Event::from_slice(&delivery) {
                 panic!("{name} ({carrier}): {error}");
