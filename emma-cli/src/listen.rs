@@ -18,11 +18,10 @@
 //! be accepted). A client that half-closes its connection after its request still gets the
 //! answer. A connection hyper is done with is closed gently ([`linger`]): the client's unread
 //! input is read and dropped first, so that the answer it was sent (a `431` for headers still
-//! arriving, say) is not lost to a reset. The record file is written by [`crate::record`].
+//! arriving, say) is not lost to a reset. The record file is written by emma-runtime's [`Recorder`].
 
 use crate::Outcome;
 use crate::cli::ListenArgs;
-use crate::record::{self, Recorder};
 use crate::summary;
 use anyhow::{Context as _, bail};
 use axum::Router;
@@ -32,6 +31,7 @@ use axum::http::header::{ALLOW, CONNECTION, CONTENT_LENGTH};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use emma_events::axum::RawDelivery;
+use emma_events::runtime::record::Recorder;
 use http_body_util::BodyExt as _;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -134,11 +134,14 @@ pub async fn bind(args: &ListenArgs, output: Output) -> anyhow::Result<Bound> {
     }
     let record = match &args.record {
         Some(path) => {
-            let (file, warning) = record::open(path)?;
-            if let Some(warning) = warning {
-                crate::warn(&warning);
+            let (recorder, unterminated) = Recorder::open(path)?;
+            if let Some(line) = unterminated {
+                crate::warn(&format!(
+                    "{}: {line} (`emma validate` reports a cut line, and `emma replay` skips it)",
+                    path.display()
+                ));
             }
-            Some(Recorder::start(file).context("cannot start the record's writer")?)
+            Some(recorder)
         }
         None => None,
     };

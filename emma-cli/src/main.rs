@@ -12,7 +12,6 @@ mod deliveries;
 mod demo;
 mod listen;
 mod post;
-mod record;
 mod style;
 mod summary;
 mod tally;

@@ -115,7 +115,7 @@ fn a_last_line_without_its_line_break_gets_one_on_restart() {
     let (_, _, stderr) = listener.interrupt();
     assert!(
         stderr.iter().any(|line| line.starts_with("warning: ")
-            && line.contains(": line 1 is a complete delivery but lacks its final line break")),
+            && line.contains(": line 1 is a complete document but lacks its final line break")),
         "{stderr:?}"
     );
     assert_eq!(read_lines(&record), [signup(0), signup(1)]);

@@ -47,6 +47,11 @@
 //!
 //! The content type of the request is not checked: providers send JSON whatever their
 //! headers say.
+//!
+//! A service that must not lose a delivery it acknowledged records it before it answers:
+//! with the `record` feature, extract a [`RawDelivery`](crate::axum::RawDelivery), hand its
+//! body to the `Recorder` of module `emma_runtime::record` (the one `emma listen --record`
+//! uses), and answer `500` when that fails, before dispatching.
 
 use crate::{Accept, AcceptAsync, EventSet, ParseError};
 use ::axum::body::Bytes;

@@ -6,7 +6,8 @@
 //! [`Timestamp`], the "all"-or-list [`Selection`], the [`Extra`] keys and [`UnknownEvent`]s
 //! that keep everything received, [`ParseError`]s that say where and what, and the
 //! [`VisitorOutput`] of visitors. With the `axum` feature, [`axum`] receives any generated
-//! event set over HTTP.
+//! event set over HTTP; with the `record` feature, [`record`] keeps every delivery a receiver
+//! acknowledges on disk, whatever crashes or fills up.
 //!
 //! A crate with a schema of its own depends on this crate alone; nothing here knows any
 //! schema, Emma's included.
@@ -41,6 +42,8 @@ mod event_set;
 mod map;
 mod raw_fields;
 mod raw_json;
+#[cfg(feature = "record")]
+pub mod record;
 mod selection;
 mod timestamp;
 mod unknown;

@@ -1,26 +1,56 @@
-//! The record file of `emma listen --record`: deliveries appended as NDJSON lines, each on
-//! disk before it is acknowledged.
+//! A record of deliveries that loses none it acknowledged (feature `record`).
+//!
+//! A [`Recorder`] appends each delivery to a file as one line of NDJSON, and says it is
+//! recorded only once the line is on disk, so a receiver that answers `200` after
+//! [`Recorder::append`] never acknowledges a delivery that a crash, a full disk or a restart
+//! can lose. `emma listen --record` is built on it.
 //!
 //! One thread writes the file. Each delivery is handed to it whole, with a channel to answer
 //! on; it takes every delivery waiting, appends each as one line, syncs the file once for
-//! them all (a group commit) and only then answers, so that a `200` still means "this line
-//! is on disk" while many concurrent deliveries share one sync. A handler cancelled (its
-//! client gone) cannot leave half a line: it never writes itself.
+//! them all (a group commit) and only then answers, so that many concurrent deliveries share
+//! one sync. A request handler cancelled (its client gone) cannot leave half a line: it
+//! never writes itself.
 //!
 //! A line that cannot be written whole (a full disk, a file size limit) is cut away again,
 //! the file set back to its length before it, so that no fragment is left for the next line
-//! to be glued to; the delivery is answered `500`. A failed sync cuts the whole group away.
+//! to be glued to; [`Recorder::append`] returns the error, for the receiver to answer with a
+//! `5xx` so that the sender delivers again later. A failed sync cuts the whole group away.
 //!
-//! On start, a file whose last line has no final line break (cut short by a crash, or
-//! written by another program) is reported and given one: the next delivery then starts on
-//! a line of its own, and the fragment stays in the file as an invalid line that `emma
-//! validate` and `emma replay` report and skip. Cutting the fragment away instead could
+//! [`Recorder::open`] finds a last line without its final line break (cut short by a crash,
+//! or written by another program), gives it one and reports it as an [`UnterminatedLine`]:
+//! the next delivery then starts on a line of its own, and the fragment stays in the file as
+//! an invalid line for readers to report and skip. Cutting the fragment away instead could
 //! drop a complete delivery that only lacked its line break; keeping it loses nothing, as a
 //! fragment left by a crash was never acknowledged (the line break is written and synced
 //! with the line, before the answer).
+//!
+//! Nothing here depends on a schema: a line is any JSON document. For a schema whose
+//! deliveries name their event in a header, record a document that holds the name too.
+//!
+//! ```
+//! use emma_runtime::record::Recorder;
+//!
+//! # fn main() -> std::io::Result<()> {
+//! # let dir = std::env::temp_dir().join(format!("emma-record-doc-{}", std::process::id()));
+//! # std::fs::create_dir_all(&dir)?;
+//! let path = dir.join("deliveries.ndjson");
+//! let (recorder, unterminated) = Recorder::open(&path)?;
+//! if let Some(line) = unterminated {
+//!     eprintln!("warning: {}: {line}", path.display());
+//! }
+//! let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+//! // In a request handler: answer 200 only once this has returned `Ok`, 500 otherwise.
+//! runtime.block_on(recorder.append(br#"{"event_name": "things_lost", "data": {"things": "all"}}"#))?;
+//! assert_eq!(
+//!     std::fs::read_to_string(&path)?,
+//!     "{\"event_name\": \"things_lost\", \"data\": {\"things\": \"all\"}}\n"
+//! );
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok(())
+//! # }
+//! ```
 
-use anyhow::Context as _;
-use emma_events::Event;
+use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -35,26 +65,29 @@ const GROUP_LIMIT: usize = 512;
 /// The longest last line kept to tell whether it is a complete delivery.
 const TAIL_KEPT: usize = 16 * 1024 * 1024;
 
-/// What the writer needs of a file; a test one fails as a full disk does.
+/// What a [`Recorder`] needs of the file it appends to.
+///
+/// [`File`] is one; another (a file on a network store, or one in memory for a test that
+/// fails as a full disk does) can be recorded to with [`Recorder::start`].
 pub trait RecordFile: Send + 'static {
-    /// The file's length.
-    fn len(&mut self) -> io::Result<u64>;
+    /// The file's size in bytes.
+    fn size(&mut self) -> io::Result<u64>;
     /// Appends `bytes` at the end of the file.
     fn append(&mut self, bytes: &[u8]) -> io::Result<()>;
-    /// Cuts the file to `len` bytes.
-    fn set_len(&mut self, len: u64) -> io::Result<()>;
+    /// Cuts the file to its first `len` bytes.
+    fn truncate(&mut self, len: u64) -> io::Result<()>;
     /// Waits until what was written is on disk.
     fn sync(&mut self) -> io::Result<()>;
 }
 
 impl RecordFile for File {
-    fn len(&mut self) -> io::Result<u64> {
+    fn size(&mut self) -> io::Result<u64> {
         Ok(self.metadata()?.len())
     }
     fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.write_all(bytes)
     }
-    fn set_len(&mut self, len: u64) -> io::Result<()> {
+    fn truncate(&mut self, len: u64) -> io::Result<()> {
         File::set_len(self, len)
     }
     fn sync(&mut self) -> io::Result<()> {
@@ -63,7 +96,7 @@ impl RecordFile for File {
 }
 
 /// Appends lines to a [`RecordFile`], never leaving part of one behind.
-pub struct Writer<F> {
+struct Writer<F> {
     file: F,
     /// A length the file must be cut back to before anything else is written: set when
     /// cutting a failed line away failed too.
@@ -72,13 +105,13 @@ pub struct Writer<F> {
 
 impl<F: RecordFile> Writer<F> {
     /// A writer appending to `file`.
-    pub fn new(file: F) -> Self {
+    fn new(file: F) -> Self {
         Writer { file, cut_to: None }
     }
 
     /// Appends each line (with its line break), then syncs once; gives each line's result.
     /// A line that fails is cut away; when the sync fails, the whole group is.
-    pub fn commit(&mut self, lines: &[&[u8]]) -> Vec<io::Result<()>> {
+    fn commit(&mut self, lines: &[&[u8]]) -> Vec<io::Result<()>> {
         let start = match self.settle() {
             Ok(start) => start,
             Err(error) => return lines.iter().map(|_| Err(copy(&error))).collect(),
@@ -105,10 +138,10 @@ impl<F: RecordFile> Writer<F> {
     /// The file's length, once a pending cut is done.
     fn settle(&mut self) -> io::Result<u64> {
         if let Some(len) = self.cut_to {
-            self.file.set_len(len)?;
+            self.file.truncate(len)?;
             self.cut_to = None;
         }
-        self.file.len()
+        self.file.size()
     }
 
     fn append_line(&mut self, line: &[u8]) -> io::Result<()> {
@@ -122,7 +155,7 @@ impl<F: RecordFile> Writer<F> {
 
     /// Cuts the file back to `len`; if that fails, it is tried again before the next write.
     fn cut(&mut self, len: u64) {
-        if self.file.set_len(len).is_err() {
+        if self.file.truncate(len).is_err() {
             self.cut_to = Some(len);
         }
     }
@@ -144,13 +177,43 @@ struct Job {
     done: oneshot::Sender<io::Result<()>>,
 }
 
-/// The handle of the thread that writes the record.
+/// Records deliveries, one line each, and says so only once a line is on disk.
+///
+/// The handle of the thread that writes the file; the thread ends when the last handle is
+/// dropped. Share it between request handlers behind an [`Arc`](std::sync::Arc).
+#[derive(Debug)]
 pub struct Recorder {
     jobs: mpsc::Sender<Job>,
 }
 
 impl Recorder {
-    /// Starts the thread writing to `file`.
+    /// Opens (or creates) the file at `path` to append deliveries to, and starts the thread
+    /// that writes it.
+    ///
+    /// A last line without its line break is given one (synced before this returns) and
+    /// described by the [`UnterminatedLine`] returned beside the recorder.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened, read, or given its line break, or the thread cannot
+    /// be started; the error names the file.
+    pub fn open(path: impl AsRef<Path>) -> io::Result<(Recorder, Option<UnterminatedLine>)> {
+        let (file, unterminated) = open(path.as_ref())?;
+        let recorder = Recorder::start(file).map_err(|error| {
+            io::Error::new(
+                error.kind(),
+                format!("cannot start the thread that writes the record: {error}"),
+            )
+        })?;
+        Ok((recorder, unterminated))
+    }
+
+    /// Starts the thread that appends to `file`, as it is (nothing is checked or repaired:
+    /// [`Recorder::open`] does that for a file on disk).
+    ///
+    /// # Errors
+    ///
+    /// When the thread cannot be started.
     pub fn start<F: RecordFile>(file: F) -> io::Result<Recorder> {
         let (jobs, queue) = mpsc::channel(QUEUE);
         std::thread::Builder::new()
@@ -159,13 +222,24 @@ impl Recorder {
         Ok(Recorder { jobs })
     }
 
-    /// Records a delivery's body on one line; resolves once it is on disk.
-    pub async fn append(&self, body: &[u8]) -> io::Result<()> {
+    /// Records `document` (a delivery's body, say) as one line, and resolves once the line is
+    /// on disk. Line breaks inside the document become spaces, which mean the same between
+    /// JSON tokens, and the spaces around it are left out; a document on one line is recorded
+    /// byte for byte.
+    ///
+    /// Dropping the future before it resolves does not cancel the write: the line is written
+    /// whole or not at all.
+    ///
+    /// # Errors
+    ///
+    /// When the line could not be written whole or synced (nothing of it is left in the
+    /// file), or the writing thread has stopped. Answer the delivery with a `5xx` then.
+    pub async fn append(&self, document: &[u8]) -> io::Result<()> {
         let (done, result) = oneshot::channel();
         let stopped = || io::Error::other("the record's writer has stopped");
         self.jobs
             .send(Job {
-                line: line_of(body),
+                line: line_of(document),
                 done,
             })
             .await
@@ -197,8 +271,8 @@ fn write_groups<F: RecordFile>(mut writer: Writer<F>, mut queue: mpsc::Receiver<
 ///
 /// A valid JSON document only has line breaks between tokens, where a space means the same,
 /// so they become spaces: the line is the body received, byte for byte, for a body on one
-/// line, as Emma and `emma send` post them.
-pub fn line_of(body: &[u8]) -> Vec<u8> {
+/// line, as providers post them.
+fn line_of(body: &[u8]) -> Vec<u8> {
     let mut line: Vec<u8> = body
         .trim_ascii()
         .iter()
@@ -214,50 +288,70 @@ pub fn line_of(body: &[u8]) -> Vec<u8> {
     line
 }
 
-/// Opens (or creates) the record file for appending. A last line without its line break is
-/// given one, synced, and described in the warning returned.
-pub fn open(path: &Path) -> anyhow::Result<(File, Option<String>)> {
-    let cannot = || format!("cannot open {} to record deliveries", path.display());
+/// Opens (or creates) the file at `path` for appending; a last line without its line break
+/// is given one, synced, and returned.
+fn open(path: &Path) -> io::Result<(File, Option<UnterminatedLine>)> {
+    let cannot = |error: io::Error| {
+        io::Error::new(
+            error.kind(),
+            format!(
+                "cannot open {} to record deliveries: {error}",
+                path.display()
+            ),
+        )
+    };
     let mut file = OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
-        .with_context(cannot)?;
-    let tail = read_tail(File::open(path).with_context(cannot)?).with_context(cannot)?;
+        .map_err(cannot)?;
+    let tail = read_tail(File::open(path).map_err(cannot)?).map_err(cannot)?;
     let Some(tail) = tail else {
         return Ok((file, None));
     };
     file.write_all(b"\n")
         .and_then(|()| file.sync_data())
-        .with_context(|| format!("cannot end the last line of {}", path.display()))?;
-    let what = if tail.complete {
-        "is a complete delivery but lacks its final line break"
-    } else {
-        "is cut short (torn by a crash or a full disk?)"
-    };
-    Ok((
-        file,
-        Some(format!(
-            "{}: line {} {what}; a line break is added after it, so that new deliveries are \
-             recorded on lines of their own (`emma validate` reports a cut line, and `emma \
-             replay` skips it)",
-            path.display(),
-            tail.line
-        )),
-    ))
+        .map_err(|error| {
+            io::Error::new(
+                error.kind(),
+                format!("cannot end the last line of {}: {error}", path.display()),
+            )
+        })?;
+    Ok((file, Some(tail)))
 }
 
-/// The last line of a file that does not end with a line break.
-#[derive(Debug, PartialEq, Eq)]
-struct Tail {
+/// The last line of a record file that did not end with a line break when it was opened.
+///
+/// [`Recorder::open`] has given it one; its text is still in the file. Its `Display` says
+/// what it is and what was done, for a warning that starts with the file's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnterminatedLine {
     /// Its 1-based number.
-    line: u64,
-    /// Whether it is a whole delivery (valid or not), rather than one cut short.
-    complete: bool,
+    pub line: u64,
+    /// Whether it is a whole JSON document (a delivery, valid or not, that only lacked its
+    /// line break) rather than one cut short, by a crash or a full disk.
+    pub complete: bool,
+}
+
+impl fmt::Display for UnterminatedLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.complete {
+            "is a complete document but lacks its final line break"
+        } else {
+            "is cut short (torn by a crash or a full disk?)"
+        };
+        write!(
+            f,
+            "line {} {what}; a line break is added after it, so that new deliveries are \
+             recorded on lines of their own",
+            self.line
+        )
+    }
 }
 
 /// The unterminated last line of `input`, if it has one.
-fn read_tail(mut input: impl Read) -> io::Result<Option<Tail>> {
+fn read_tail(mut input: impl Read) -> io::Result<Option<UnterminatedLine>> {
     let mut buffer = vec![0; 64 * 1024];
     let mut breaks = 0u64;
     let mut last = Vec::new();
@@ -288,12 +382,13 @@ fn read_tail(mut input: impl Read) -> io::Result<Option<Tail>> {
     if !any || (last.is_empty() && kept_whole) {
         return Ok(None);
     }
+    // Cut short is what ends too soon to be JSON; anything else is whole, valid or not.
     let complete = kept_whole
         && !matches!(
-            Event::from_slice(&last),
-            Err(error) if error.category() == emma_events::runtime::ErrorCategory::Eof
+            serde_json::from_slice::<&serde_json::value::RawValue>(&last),
+            Err(error) if error.is_eof()
         );
-    Ok(Some(Tail {
+    Ok(Some(UnterminatedLine {
         line: breaks + 1,
         complete,
     }))
@@ -326,7 +421,7 @@ mod tests {
     }
 
     impl RecordFile for Disk {
-        fn len(&mut self) -> io::Result<u64> {
+        fn size(&mut self) -> io::Result<u64> {
             Ok(self.bytes.lock().unwrap().len() as u64)
         }
         fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -346,7 +441,7 @@ mod tests {
             }
             Ok(())
         }
-        fn set_len(&mut self, len: u64) -> io::Result<()> {
+        fn truncate(&mut self, len: u64) -> io::Result<()> {
             let mut file = self.bytes.lock().unwrap();
             let freed = file.len().saturating_sub(len as usize);
             file.truncate(len as usize);
@@ -384,7 +479,10 @@ mod tests {
         assert!(writer.commit(&[C])[0].is_ok());
         assert_eq!(disk.text(), format!("{}{}", str_of(A), str_of(C)));
         for line in disk.text().lines() {
-            assert!(Event::from_slice(line.as_bytes()).is_ok(), "{line}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(line).is_ok(),
+                "{line}"
+            );
         }
     }
 
@@ -452,14 +550,14 @@ mod tests {
         assert_eq!(tail("{\"a\": 1}\n"), None);
         assert_eq!(
             tail("{\"a\": 1}\n{\"event_name\":"),
-            Some(Tail {
+            Some(UnterminatedLine {
                 line: 2,
                 complete: false
             })
         );
         assert_eq!(
             tail("{\"a\": 1}\n\n{\"event_name\": \"x\", \"data\": {}}"),
-            Some(Tail {
+            Some(UnterminatedLine {
                 line: 3,
                 complete: true
             })
@@ -467,7 +565,128 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_document_that_is_not_json_counts_as_complete() {
+        let tail = |text: &str| read_tail(text.as_bytes()).unwrap().unwrap().complete;
+        assert!(tail("{\"a\": 1}\nnot json"));
+        assert!(tail("{\"a\": 1} trailing"));
+        assert!(!tail("[1, 2"));
+        assert!(!tail("{\"a\": \"unterminated"));
+    }
+
+    #[test]
     fn bodies_become_one_line() {
         assert_eq!(line_of(b" {\"a\":\r\n 1}\n"), b"{\"a\":   1}\n");
+    }
+
+    /// A directory of its own under the system's temporary one, removed when dropped.
+    struct Scratch(std::path::PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Scratch {
+            let dir = std::env::temp_dir()
+                .join(format!("emma-runtime-record-{name}-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            Scratch(dir)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn opening_a_file_with_a_torn_last_line_ends_it_and_says_so() {
+        let scratch = Scratch::new("torn");
+        let path = scratch.0.join("record.ndjson");
+        std::fs::write(&path, [A, &B[..12]].concat()).unwrap();
+        let (recorder, unterminated) = Recorder::open(&path).unwrap();
+        let unterminated = unterminated.expect("the torn line is reported");
+        assert_eq!(
+            unterminated,
+            UnterminatedLine {
+                line: 2,
+                complete: false
+            }
+        );
+        assert!(
+            unterminated.to_string().starts_with("line 2 is cut short"),
+            "{unterminated}"
+        );
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(recorder.append(C)).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            format!("{}{}\n{}", str_of(A), str_of(&B[..12]), str_of(C))
+        );
+        drop(recorder);
+        let (_, again) = Recorder::open(&path).unwrap();
+        assert_eq!(
+            again, None,
+            "a file that ends with a line break is left as it is"
+        );
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_opened_is_named_in_the_error() {
+        let scratch = Scratch::new("missing");
+        let path = scratch.0.join("no-such-dir").join("record.ndjson");
+        let error = Recorder::open(&path).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::NotFound);
+        assert!(
+            error.to_string().contains(&path.display().to_string()),
+            "{error}"
+        );
+    }
+
+    /// The library's receiving path, as a service writes it: a delivery is acknowledged only
+    /// once recorded, a full disk gives a `500` and no fragment, and once room returns the
+    /// next delivery is recorded whole.
+    #[cfg(feature = "axum")]
+    #[tokio::test]
+    async fn an_axum_receiver_acknowledges_only_what_is_recorded() {
+        use crate::axum::RawDelivery;
+        use crate::things::Event;
+        use ::axum::body::Body;
+        use ::axum::extract::State;
+        use ::axum::http::{Request, StatusCode};
+        use ::axum::response::{IntoResponse, Response};
+        use ::axum::{Router, routing::post};
+        use tower::ServiceExt as _;
+
+        async fn receive(
+            State(recorder): State<Arc<Recorder>>,
+            delivery: RawDelivery<Event>,
+        ) -> Response {
+            match recorder.append(&delivery.body).await {
+                Ok(()) => StatusCode::OK.into_response(),
+                Err(error) => {
+                    (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
+                }
+            }
+        }
+
+        let disk = Disk::default();
+        let app = Router::new()
+            .route("/", post(receive))
+            .with_state(Arc::new(Recorder::start(disk.clone()).unwrap()));
+        let send = |body: &'static [u8]| {
+            let request = Request::post("/").body(Body::from(body)).unwrap();
+            let app = app.clone();
+            async move { app.oneshot(request).await.unwrap().status() }
+        };
+        let lost = br#"{"event_name": "things_lost", "data": {"things": "all"}}"#;
+        assert_eq!(send(lost).await, StatusCode::OK);
+        assert_eq!(send(b"{\"event_name\": 1}").await, StatusCode::BAD_REQUEST);
+        disk.set_room(Some(10));
+        assert_eq!(send(lost).await, StatusCode::INTERNAL_SERVER_ERROR);
+        disk.set_room(None);
+        assert_eq!(send(lost).await, StatusCode::OK);
+        let text = disk.text();
+        assert_eq!(text, format!("{0}\n{0}\n", str_of(lost)));
     }
 }
