@@ -384,6 +384,8 @@ fn read_events(
     // Where each wire name and struct name was first declared, usable or not.
     let mut seen_names: HashMap<String, usize> = HashMap::new();
     let mut seen_type_names: HashMap<String, String> = HashMap::new();
+    let mut seen_snake_names: HashMap<String, String> = HashMap::new();
+    let mut seen_delivery_names: HashMap<String, String> = HashMap::new();
     for (position, entry) in entries.iter().enumerate() {
         let provisional = format!("event #{}", position + 1);
         let Some(name) = required_string(cx, entry, "name", &provisional) else {
@@ -433,11 +435,38 @@ fn read_events(
             );
             continue;
         }
+        // The names an event's struct gives other generated items: its visitor methods
+        // (`visit_{snake}`) and its delivery's definition in the exports.
+        let snake_name = type_name.to_snake_case();
+        let delivery_name = naming::delivery_name(&type_name);
+        let clash = if let Some(first) = seen_snake_names.get(&snake_name) {
+            Some(format!(
+                "{context} would generate the visitor method `visit_{snake_name}`, which event `{first}` already generates"
+            ))
+        } else if let Some(first) = seen_delivery_names.get(&type_name) {
+            Some(format!(
+                "{context} would generate the struct `{type_name}`, the name event `{first}` gives its delivery in the JSON Schema and OpenAPI exports"
+            ))
+        } else {
+            seen_type_names.get(&delivery_name).map(|first| {
+                format!(
+                    "{context} would name its delivery `{delivery_name}` in the JSON Schema and OpenAPI exports, the struct event `{first}` generates"
+                )
+            })
+        };
+        if let Some(message) = clash {
+            cx.push(
+                Diagnostic::new(name.span, message)
+                    .with_help("give one of them a different `rust_name`"),
+            );
+            continue;
+        }
         seen_type_names.insert(type_name.clone(), name.text.clone());
+        seen_snake_names.insert(snake_name.clone(), name.text.clone());
+        seen_delivery_names.insert(delivery_name, name.text.clone());
         if let (Some(summary), Some(description), Some(fields), Some(examples)) =
             (summary, description, fields, examples)
         {
-            let snake_name = type_name.to_snake_case();
             events.push((
                 EventDef {
                     name: name.text,
@@ -684,6 +713,80 @@ mod tests {
         assert_eq!(fields[1].ty, TypeRef::Primitive(Primitive::String));
         assert!(!fields[1].required);
         assert_eq!(schema.events[0].examples[0].value["data"]["member_id"], 5);
+    }
+
+    /// A schema of events without fields, one per `(name, rust_name)`.
+    fn bare_events(events: &[(&str, Option<&str>)]) -> String {
+        events
+            .iter()
+            .map(|(name, rust_name)| {
+                let rust_name = rust_name
+                    .map(|rust_name| format!("rust_name = \"{rust_name}\"\n"))
+                    .unwrap_or_default();
+                format!(
+                    "[[events]]\nname = \"{name}\"\n{rust_name}summary = \"s\"\ndescription = \"d\"\nfields = []\nexamples = ['{{\"event_name\": \"{name}\", \"data\": {{}}}}']\n\n"
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn events_whose_structs_give_the_same_visitor_method_are_rejected() {
+        // `XY` and `Xy` are different structs, but both give `visit_xy`.
+        let found = errors(&bare_events(&[("x_y", None), ("xy", None)]));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].starts_with(
+                "events.toml:9:8: event `xy` would generate the visitor method `visit_xy`, which event `x_y` already generates"
+            ),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn an_event_struct_may_not_be_the_export_name_of_another_event_s_delivery() {
+        for (order, line, message) in [
+            (
+                [("x", None), ("x_delivery", None)],
+                9,
+                "event `x_delivery` would generate the struct `XDelivery`, the name event `x` gives its delivery",
+            ),
+            (
+                [("x_delivery", None), ("x", None)],
+                9,
+                "event `x` would name its delivery `XDelivery` in the JSON Schema and OpenAPI exports, the struct event `x_delivery` generates",
+            ),
+        ] {
+            let found = errors(&bare_events(&order));
+            assert_eq!(found.len(), 1, "{found:#?}");
+            assert!(
+                found[0].starts_with(&format!("events.toml:{line}:8: {message}")),
+                "{found:#?}"
+            );
+        }
+        // With a `rust_name`, both can be declared.
+        let schema = super::test_support::schema(&bare_events(&[
+            ("x", None),
+            ("x_delivery", Some("XHandedOver")),
+        ]));
+        assert_eq!(schema.events.len(), 2);
+    }
+
+    #[test]
+    fn an_event_may_not_take_a_visitor_method_every_visitor_has() {
+        let found = errors(&bare_events(&[("unhandled", None)]));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].starts_with(
+                "events.toml:2:8: event `unhandled` would generate the visitor method `visit_unhandled`, a name every visitor already has"
+            ),
+            "{found:#?}"
+        );
+        let found = errors(&bare_events(&[("lost", Some("UNKNOWN"))]));
+        assert!(
+            found[0].contains("would generate the visitor method `visit_unknown`"),
+            "{found:#?}"
+        );
     }
 
     #[test]

@@ -30,6 +30,15 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// whose delivery definition (its struct name followed by `Delivery`) would be one of them.
 const RESERVED_EXPORT_NAMES: &[&str] = &["KnownDelivery", "UnknownDelivery"];
 
+/// What follows `visit_` in the visitor methods every visitor has besides one per event.
+const RESERVED_VISITOR_SUFFIXES: &[&str] = &["unknown", "unhandled"];
+
+/// The name the JSON Schema and OpenAPI exports give the delivery of the event whose struct is
+/// `type_name`.
+pub(super) fn delivery_name(type_name: &str) -> String {
+    format!("{type_name}Delivery")
+}
+
 /// The field name every generated struct uses for keys it does not declare.
 const RESERVED_FIELD_NAME: &str = "extra";
 
@@ -136,8 +145,10 @@ fn is_plain_event_name(name: &str) -> bool {
 }
 
 /// The struct name of the event `context` names: its `rust_name`, or else its wire name in
-/// UpperCamelCase. It may not clash with a reserved name or a type of the schema, nor may the
-/// name of its delivery's definition in the exports (`{struct name}Delivery`).
+/// UpperCamelCase. It may not clash with a reserved name or a type of the schema, nor may its
+/// visitor method (`visit_{struct name in snake_case}`) clash with those every visitor has, nor
+/// the name of its delivery's definition in the exports (`{struct name}Delivery`). Clashes
+/// between events are found by the caller, which sees them all.
 pub(super) fn event_type_name(
     name: &Located,
     rust_name: Option<&Located>,
@@ -166,12 +177,22 @@ pub(super) fn event_type_name(
         )
         .with_help("add `rust_name = \"...\"` to the event with another name"));
     }
-    let delivery = format!("{candidate}Delivery");
+    let delivery = delivery_name(&candidate);
     if RESERVED_EXPORT_NAMES.contains(&delivery.as_str()) || types.is_declared(&delivery) {
         return Err(Diagnostic::new(
             span,
             format!(
                 "{context} would name its delivery `{delivery}` in the JSON Schema and OpenAPI exports, a name already taken"
+            ),
+        )
+        .with_help("add `rust_name = \"...\"` to the event with another name"));
+    }
+    let snake = candidate.to_snake_case();
+    if RESERVED_VISITOR_SUFFIXES.contains(&snake.as_str()) {
+        return Err(Diagnostic::new(
+            span,
+            format!(
+                "{context} would generate the visitor method `visit_{snake}`, a name every visitor already has"
             ),
         )
         .with_help("add `rust_name = \"...\"` to the event with another name"));
