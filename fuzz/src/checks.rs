@@ -2,8 +2,8 @@
 //!
 //! This file is shared: the cargo-fuzz targets call it through `emma_fuzz::checks`, and
 //! `tests/tests/fuzz_corpus.rs` includes it with `#[path]` to replay every committed input on
-//! stable Rust. It depends only on emma-events, emma-schema, emma-codegen, serde_json and
-//! jsonschema, never on libFuzzer. Every failed property is a panic naming what broke.
+//! stable Rust. It depends only on emma-events, emma-schema, emma-codegen, serde_json,
+//! jsonschema, syn and quote, never on libFuzzer. Every failed property is a panic naming what broke.
 //!
 //! - [`delivery_parser`]: the input bytes are a delivery.
 //! - [`delivery_structured`]: the input bytes pick one of the schema's examples and edit it
@@ -728,8 +728,25 @@ pub fn check_schema(text: &str) -> Option<Schema> {
 /// An accepted schema generates Rust that `syn` parses as a file (`emma_codegen::format`), and
 /// a JSON Schema bundle that is valid by the 2020-12 meta-schema and compiles.
 pub fn check_generated(schema: &Schema, text: &str) {
-    if let Err(error) = emma_codegen::format(schema, &emma_codegen::Options::default(), "f.toml") {
-        panic!("an accepted schema generates no Rust file: {error}\n--- schema ---\n{text}");
+    let rust = match emma_codegen::format(schema, &emma_codegen::Options::default(), "f.toml") {
+        Ok(rust) => rust,
+        Err(error) => {
+            panic!("an accepted schema generates no Rust file: {error}\n--- schema ---\n{text}")
+        }
+    };
+    // What a build script writes must read back, and declare each name once where Rust
+    // needs it unique: syn accepts a file that rustc would reject for a name declared twice.
+    match syn::parse_file(&rust) {
+        Ok(file) => {
+            if let Some(clash) = first_name_declared_twice(&file) {
+                panic!(
+                    "the Rust generated for an accepted schema declares {clash} twice\n--- schema ---\n{text}"
+                );
+            }
+        }
+        Err(error) => panic!(
+            "the formatted Rust of an accepted schema does not parse: {error}\n--- schema ---\n{text}"
+        ),
     }
     let bundle = emma_codegen::json_schema::bundle(schema);
     if let Err(error) = jsonschema::draft202012::meta::validate(&bundle) {
@@ -743,4 +760,116 @@ pub fn check_generated(schema: &Schema, text: &str) {
             "the JSON Schema of an accepted schema does not compile: {error}\n--- schema ---\n{text}"
         );
     }
+}
+
+/// The first name `file` declares twice in a scope where Rust wants it once, described: items
+/// of one module in the type or value namespace, associated items of a trait, of a trait impl
+/// or of all inherent impls of one type, variants of an enum, fields of a struct.
+pub fn first_name_declared_twice(file: &syn::File) -> Option<String> {
+    first_clash_in_items(&file.items, "the crate root")
+}
+
+fn first_clash_in_items(items: &[syn::Item], scope: &str) -> Option<String> {
+    use quote::ToTokens as _;
+    use std::collections::{HashMap, HashSet};
+    use syn::{Fields, ImplItem, Item, TraitItem};
+
+    let mut types = HashSet::new();
+    let mut values = HashSet::new();
+    let mut inherent: HashMap<String, HashSet<String>> = HashMap::new();
+    let twice = |what: &str, name: &dyn std::fmt::Display, place: &str| {
+        Some(format!("{what} `{name}` in {place}"))
+    };
+    for item in items {
+        let (type_name, value_name) = match item {
+            Item::Struct(item) => {
+                let mut fields = HashSet::new();
+                for field in &item.fields {
+                    if let Some(name) = &field.ident
+                        && !fields.insert(name.to_string())
+                    {
+                        return twice("the field", name, &format!("struct `{}`", item.ident));
+                    }
+                }
+                let constructor = !matches!(item.fields, Fields::Named(_));
+                (Some(&item.ident), constructor.then_some(&item.ident))
+            }
+            Item::Enum(item) => {
+                let mut variants = HashSet::new();
+                for variant in &item.variants {
+                    if !variants.insert(variant.ident.to_string()) {
+                        return twice(
+                            "the variant",
+                            &variant.ident,
+                            &format!("enum `{}`", item.ident),
+                        );
+                    }
+                }
+                (Some(&item.ident), None)
+            }
+            Item::Union(item) => (Some(&item.ident), None),
+            Item::Type(item) => (Some(&item.ident), None),
+            Item::Trait(item) => {
+                let mut names = HashSet::new();
+                for trait_item in &item.items {
+                    let name = match trait_item {
+                        TraitItem::Fn(method) => &method.sig.ident,
+                        TraitItem::Const(constant) => &constant.ident,
+                        TraitItem::Type(alias) => &alias.ident,
+                        _ => continue,
+                    };
+                    if !names.insert(name.to_string()) {
+                        return twice("the item", name, &format!("trait `{}`", item.ident));
+                    }
+                }
+                (Some(&item.ident), None)
+            }
+            Item::Mod(item) => {
+                if let Some((_, inner)) = &item.content
+                    && let Some(clash) =
+                        first_clash_in_items(inner, &format!("module `{}`", item.ident))
+                {
+                    return Some(clash);
+                }
+                (Some(&item.ident), None)
+            }
+            Item::Fn(item) => (None, Some(&item.sig.ident)),
+            // `const _` may be declared any number of times.
+            Item::Const(item) if item.ident == "_" => (None, None),
+            Item::Const(item) => (None, Some(&item.ident)),
+            Item::Static(item) => (None, Some(&item.ident)),
+            Item::Impl(item) => {
+                let self_type = item.self_ty.to_token_stream().to_string();
+                let mut own = HashSet::new();
+                let names = match &item.trait_ {
+                    None => inherent.entry(self_type.clone()).or_default(),
+                    Some(_) => &mut own,
+                };
+                for impl_item in &item.items {
+                    let name = match impl_item {
+                        ImplItem::Fn(method) => &method.sig.ident,
+                        ImplItem::Const(constant) => &constant.ident,
+                        ImplItem::Type(alias) => &alias.ident,
+                        _ => continue,
+                    };
+                    if !names.insert(name.to_string()) {
+                        return twice("the item", name, &format!("the impls of `{self_type}`"));
+                    }
+                }
+                (None, None)
+            }
+            _ => (None, None),
+        };
+        if let Some(name) = type_name
+            && !types.insert(name.to_string())
+        {
+            return twice("the type-namespace name", name, scope);
+        }
+        if let Some(name) = value_name
+            && !values.insert(name.to_string())
+        {
+            return twice("the value-namespace name", name, scope);
+        }
+    }
+    None
 }

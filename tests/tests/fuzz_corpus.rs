@@ -126,3 +126,43 @@ fn the_input_builders_start_from_the_real_examples_and_schemas() {
         assert!(checks::check_schema(text).is_some(), "{name} loads");
     }
 }
+
+/// The generator target's name check finds what rustc rejects and syn accepts, and leaves
+/// alone what Rust allows (a type and a function of one name; one method in two traits;
+/// unnamed constants).
+#[test]
+fn the_generated_name_check_finds_names_declared_twice() {
+    let clash = |source: &str| {
+        checks::first_name_declared_twice(&syn::parse_file(source).expect("test Rust parses"))
+    };
+    assert_eq!(
+        clash("pub trait V { fn visit_xy(&self); fn visit_xy(&self); }").as_deref(),
+        Some("the item `visit_xy` in trait `V`")
+    );
+    assert_eq!(
+        clash("mod m { pub fn f() {} pub fn f() {} }").as_deref(),
+        Some("the value-namespace name `f` in module `m`")
+    );
+    assert_eq!(
+        clash("struct S; impl S { fn a() {} } impl S { fn a() {} }").as_deref(),
+        Some("the item `a` in the impls of `S`")
+    );
+    assert_eq!(
+        clash("struct S; enum S {}").as_deref(),
+        Some("the type-namespace name `S` in the crate root")
+    );
+    assert_eq!(
+        clash("enum E { A, A }").as_deref(),
+        Some("the variant `A` in enum `E`")
+    );
+    assert_eq!(
+        clash("struct S { a: u8, a: u8 }").as_deref(),
+        Some("the field `a` in struct `S`")
+    );
+    assert_eq!(
+        clash(
+            "struct S { a: u8 } fn S() {} trait A { fn f(); } trait B { fn f(); } impl A for S { fn f() {} } impl B for S { fn f() {} }"
+        ),
+        None
+    );
+}
