@@ -44,7 +44,7 @@ pub mod json_schema;
 pub mod rust;
 
 #[cfg(feature = "format")]
-pub use generate::{Error, format, generate, generate_with};
+pub use generate::{Error, format, generate, generate_with, print, syntax_tree};
 pub use rust::Options;
 
 /// What the unit tests of several modules share.
