@@ -67,7 +67,7 @@ pub fn format(
 }
 
 /// A schema's API as a [`syn::File`], for tools that inspect the generated items rather than
-/// compile them; [`format`] prints this tree.
+/// compile them; [`format()`] prints this tree.
 pub fn syntax_tree(schema: &emma_schema::Schema, options: &Options) -> Result<syn::File, Error> {
     syn::parse2(rust::tokens(schema, options)).map_err(|error| Error::Internal(error.to_string()))
 }
