@@ -5,9 +5,10 @@
 //! # Why this lives in emma-codegen
 //!
 //! Whether a change breaks Rust code depends on what the generator makes of the schema, not on
-//! the schema alone: event structs and object types are plain structs with public fields (a
-//! struct literal breaks when one is added), named enums are not `#[non_exhaustive]`, `Event`
-//! and `EventKind` are, `ExhaustiveEventVisitor` has a required method per event, `new` takes
+//! the schema alone: event structs, object types and open enums are `#[non_exhaustive]` (other
+//! crates build structs with `new`, and match open enums with a wildcard arm), closed enums are
+//! not, nor are the ID newtypes, `Event` and `EventKind` are, `ExhaustiveEventVisitor` has a
+//! required method per event, `new` takes
 //! the required fields in schema order, and a field is boxed when object types contain each
 //! other. Those facts are decided in [`crate::rust`], so the classification sits next to them
 //! (the boxing rule calls the generator's own computation), and the tests of this module check

@@ -162,17 +162,17 @@ rules! {
     /// A field was added that must be present and not `null`.
     FieldAddedRequired = "field-added-required" {
         old: Rejected, new: Accepted, rust: Major, other: Additive,
-        why: "Deliveries without it are rejected; receivers on the old schema keep it among the extra keys. The struct gains a public field (struct literals break) and `new` a parameter.",
+        why: "Deliveries without it are rejected; receivers on the old schema keep it among the extra keys. The struct gains a public field and `new` a parameter.",
     }
     /// A field was added that must be present but may be `null`.
     FieldAddedNullable = "field-added-nullable" {
         old: Rejected, new: Accepted, rust: Major, other: Additive,
-        why: "Deliveries without the key are rejected. The struct gains a public `Option` field (struct literals break) and `new` a parameter.",
+        why: "Deliveries without the key are rejected. The struct gains a public `Option` field and `new` a parameter.",
     }
     /// A field was added that may be absent.
     FieldAddedOptional = "field-added-optional" {
-        old: Accepted, new: Accepted, rust: Major, other: Additive,
-        why: "Receivers on the old schema keep it among the extra keys. Generated structs are not `#[non_exhaustive]`, so a struct literal breaks; code calling `new` keeps compiling. Assumes old deliveries did not already send the key with another type.",
+        old: Accepted, new: Accepted, rust: Minor, other: Additive,
+        why: "Receivers on the old schema keep it among the extra keys. The struct gains a public `Option` field; it is `#[non_exhaustive]`, so other crates build it with `new`, which keeps its parameters. Assumes old deliveries did not already send the key with another type.",
     }
     /// A field that had to be present was removed.
     FieldRemovedRequired = "field-removed-required" {
@@ -261,8 +261,8 @@ rules! {
     }
     /// An open enum gained a value.
     EnumValueAddedOpen = "enum-value-added-open" {
-        old: Accepted, new: Accepted, rust: Major, other: None,
-        why: "Both sides accept any string. The enum is not `#[non_exhaustive]`, so a `match` without a wildcard breaks, and the value, once `Other(..)`, now reads as the new variant.",
+        old: Accepted, new: Accepted, rust: Minor, other: None,
+        why: "Both sides accept any string. The enum is `#[non_exhaustive]`, so every `match` in another crate already has a wildcard arm; but the value, once `Other(..)`, now reads as the new variant, so code that looked for it in `Other` must look for the variant.",
     }
     /// A closed enum gained a value.
     EnumValueAddedClosed = "enum-value-added-closed" {

@@ -125,6 +125,7 @@ fn open_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenStre
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variant_docs #variants, )*
             /// A value not listed in the schema, kept exactly as received.

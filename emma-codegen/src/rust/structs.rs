@@ -4,6 +4,10 @@
 //! The impls are written out rather than derived: declared keys are read straight into typed
 //! slots, undeclared keys are kept in `extra` (without serde's buffering `flatten`), and a key
 //! sent twice is an error.
+//!
+//! The structs are `#[non_exhaustive]`: another crate reads their public fields and builds
+//! them with `new` (then sets the optional fields), never with a struct literal, so that the
+//! schema gaining an optional field is a minor change for the crate that exports them.
 
 use super::{Context, doc, field_ident, field_type, present_type, struct_ident};
 use emma_schema::{EventDef, FieldDef, TypeDef};
@@ -50,6 +54,7 @@ fn event_struct(cx: &Context<'_>, event: &EventDef) -> TokenStream {
     quote! {
         #struct_doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #fields
             #envelope_field
@@ -109,6 +114,7 @@ pub(super) fn object_struct(cx: &Context<'_>, def: &TypeDef, fields: &[FieldDef]
     quote! {
         #struct_doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #struct_fields
             /// Keys received that the schema does not declare; written back when serializing.
@@ -163,11 +169,12 @@ fn constructor(
         .iter()
         .map(|field| format!("`{}`", field.name))
         .collect();
+    let how = "Set the optional fields on the result. The struct is `#[non_exhaustive]`, so other crates build it this way rather than with a struct literal, and a call keeps compiling when the schema gains an optional field.";
     let doc_text = if listed.is_empty() {
-        "Builds the struct with every field absent and nothing extra.".to_owned()
+        format!("Builds the struct with every field absent and nothing extra.\n\n{how}")
     } else {
         format!(
-            "Builds the struct from the fields that must be present ({}), in schema order; the optional fields start absent and nothing is extra.\n\nUnlike a struct literal, a call keeps compiling when the schema gains an optional field.",
+            "Builds the struct from the fields that must be present ({}), in schema order; the optional fields start absent and nothing is extra.\n\n{how}",
             listed.join(", ")
         )
     };

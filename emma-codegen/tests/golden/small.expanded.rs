@@ -56,6 +56,7 @@ const _: () = {
 pub type Things = ::emma_runtime::Selection<ThingId>;
 ///A thing's colour.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Colour {
     /**Red.
 
@@ -128,6 +129,7 @@ Wire name: `thing_made`.
 {"event_name": "thing_made", "data": {"thing_id": 1, "colour": null, "made_at": "now"}}
 ```*/
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ThingMade {
     /**The thing.
 
@@ -151,7 +153,7 @@ Wire name: `note`. Optional: `None` when the key is absent.*/
 impl ThingMade {
     /**Builds the struct from the fields that must be present (`thing_id`, `colour`, `made_at`), in schema order; the optional fields start absent and nothing is extra.
 
-Unlike a struct literal, a call keeps compiling when the schema gains an optional field.*/
+Set the optional fields on the result. The struct is `#[non_exhaustive]`, so other crates build it this way rather than with a struct literal, and a call keeps compiling when the schema gains an optional field.*/
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         __thing_id: ThingId,
@@ -356,6 +358,7 @@ Wire name: `things_lost`.
 {"event_name": "things_lost", "data": {"things": "all"}}
 ```*/
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ThingsLost {
     /**Which.
 
@@ -367,7 +370,7 @@ Wire name: `things`.*/
 impl ThingsLost {
     /**Builds the struct from the fields that must be present (`things`), in schema order; the optional fields start absent and nothing is extra.
 
-Unlike a struct literal, a call keeps compiling when the schema gains an optional field.*/
+Set the optional fields on the result. The struct is `#[non_exhaustive]`, so other crates build it this way rather than with a struct literal, and a call keeps compiling when the schema gains an optional field.*/
     #[allow(clippy::too_many_arguments)]
     pub fn new(__things: Things) -> Self {
         Self {

@@ -57,16 +57,16 @@ fn deliveries_round_trip_with_everything_received() {
 }
 
 #[test]
-fn structs_build_by_literal_and_enums_keep_unknown_values() {
-    let lost = ParcelsLost {
-        parcel_ids: vec![].into(),
-        attempts: 2,
-        refund: None,
-        extra: Default::default(),
-    };
+fn structs_build_with_new_and_enums_keep_unknown_values() {
+    let mut lost = ParcelsLost::new(vec![].into(), 2);
+    assert_eq!(
+        serde_json::to_value(Event::from(lost.clone())).unwrap()["data"],
+        json!({"parcel_ids": [], "attempts": 2})
+    );
+    lost.refund = Some(9.5);
     assert_eq!(
         serde_json::to_value(Event::from(lost)).unwrap()["data"],
-        json!({"parcel_ids": [], "attempts": 2})
+        json!({"parcel_ids": [], "attempts": 2, "refund": 9.5})
     );
     assert_eq!(Carrier::from("fedex"), Carrier::Other("fedex".into()));
 }
