@@ -5,12 +5,11 @@
 //! # Why this lives in emma-codegen
 //!
 //! Whether a change breaks Rust code depends on what the generator makes of the schema, not on
-//! the schema alone: event structs, object types and open enums are `#[non_exhaustive]` (other
-//! crates build structs with `new`, and match open enums with a wildcard arm), closed enums are
-//! not, nor are the ID newtypes, `Event` and `EventKind` are, `ExhaustiveEventVisitor` has a
-//! required method per event, `new` takes
-//! the required fields in schema order, and a field is boxed when object types contain each
-//! other. Those facts are decided in [`crate::rust`], so the classification sits next to them
+//! the schema alone: event structs, object types, `Envelope` and open enums are
+//! `#[non_exhaustive]` (other crates build structs with `new`, and match open enums with a
+//! wildcard arm), closed enums are not, nor are the ID newtypes, `Event` and `EventKind` are,
+//! `ExhaustiveEventVisitor` has a required method per event, `new` takes the required fields in
+//! schema order, and a field is boxed when object types contain each other. Those facts are decided in [`crate::rust`], so the classification sits next to them
 //! (the boxing rule calls the generator's own computation), and the tests of this module check
 //! them against the generated code. The flow stays one-way: this module reads two models,
 //! like the rest of the crate, and the `emma-schema diff` command only renders its result.

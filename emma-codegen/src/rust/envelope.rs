@@ -15,6 +15,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
     let serde = quote!(#runtime::__private::serde);
     let declarations = super::structs::struct_fields(cx, None, fields);
     let entries = super::structs::entry_statements(cx, fields);
+    let constructor = super::structs::constructor(cx, None, fields, None, false);
     let reads = fields.iter().map(|field| {
         let ident = field_ident(field);
         let key = &field.name;
@@ -40,11 +41,14 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
     quote! {
         /// The typed top-level fields every delivery carries, as the schema declares them.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct Envelope {
             #declarations
         }
 
         impl Envelope {
+            #constructor
+
             /// Reads the envelope fields out of `__keys`, the top-level keys kept while reading a
             /// delivery; with `__take`, the fields read are removed from it. The error names the
             /// field.

@@ -23,7 +23,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
 }
 
 /// Where a struct keeps the keys it does not declare.
-enum Extra {
+pub(super) enum Extra {
     /// An event's `data`: `extra: Extra`, unknown keys in `extra.data`.
     Event,
     /// An object type's: `extra: Map<String, Value>`.
@@ -43,7 +43,7 @@ fn event_struct(cx: &Context<'_>, event: &EventDef) -> TokenStream {
     let expecting = format!("the `data` object of a `{}` event", event.name);
     let deserialize = deserialize_impl(cx, &name, None, &event.fields, &expecting, &Extra::Event);
     let has_envelope = !cx.schema.envelope.fields.is_empty();
-    let constructor = constructor(cx, None, &event.fields, &Extra::Event, has_envelope);
+    let constructor = constructor(cx, None, &event.fields, Some(&Extra::Event), has_envelope);
     let envelope_field = has_envelope.then(|| {
         quote! {
             /// The delivery's envelope fields: `Some` for every event read as a whole delivery,
@@ -110,7 +110,7 @@ pub(super) fn object_struct(cx: &Context<'_>, def: &TypeDef, fields: &[FieldDef]
         &expecting,
         &Extra::Object,
     );
-    let constructor = constructor(cx, Some(&def.name), fields, &Extra::Object, false);
+    let constructor = constructor(cx, Some(&def.name), fields, Some(&Extra::Object), false);
     quote! {
         #struct_doc
         #[derive(Debug, Clone, PartialEq)]
@@ -137,11 +137,13 @@ pub(super) fn object_struct(cx: &Context<'_>, def: &TypeDef, fields: &[FieldDef]
 /// Code that builds structs with it keeps compiling when the schema gains an optional field, an
 /// envelope field or an event, which a struct literal would not. Parameters are named like the
 /// fields with a `__` prefix, so that no constant of the caller's can turn them into patterns.
-fn constructor(
+///
+/// `extra` is where the struct keeps undeclared keys; the envelope keeps none.
+pub(super) fn constructor(
     cx: &Context<'_>,
     owner: Option<&str>,
     fields: &[FieldDef],
-    extra: &Extra,
+    extra: Option<&Extra>,
     has_envelope: bool,
 ) -> TokenStream {
     let runtime = &cx.runtime;
@@ -162,19 +164,27 @@ fn constructor(
     });
     let envelope = has_envelope.then(|| quote!(envelope: ::core::option::Option::None,));
     let extra_init = match extra {
-        Extra::Event => quote!(extra: <#runtime::Extra as ::core::default::Default>::default(),),
-        Extra::Object => quote!(extra: #runtime::RawFields::new(),),
+        Some(Extra::Event) => {
+            quote!(extra: <#runtime::Extra as ::core::default::Default>::default(),)
+        }
+        Some(Extra::Object) => quote!(extra: #runtime::RawFields::new(),),
+        None => TokenStream::new(),
     };
     let listed: Vec<String> = required
         .iter()
         .map(|field| format!("`{}`", field.name))
         .collect();
     let how = "Set the optional fields on the result. The struct is `#[non_exhaustive]`, so other crates build it this way rather than with a struct literal, and a call keeps compiling when the schema gains an optional field.";
+    let nothing_extra = if extra.is_some() {
+        " and nothing is extra"
+    } else {
+        ""
+    };
     let doc_text = if listed.is_empty() {
-        format!("Builds the struct with every field absent and nothing extra.\n\n{how}")
+        format!("Builds the struct with every field absent{nothing_extra}.\n\n{how}")
     } else {
         format!(
-            "Builds the struct from the fields that must be present ({}), in schema order; the optional fields start absent and nothing is extra.\n\n{how}",
+            "Builds the struct from the fields that must be present ({}), in schema order; the optional fields start absent{nothing_extra}.\n\n{how}",
             listed.join(", ")
         )
     };
