@@ -778,44 +778,31 @@ fn first_clash_in_items(items: &[syn::Item], scope: &str) -> Option<String> {
     for item in items {
         let (type_name, value_name) = match item {
             Item::Struct(item) => {
-                let mut fields = HashSet::new();
-                for field in &item.fields {
-                    if let Some(name) = &field.ident
-                        && !fields.insert(name.to_string())
-                    {
-                        return twice("the field", name, &format!("struct `{}`", item.ident));
-                    }
+                let fields = item.fields.iter().filter_map(|field| field.ident.as_ref());
+                if let Some(name) = first_repeat(fields, &mut HashSet::new()) {
+                    return twice("the field", name, &format!("struct `{}`", item.ident));
                 }
                 let constructor = !matches!(item.fields, Fields::Named(_));
                 (Some(&item.ident), constructor.then_some(&item.ident))
             }
             Item::Enum(item) => {
-                let mut variants = HashSet::new();
-                for variant in &item.variants {
-                    if !variants.insert(variant.ident.to_string()) {
-                        return twice(
-                            "the variant",
-                            &variant.ident,
-                            &format!("enum `{}`", item.ident),
-                        );
-                    }
+                let variants = item.variants.iter().map(|variant| &variant.ident);
+                if let Some(name) = first_repeat(variants, &mut HashSet::new()) {
+                    return twice("the variant", name, &format!("enum `{}`", item.ident));
                 }
                 (Some(&item.ident), None)
             }
             Item::Union(item) => (Some(&item.ident), None),
             Item::Type(item) => (Some(&item.ident), None),
             Item::Trait(item) => {
-                let mut names = HashSet::new();
-                for trait_item in &item.items {
-                    let name = match trait_item {
-                        TraitItem::Fn(method) => &method.sig.ident,
-                        TraitItem::Const(constant) => &constant.ident,
-                        TraitItem::Type(alias) => &alias.ident,
-                        _ => continue,
-                    };
-                    if !names.insert(name.to_string()) {
-                        return twice("the item", name, &format!("trait `{}`", item.ident));
-                    }
+                let names = item.items.iter().filter_map(|trait_item| match trait_item {
+                    TraitItem::Fn(method) => Some(&method.sig.ident),
+                    TraitItem::Const(constant) => Some(&constant.ident),
+                    TraitItem::Type(alias) => Some(&alias.ident),
+                    _ => None,
+                });
+                if let Some(name) = first_repeat(names, &mut HashSet::new()) {
+                    return twice("the item", name, &format!("trait `{}`", item.ident));
                 }
                 (Some(&item.ident), None)
             }
@@ -840,31 +827,35 @@ fn first_clash_in_items(items: &[syn::Item], scope: &str) -> Option<String> {
                     None => inherent.entry(self_type.clone()).or_default(),
                     Some(_) => &mut own,
                 };
-                for impl_item in &item.items {
-                    let name = match impl_item {
-                        ImplItem::Fn(method) => &method.sig.ident,
-                        ImplItem::Const(constant) => &constant.ident,
-                        ImplItem::Type(alias) => &alias.ident,
-                        _ => continue,
-                    };
-                    if !names.insert(name.to_string()) {
-                        return twice("the item", name, &format!("the impls of `{self_type}`"));
-                    }
+                let items = item.items.iter().filter_map(|impl_item| match impl_item {
+                    ImplItem::Fn(method) => Some(&method.sig.ident),
+                    ImplItem::Const(constant) => Some(&constant.ident),
+                    ImplItem::Type(alias) => Some(&alias.ident),
+                    _ => None,
+                });
+                if let Some(name) = first_repeat(items, names) {
+                    return twice("the item", name, &format!("the impls of `{self_type}`"));
                 }
                 (None, None)
             }
             _ => (None, None),
         };
-        if let Some(name) = type_name
-            && !types.insert(name.to_string())
-        {
+        if let Some(name) = first_repeat(type_name, &mut types) {
             return twice("the type-namespace name", name, scope);
         }
-        if let Some(name) = value_name
-            && !values.insert(name.to_string())
-        {
+        if let Some(name) = first_repeat(value_name, &mut values) {
             return twice("the value-namespace name", name, scope);
         }
     }
     None
+}
+
+/// The first of `names` already in `seen`, which gains the others on the way.
+fn first_repeat<'a>(
+    names: impl IntoIterator<Item = &'a syn::Ident>,
+    seen: &mut std::collections::HashSet<String>,
+) -> Option<&'a syn::Ident> {
+    names
+        .into_iter()
+        .find(|name| !seen.insert(name.to_string()))
 }
