@@ -1,12 +1,13 @@
-// Event structs are `#[non_exhaustive]`: outside emma-events they are built with `new`, so
-// that the schema gaining an optional field breaks no caller.
-use emma_events::{AccountId, MailingId, MemberId, MemberSignup};
+// Event structs are `#[non_exhaustive]`: in another crate than the one that generates them,
+// they are built with `new`, so that the schema gaining an optional field breaks no caller.
+use emma_build_script_test::parcel::ParcelsLost;
+use emma_runtime::Selection;
 
 fn main() {
-    let _ = MemberSignup {
-        account_id: AccountId(1),
-        member_id: MemberId(2),
-        mailing_id: MailingId(3),
+    let _ = ParcelsLost {
+        parcel_ids: Selection::All,
+        attempts: 2,
+        refund: None,
         extra: Default::default(),
     };
 }
