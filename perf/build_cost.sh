@@ -12,7 +12,7 @@
 #                     copied in (the 21 events as `#[derive(Serialize, Deserialize)]` structs,
 #                     the benchmark's lossy derive), and does the same;
 #   own-schema        depends on emma-events and generates its events from its own copy of
-#                     emma-events/schema/events.toml with `emma_events::include_events!`, so
+#                     schema/events.toml with `emma_events::include_events!`, so
 #                     editing that copy dirties nothing in the workspace.
 #
 # It times, alternating the two crates (which goes first alternates too): a clean debug build
@@ -105,7 +105,7 @@ fn main() {
 EOF
 
 new_crate own-schema "emma-events = { path = \"$root/emma-events\" }"
-cp "$root/emma-events/schema/events.toml" "$work/own-schema/schema.toml"
+cp "$root/schema/events.toml" "$work/own-schema/schema.toml"
 cat >"$work/own-schema/src/main.rs" <<EOF
 emma_events::include_events!("schema.toml");
 

@@ -23,7 +23,7 @@ if [ -z "$example" ]; then
   exit 1
 fi
 name="$(printf '%s\n' "$example" | sed -n 's/^name = "\(.*\)"$/\1/p' | head -1)"
-printf '\n%s\n' "$example" >> "$scratch/emma-events/schema/events.toml"
+printf '\n%s\n' "$example" >> "$scratch/schema/events.toml"
 echo "worked-example: added event \`$name\` to a scratch copy in $scratch"
 
 cd "$scratch"

@@ -7,7 +7,7 @@
 #             `ajv` (draft 2020-12) on the same NDJSON file of LINES deliveries (every example
 #             of the schema, `emma example --all`, cycled, with 16 invalid lines of 9 kinds at
 #             known positions), all three validating with the exported bundle
-#             emma-events/schema/export/emma-events.schema.json and reading the file line by
+#             schema/export/emma-events.schema.json and reading the file line by
 #             line. Wall time (median of 3 runs after a warm-up, with hyperfine if installed;
 #             jsonschema, some 1,000 times slower, one run unless PEERS_JSONSCHEMA_RUNS says
 #             more), lines/s, the ratio, and a check that all three flag exactly the planted
@@ -59,7 +59,7 @@ need npm "install npm (it comes with Node.js)"
 need wrk "install wrk (apt-get install wrk)"
 [[ "$count" =~ ^[0-9]+$ && "$count" -ge 1000 ]] || die "LINES must be a number of at least 1000"
 
-bundle="$root/emma-events/schema/export/emma-events.schema.json"
+bundle="$root/schema/export/emma-events.schema.json"
 [[ -f "$bundle" ]] || die "missing $bundle (run: cargo run -p emma-schema-cli -- export)"
 
 work="$(mktemp -d)"

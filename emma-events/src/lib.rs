@@ -4,7 +4,8 @@
 //! webhook deliveries: JSON documents `{"event_name": "...", "data": {...}}`. This crate gives
 //! each of Emma's 21 events a struct, and puts them together in the [`Event`] enum, with an
 //! [`EventKind`] for each, a visitor ([`EventVisitor`]) to dispatch them, and their JSON Schema.
-//! All of it is generated at compile time from `schema/events.toml` by [`include_events!`].
+//! All of it is generated at compile time by [`include_events!`] from Emma's schema, `events.toml`
+//! (the workspace's `schema/events.toml`, linked into this crate so that it packages).
 //!
 //! This crate is Emma's instance of the emma-events generator: the schema-agnostic runtime
 //! ([`emma_runtime`], re-exported as [`runtime`]) plus the code generated from Emma's schema.
@@ -58,4 +59,4 @@ macro_rules! include_events {
     };
 }
 
-emma_runtime::include_events!("schema/events.toml");
+emma_runtime::include_events!("events.toml");

@@ -26,10 +26,10 @@ use std::process::ExitCode;
 
 /// Where the schema is, relative to the current folder, unless told otherwise: Emma's, in this
 /// workspace.
-const DEFAULT_SCHEMA: &str = "emma-events/schema/events.toml";
+const DEFAULT_SCHEMA: &str = "schema/events.toml";
 
 /// Where the exports go, relative to the current folder, unless told otherwise.
-const DEFAULT_EXPORT_DIR: &str = "emma-events/schema/export";
+const DEFAULT_EXPORT_DIR: &str = "schema/export";
 
 /// Checks an events.toml webhook schema, exports it as JSON Schema and OpenAPI, writes its
 /// generated Rust, and tells what an edit of it breaks.
@@ -82,11 +82,11 @@ enum Command {
     /// Exits with 1 when a change is breaking (and not allowed with --allow), so a CI job can
     /// gate a pull request on it; the rules are listed in docs/schema-diff.md.
     #[command(
-        after_help = "Examples:\n  emma-schema diff old.toml new.toml\n  emma-schema diff --against origin/main --format github emma-events/schema/events.toml"
+        after_help = "Examples:\n  emma-schema diff old.toml new.toml\n  emma-schema diff --against origin/main --format github schema/events.toml"
     )]
     Diff {
         /// OLD NEW, the two schema files; with --against, only the schema file (default:
-        /// emma-events/schema/events.toml).
+        /// schema/events.toml).
         #[arg(value_name = "PATH", num_args = 0..=2)]
         paths: Vec<PathBuf>,
         /// Compare the file with itself as it was at this git revision (read with `git show`).

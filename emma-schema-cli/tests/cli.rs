@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The workspace root, which holds `emma-events/schema/events.toml` and its `export` folder.
+/// The workspace root, which holds `schema/events.toml` and its `export` folder.
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -30,7 +30,7 @@ fn stderr(output: &Output) -> String {
 
 /// The real schema, parsed, to take its counts from.
 fn real_schema() -> emma_schema::Schema {
-    emma_schema::load(&workspace().join("emma-events/schema/events.toml")).unwrap()
+    emma_schema::load(&workspace().join("schema/events.toml")).unwrap()
 }
 
 fn path_arg(path: &Path) -> &str {
@@ -40,7 +40,7 @@ fn path_arg(path: &Path) -> &str {
 /// The folder `export` inside `dir`, and the arguments that export the real schema into it.
 fn export_args(dir: &Path) -> (PathBuf, Vec<String>) {
     let out = dir.join("export");
-    let schema = workspace().join("emma-events/schema/events.toml");
+    let schema = workspace().join("schema/events.toml");
     let args = ["export", path_arg(&schema), "--out", path_arg(&out)]
         .map(str::to_owned)
         .to_vec();
@@ -55,7 +55,7 @@ fn check_accepts_the_real_schema_and_summarises_it() {
     assert_eq!(
         stdout(&output),
         format!(
-            "emma-events/schema/events.toml: ok, {} events, {} types\n",
+            "schema/events.toml: ok, {} events, {} types\n",
             schema.events.len(),
             schema.types.len()
         )
@@ -65,7 +65,7 @@ fn check_accepts_the_real_schema_and_summarises_it() {
 
 #[test]
 fn check_shows_every_mistake_with_its_place_and_a_caret() {
-    let real = std::fs::read_to_string(workspace().join("emma-events/schema/events.toml")).unwrap();
+    let real = std::fs::read_to_string(workspace().join("schema/events.toml")).unwrap();
     // Two unrelated mistakes far apart: a misspelt type and a misspelt field key.
     let bad = real
         .replacen(
@@ -146,7 +146,7 @@ fn a_usage_error_exits_with_2() {
     assert_eq!(run(&[]).status.code(), Some(2));
 }
 
-/// Fails when `emma-events/schema/export` was not regenerated after a change to the schema or to the
+/// Fails when `schema/export` was not regenerated after a change to the schema or to the
 /// exporter: run `cargo run -p emma-schema-cli -- export` and commit the result.
 #[test]
 fn committed_exports_are_up_to_date() {
@@ -154,13 +154,13 @@ fn committed_exports_are_up_to_date() {
     assert_eq!(
         output.status.code(),
         Some(0),
-        "emma-events/schema/export is stale:\n{}",
+        "schema/export is stale:\n{}",
         stderr(&output)
     );
     assert_eq!(
         stdout(&output),
         format!(
-            "emma-events/schema/export: {} files up to date\n",
+            "schema/export: {} files up to date\n",
             real_schema().events.len() + 2
         )
     );

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 
-const EMMA: &str = include_str!("../../emma-events/schema/events.toml");
+const EMMA: &str = include_str!("../../schema/events.toml");
 
 /// Values a mutation may put in place of a string, number or boolean of the schema.
 const REPLACEMENTS: &[&str] = &[

@@ -20,8 +20,8 @@ use serde_json::{Map, Value};
 /// The real schema and the fixture schemas, which mutated inputs start from.
 pub const SCHEMAS: [(&str, &str); 6] = [
     (
-        "emma-events/schema/events.toml",
-        include_str!("../../emma-events/schema/events.toml"),
+        "schema/events.toml",
+        include_str!("../../schema/events.toml"),
     ),
     (
         "tests/fixtures/providers/billing.toml",

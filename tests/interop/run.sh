@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves the committed exports under emma-events/schema/export/, and the exports of the provider
+# Proves the committed exports under schema/export/, and the exports of the provider
 # fixtures under tests/fixtures/providers/ (one per envelope layout: adjacent, header, internal;
 # exported to a temporary folder with `cargo run -p emma-schema-cli -- export PATH --out DIR`),
 # with other languages' own tools:
@@ -31,7 +31,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-export_dir="$root/emma-events/schema/export"
+export_dir="$root/schema/export"
 venv="$here/.venv"
 python_bin="${PYTHON:-python3}"
 

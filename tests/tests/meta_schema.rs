@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 fn export_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../emma-events/schema/export")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/export")
 }
 
 fn read_json(path: &Path) -> Value {

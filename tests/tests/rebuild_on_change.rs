@@ -96,7 +96,8 @@ fn editing_the_schema_changes_the_generated_api_on_the_next_build() {
     let before = run_probe(&temp, &target_dir);
     assert_eq!(before.trim(), format!("{count} {summary}"));
 
-    let schema_path = temp.join("emma-events/schema/events.toml");
+    // The copy of emma-events holds the schema itself (the workspace links it from `schema/`).
+    let schema_path = temp.join("emma-events/events.toml");
     let schema = fs::read_to_string(&schema_path).unwrap();
     let edited = schema.replacen(summary, "Edited: the first event.", 1)
         + r#"

@@ -1,7 +1,7 @@
 //! The same JSON at run time: what `emma_events::json_schema()` and each event's
-//! `json_schema()` return is exactly what the committed files under `emma-events/schema/export/` hold.
+//! `json_schema()` return is exactly what the committed files under `schema/export/` hold.
 //!
-//! If this fails after a change to `emma-events/schema/events.toml`, regenerate the exports with
+//! If this fails after a change to `schema/events.toml`, regenerate the exports with
 //! `cargo run -p emma-schema-cli -- export`.
 
 use emma_events::{EventKind, MemberSignup, MessageClick};
@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn export_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../emma-events/schema/export")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/export")
 }
 
 fn committed(relative: &str) -> Value {
@@ -75,7 +75,7 @@ fn struct_schemas_are_the_same_documents() {
 #[test]
 fn there_is_one_committed_event_file_per_event_and_no_other() {
     let mut names: Vec<String> = std::fs::read_dir(export_dir().join("events"))
-        .expect("emma-events/schema/export/events exists")
+        .expect("schema/export/events exists")
         .map(|entry| {
             entry
                 .expect("a directory entry")

@@ -582,7 +582,7 @@ fn recursive_types_compare_without_looping() {
 #[test]
 fn the_real_schema_does_not_differ_from_itself() {
     let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../emma-events/schema/events.toml");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/events.toml");
     let schema = emma_schema::load(&path).unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(diff(&schema, &schema), []);
 }
@@ -749,7 +749,7 @@ fn only_the_header_layout_has_event_header_and_an_inherent_from_parts() {
 fn every_pair_of_the_workspaces_schemas_diffs_consistently() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let schemas: Vec<(String, String, Schema)> = [
-        "emma-events/schema/events.toml",
+        "schema/events.toml",
         "emma-codegen/tests/golden/small.toml",
         "tests/fixtures/providers/billing.toml",
         "tests/fixtures/providers/chat.toml",

@@ -1107,7 +1107,7 @@ mod tests {
     #[test]
     fn emma_s_schema_keeps_the_default_envelope_u64_ids_and_open_enums() {
         let schema = parse(
-            include_str!("../../../emma-events/schema/events.toml"),
+            include_str!("../../../schema/events.toml"),
             "events.toml",
         )
         .unwrap_or_else(|error| panic!("{error}"));

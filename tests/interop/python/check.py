@@ -1,4 +1,4 @@
-"""Proves an export (by default the committed one under emma-events/schema/export/) with Python's
+"""Proves an export (by default the committed one under schema/export/) with Python's
 own tools.
 
 Usage: check.py {schema|openapi|pydantic} [EXPORT_DIR]

@@ -8,7 +8,7 @@
 // exhaustive.
 //
 // Usage: node gen-examples.mjs [EXPORT_DIR [OUT_DIR]]
-//   EXPORT_DIR defaults to emma-events/schema/export, OUT_DIR to ./generated; the declarations
+//   EXPORT_DIR defaults to schema/export, OUT_DIR to ./generated; the declarations
 //   json2ts wrote from EXPORT_DIR's bundle are expected in OUT_DIR/deliveries.d.ts.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

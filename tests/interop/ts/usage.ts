@@ -1,5 +1,5 @@
 // Type-checked with `tsc --strict --noEmit` against the declarations json-schema-to-typescript
-// generates from emma-events/schema/export/emma-events.schema.json (see ../run.sh). Nothing here runs.
+// generates from schema/export/emma-events.schema.json (see ../run.sh). Nothing here runs.
 //
 // The bundle is `KnownDelivery | UnknownDelivery`. `KnownDelivery`, the union of the 21 known
 // deliveries, narrows with a plain `switch (d.event_name)`. The catch-all `UnknownDelivery` has
@@ -17,7 +17,7 @@ import type {
   MessageClickDelivery,
   UnknownDelivery,
 } from "./generated/deliveries";
-import bundle from "../../../emma-events/schema/export/emma-events.schema.json" with { type: "json" };
+import bundle from "../../../schema/export/emma-events.schema.json" with { type: "json" };
 
 /** `true` when `A` and `B` are the same type (not merely assignable either way). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
