@@ -31,7 +31,7 @@ use axum::http::header::{ALLOW, CONNECTION, CONTENT_LENGTH};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use emma_events::axum::RawDelivery;
-use emma_events::runtime::record::Recorder;
+use emma_record::Recorder;
 use http_body_util::BodyExt as _;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;

@@ -6,11 +6,17 @@
 //! [`Timestamp`], the "all"-or-list [`Selection`], the [`Extra`] keys and [`UnknownEvent`]s
 //! that keep everything received, [`ParseError`]s that say where and what, and the
 //! [`VisitorOutput`] of visitors. With the `axum` feature, [`axum`] receives any generated
-//! event set over HTTP; with the `record` feature, [`record`] keeps every delivery a receiver
-//! acknowledges on disk, whatever crashes or fills up.
+//! event set over HTTP.
 //!
 //! A crate with a schema of its own depends on this crate alone; nothing here knows any
-//! schema, Emma's included.
+//! schema or any provider.
+//!
+//! # Features
+//!
+//! - `macros` (on by default): [`include_events!`]. A crate that writes its generated code
+//!   from a build script with `emma_codegen::generate` turns default features off, and then
+//!   compiles none of the generator for its host.
+//! - `axum`: the [`axum`] extractor and visitor dispatch.
 //!
 //! ```
 //! emma_runtime::include_events!("tests/fixtures/things.toml");
@@ -42,14 +48,13 @@ mod event_set;
 mod map;
 mod raw_fields;
 mod raw_json;
-#[cfg(feature = "record")]
-pub mod record;
 mod selection;
 mod timestamp;
 mod unknown;
 mod visitor_output;
 mod wording;
 
+#[cfg(feature = "macros")]
 pub use emma_macros::include_events;
 pub use error::{ErrorCategory, ParseError, UnknownEventKind, UnknownValue};
 pub use event_set::{Accept, AcceptAsync, EventSet, FieldInfo};

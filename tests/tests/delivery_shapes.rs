@@ -166,8 +166,7 @@ fn timestamps_keep_the_exact_string_and_offer_a_typed_view() {
 
 #[test]
 fn event_kind_lists_every_event_in_schema_order_and_round_trips_names() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/events.toml");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/events.toml");
     let schema = emma_schema::load(&path).unwrap_or_else(|error| panic!("{error}"));
     let declared: Vec<&str> = schema
         .events

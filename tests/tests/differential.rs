@@ -435,8 +435,7 @@ fn model_verdict(model: &emma_schema::Schema, instance: &Value) -> Verdict {
 
 /// The model emma-events was generated from.
 fn model() -> emma_schema::Schema {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/events.toml");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/events.toml");
     emma_schema::load(&path).unwrap_or_else(|error| panic!("{error}"))
 }
 

@@ -581,8 +581,7 @@ fn recursive_types_compare_without_looping() {
 
 #[test]
 fn the_real_schema_does_not_differ_from_itself() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/events.toml");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/events.toml");
     let schema = emma_schema::load(&path).unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(diff(&schema, &schema), []);
 }

@@ -1106,11 +1106,8 @@ mod tests {
 
     #[test]
     fn emma_s_schema_keeps_the_default_envelope_u64_ids_and_open_enums() {
-        let schema = parse(
-            include_str!("../../../schema/events.toml"),
-            "events.toml",
-        )
-        .unwrap_or_else(|error| panic!("{error}"));
+        let schema = parse(include_str!("../../../schema/events.toml"), "events.toml")
+            .unwrap_or_else(|error| panic!("{error}"));
         assert_eq!(schema.envelope, Envelope::default());
         for def in &schema.types {
             match &def.kind {

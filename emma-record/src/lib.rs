@@ -1,4 +1,4 @@
-//! A record of deliveries that loses none it acknowledged (feature `record`).
+//! A record of webhook deliveries that loses none it acknowledged.
 //!
 //! A [`Recorder`] appends each delivery to a file as one line of NDJSON, and says it is
 //! recorded only once the line is on disk, so a receiver that answers `200` after
@@ -24,11 +24,11 @@
 //! fragment left by a crash was never acknowledged (the line break is written and synced
 //! with the line, before the answer).
 //!
-//! Nothing here depends on a schema: a line is any JSON document. For a schema whose
+//! Nothing here depends on a schema or on the generated code: a line is any JSON document. For a schema whose
 //! deliveries name their event in a header, record a document that holds the name too.
 //!
 //! ```
-//! use emma_runtime::record::Recorder;
+//! use emma_record::Recorder;
 //!
 //! # fn main() -> std::io::Result<()> {
 //! # let dir = std::env::temp_dir().join(format!("emma-record-doc-{}", std::process::id()));
@@ -49,6 +49,8 @@
 //! # Ok(())
 //! # }
 //! ```
+
+#![warn(missing_docs)]
 
 use std::fmt;
 use std::fs::{File, OpenOptions};
@@ -397,6 +399,10 @@ fn read_tail(mut input: impl Read) -> io::Result<Option<UnterminatedLine>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod things {
+        emma_runtime::include_events!("tests/fixtures/things.toml");
+    }
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
@@ -646,16 +652,15 @@ mod tests {
     /// The library's receiving path, as a service writes it: a delivery is acknowledged only
     /// once recorded, a full disk gives a `500` and no fragment, and once room returns the
     /// next delivery is recorded whole.
-    #[cfg(feature = "axum")]
     #[tokio::test]
     async fn an_axum_receiver_acknowledges_only_what_is_recorded() {
-        use crate::axum::RawDelivery;
-        use crate::things::Event;
         use ::axum::body::Body;
         use ::axum::extract::State;
         use ::axum::http::{Request, StatusCode};
         use ::axum::response::{IntoResponse, Response};
         use ::axum::{Router, routing::post};
+        use emma_runtime::axum::RawDelivery;
+        use things::Event;
         use tower::ServiceExt as _;
 
         async fn receive(
