@@ -1,6 +1,7 @@
 //! The set of files an export of a schema consists of, ready to be written or compared.
 //!
-//! An export is a folder holding the [`bundle`](crate::json_schema::bundle) document, one
+//! An export is a folder holding the [`bundle`](crate::json_schema::bundle) document (named
+//! after the schema's `name`: [`bundle_path`]), one
 //! standalone [`event_schema`](crate::json_schema::event_schema) document per event under
 //! [`EVENTS_DIR`], and the [`openapi`](crate::json_schema::openapi) document. Every file is
 //! pretty-printed JSON ending with a newline, so the committed exports diff well.
@@ -15,10 +16,10 @@
 //! # examples = ['{"event_name": "ping", "data": {"sent_at": "now"}}']
 //! # "#;
 //! let schema = emma_schema::parse(source, "events.toml").unwrap();
-//! let files = emma_codegen::export::files(&schema, "1.0.0");
+//! let files = emma_codegen::export::files(&schema);
 //! let paths: Vec<String> = files.iter().map(|(path, _)| path.display().to_string()).collect();
 //! let ping = ["events", "ping.schema.json"].iter().collect::<std::path::PathBuf>();
-//! assert_eq!(paths, ["emma-events.schema.json", &ping.display().to_string(), "openapi.json"]);
+//! assert_eq!(paths, ["webhooks.schema.json", &ping.display().to_string(), "openapi.json"]);
 //! assert!(files.iter().all(|(_, contents)| contents.ends_with("}\n")));
 //! ```
 
@@ -26,9 +27,6 @@ use crate::json_schema;
 use emma_schema::Schema;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-/// File name of the bundle document, which describes a delivery of any event.
-pub const BUNDLE_FILE: &str = "emma-events.schema.json";
 
 /// Folder, relative to the export folder, holding one standalone document per event.
 pub const EVENTS_DIR: &str = "events";
@@ -42,14 +40,11 @@ pub const EVENT_FILE_SUFFIX: &str = ".schema.json";
 /// Every file of the export of `schema`, as (path relative to the export folder, contents).
 ///
 /// The bundle comes first, then each event's document in declaration order, then the OpenAPI
-/// document, whose `info.version` is `version`. The same schema and version always give the
-/// same bytes.
-pub fn files(schema: &Schema, version: &str) -> Vec<(PathBuf, String)> {
+/// document, whose `info.version` is the schema's `version`. The same schema always gives the
+/// same bytes, and the same documents as the generated `json_schema()` and `openapi()`.
+pub fn files(schema: &Schema) -> Vec<(PathBuf, String)> {
     let mut files = Vec::with_capacity(schema.events.len() + 2);
-    files.push((
-        PathBuf::from(BUNDLE_FILE),
-        pretty(&json_schema::bundle(schema)),
-    ));
+    files.push((bundle_path(schema), pretty(&json_schema::bundle(schema))));
     for event in &schema.events {
         files.push((
             event_path(&event.name),
@@ -58,9 +53,15 @@ pub fn files(schema: &Schema, version: &str) -> Vec<(PathBuf, String)> {
     }
     files.push((
         PathBuf::from(OPENAPI_FILE),
-        pretty(&json_schema::openapi(schema, version)),
+        pretty(&json_schema::openapi(schema)),
     ));
     files
+}
+
+/// The path, relative to the export folder, of the bundle document, which describes a delivery
+/// of any event: `<name>.schema.json`, after the schema's `name`.
+pub fn bundle_path(schema: &Schema) -> PathBuf {
+    PathBuf::from(format!("{}{EVENT_FILE_SUFFIX}", schema.name))
 }
 
 /// The path, relative to the export folder, of the document of the event whose wire name is
@@ -109,12 +110,12 @@ mod tests {
 
     #[test]
     fn an_export_has_a_bundle_one_file_per_event_and_an_openapi_document() {
-        let files = files(&small(), "9.9.9");
+        let files = files(&small());
         let paths: Vec<&Path> = files.iter().map(|(path, _)| path.as_path()).collect();
         assert_eq!(
             paths,
             [
-                Path::new(BUNDLE_FILE),
+                Path::new("webhooks.schema.json"),
                 Path::new("events/thing_made.schema.json"),
                 Path::new("events/things_lost.schema.json"),
                 Path::new(OPENAPI_FILE),
@@ -124,8 +125,9 @@ mod tests {
 
     #[test]
     fn every_file_is_the_pretty_printed_document_with_a_trailing_newline() {
-        let schema = small();
-        let files = files(&schema, "9.9.9");
+        let mut schema = small();
+        schema.version = "9.9.9".to_owned();
+        let files = files(&schema);
         for (path, contents) in &files {
             assert!(contents.ends_with("}\n"), "{}", path.display());
             assert!(!contents.ends_with("\n\n"), "{}", path.display());

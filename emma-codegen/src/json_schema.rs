@@ -138,7 +138,7 @@ pub fn event_schema(schema: &Schema, event: &EventDef) -> Value {
 /// An OpenAPI 3.1 document whose `webhooks` has one POST per event. Under the `header`
 /// layout each POST declares the header, whose value is the event's name, as a required
 /// parameter, and its request body is the event's body.
-pub fn openapi(schema: &Schema, version: &str) -> Value {
+pub fn openapi(schema: &Schema) -> Value {
     let mut webhooks = Map::new();
     for event in &schema.events {
         let examples: Map<String, Value> = event
@@ -198,7 +198,7 @@ pub fn openapi(schema: &Schema, version: &str) -> Value {
             schema.title.clone()
         }),
     );
-    info.insert("version".into(), version.into());
+    info.insert("version".into(), schema.version.clone().into());
     if !schema.description.is_empty() {
         info.insert("description".into(), schema.description.clone().into());
     }
@@ -508,7 +508,7 @@ fn named_type_schema(def: &TypeDef, prefix: &str) -> Value {
                 "description": format!("{}\n\nValues: {}.", def.doc, known.join(", ")),
             })
         }
-        TypeKind::Timestamp => json!({ "type": "string" }),
+        TypeKind::Timestamp { .. } => json!({ "type": "string" }),
         TypeKind::Selection { item } => json!({
             "oneOf": [
                 { "const": "all" },
@@ -655,7 +655,7 @@ mod tests {
             }
         }
         check(&bundle, "#");
-        check(&openapi(&small(), "1"), "#");
+        check(&openapi(&small()), "#");
     }
 
     #[test]
@@ -697,7 +697,9 @@ mod tests {
 
     #[test]
     fn openapi_has_one_webhook_per_event_pointing_at_components() {
-        let document = openapi(&small(), "1.2.3");
+        let mut schema = small();
+        schema.version = "1.2.3".to_owned();
+        let document = openapi(&schema);
         assert_eq!(document["openapi"], "3.1.0");
         assert_eq!(document["info"]["version"], "1.2.3");
         let webhooks: Vec<&String> = document["webhooks"].as_object().unwrap().keys().collect();
@@ -808,7 +810,7 @@ fields = [
         let document = event_schema(&schema, &schema.events[0]);
         assert_eq!(keys(&document["$defs"]), ["Made", "Sent", "Colour"]);
         assert_eq!(document["properties"]["payload"]["$ref"], "#/$defs/Made");
-        let openapi = openapi(&schema, "1");
+        let openapi = openapi(&schema);
         assert!(
             openapi["webhooks"]["made"]["post"]
                 .get("parameters")
@@ -869,7 +871,7 @@ fields = [{ name = "sent", type = "Sent", doc = "When." }]"#,
         let document = event_schema(&schema, &schema.events[0]);
         assert_eq!(document["properties"], delivery["properties"]);
         assert_eq!(keys(&document["$defs"]), ["Sent", "Colour"]);
-        let openapi = openapi(&schema, "1");
+        let openapi = openapi(&schema);
         let body =
             &openapi["webhooks"]["made"]["post"]["requestBody"]["content"]["application/json"];
         assert_eq!(body["schema"]["$ref"], "#/components/schemas/MadeDelivery");
@@ -899,7 +901,7 @@ header = "X-Event""#,
         assert_eq!(document["properties"], body["properties"]);
         assert_eq!(keys(&document["$defs"]), ["Colour"]);
 
-        let openapi = openapi(&schema, "1");
+        let openapi = openapi(&schema);
         let post = &openapi["webhooks"]["made"]["post"];
         assert_eq!(
             post["parameters"],

@@ -60,3 +60,24 @@ macro_rules! include_events {
 }
 
 emma_runtime::include_events!("events.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::Timestamp;
+
+    #[test]
+    fn emma_timestamps_are_read_in_the_forms_emma_sends() {
+        let at = |text: &str| Timestamp::new(text).to_datetime().map(|at| at.to_string());
+        assert_eq!(at("@D:2017-12-21T11:01:11").unwrap(), "2017-12-21 11:01:11");
+        assert_eq!(at("@D:2017-12-21").unwrap(), "2017-12-21 00:00:00");
+        assert_eq!(
+            at("2017-12-21 11:01:11.250000").unwrap(),
+            "2017-12-21 11:01:11.250"
+        );
+        assert_eq!(
+            at("2017-12-21T12:01:11+01:00").unwrap(),
+            "2017-12-21 11:01:11"
+        );
+        assert!(at("@D:21/12/2017").is_err());
+    }
+}

@@ -127,15 +127,6 @@ pub fn embedded_json(text: &str) -> Value {
     serde_json::from_str(text).expect("embedded JSON Schema is valid JSON")
 }
 
-/// Parses an embedded OpenAPI document and sets its `info.version`.
-pub fn embedded_openapi(text: &str, version: &str) -> Value {
-    let mut document = embedded_json(text);
-    if let Some(info) = document.get_mut("info").and_then(Value::as_object_mut) {
-        info.insert("version".to_owned(), Value::String(version.to_owned()));
-    }
-    document
-}
-
 /// Reads the envelope field `key` out of the kept top-level keys (removing it when `take`):
 /// `None` when it is absent. The error names the field.
 pub fn envelope_field<T: DeserializeOwned>(

@@ -54,6 +54,9 @@ mod unknown;
 mod visitor_output;
 mod wording;
 
+/// The date and time a timestamp's typed view gives (chrono's, re-exported so that generated
+/// code and its users name the same type).
+pub use chrono::NaiveDateTime;
 #[cfg(feature = "macros")]
 pub use emma_macros::include_events;
 pub use error::{ErrorCategory, ParseError, UnknownEventKind, UnknownValue};

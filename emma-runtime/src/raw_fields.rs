@@ -7,7 +7,7 @@ use std::fmt;
 
 /// Up to this many keys are kept in a plain list, searched in order; more move to a hash map.
 ///
-/// Deliveries carry few keys beyond their schema (Emma adds one, `resource_url`), and for so
+/// Deliveries carry few keys beyond their schema (often one or two), and for so
 /// few, a list costs one allocation where a hash map costs two plus hashing; the hash map keeps
 /// a delivery with thousands of unknown keys from costing time quadratic in their number.
 const LIST_LIMIT: usize = 16;

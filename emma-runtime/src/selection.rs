@@ -1,4 +1,4 @@
-//! The "all"-or-list selection Emma sends in `member_ids` and `group_ids`.
+//! The "all"-or-list selection: a list of items, or the string `"all"` for every item.
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, Serializer};
@@ -8,8 +8,8 @@ use std::marker::PhantomData;
 
 /// Either every item (the string `"all"` on the wire) or a list of items (a JSON array).
 ///
-/// Emma sends `"all"` instead of a giant list of IDs when a call applied to every member or
-/// every group.
+/// Providers send `"all"` instead of a giant list of IDs when something applied to every
+/// item (a schema declares the field as a `selection`).
 ///
 /// ```
 /// use emma_runtime::Selection;

@@ -1,25 +1,20 @@
 //! The timestamp: the exact string received, with a typed view that can fail.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
-/// A point in time as Emma sent it, e.g. `@D:2017-12-21T11:01:11`.
+/// A point in time, kept as the exact string received.
 ///
-/// The string is kept exactly as received, so a delivery is written back unchanged even when
-/// its timestamp is in a form this crate does not understand; [`Timestamp::to_datetime`]
-/// gives a typed view.
+/// A delivery is written back unchanged even when its timestamp is in no form anyone
+/// expected. The schema declares the forms a timestamp type is read in (its `formats`); the
+/// generated type reads them with [`Timestamp::to_datetime_in`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Timestamp(String);
 
-/// Forms [`Timestamp::to_datetime`] understands, with and without Emma's `@D:` prefix.
-const DATE_TIME_FORMATS: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M:%S%.f",
-];
-const DATE_FORMAT: &str = "%Y-%m-%d";
+/// The name of the RFC 3339 form among a timestamp type's forms.
+const RFC3339: &str = "rfc3339";
 
 impl Timestamp {
     /// Wraps a timestamp string without checking it.
@@ -37,36 +32,50 @@ impl Timestamp {
         self.0
     }
 
-    /// The date and time, without a time zone, as Emma sends them.
+    /// The date and time in the first of `formats` the text is in, without a time zone.
     ///
-    /// Understands `@D:YYYY-MM-DDTHH:MM:SS` (webhooks), `@D:YYYY-MM-DD` (midnight),
-    /// `YYYY-MM-DD HH:MM:SS.ffffff` (newer Emma endpoints) and RFC 3339 (converted to UTC).
+    /// Each form is a chrono `strftime` pattern, or `rfc3339`. A form with an offset (`%z`,
+    /// `rfc3339`) gives the time in UTC; a form with a date and no time gives midnight.
     ///
     /// ```
     /// use emma_runtime::Timestamp;
-    /// let at = Timestamp::new("@D:2017-12-21T11:01:11").to_datetime().unwrap();
-    /// assert_eq!(at.to_string(), "2017-12-21 11:01:11");
-    /// assert!(Timestamp::new("yesterday").to_datetime().is_err());
+    /// let formats = ["@D:%Y-%m-%dT%H:%M:%S", "@D:%Y-%m-%d", "rfc3339"];
+    /// let at = |text: &str| Timestamp::new(text).to_datetime_in(&formats).map(|at| at.to_string());
+    /// assert_eq!(at("@D:2017-12-21T11:01:11").unwrap(), "2017-12-21 11:01:11");
+    /// assert_eq!(at("@D:2017-12-21").unwrap(), "2017-12-21 00:00:00");
+    /// assert_eq!(at("2017-12-21T12:01:11+01:00").unwrap(), "2017-12-21 11:01:11");
+    /// assert!(at("yesterday").is_err());
     /// ```
-    pub fn to_datetime(&self) -> Result<NaiveDateTime, TimestampError> {
-        let text = self.0.strip_prefix("@D:").unwrap_or(&self.0);
-        DATE_TIME_FORMATS
+    pub fn to_datetime_in(&self, formats: &[&str]) -> Result<NaiveDateTime, TimestampError> {
+        formats
             .iter()
-            .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-            .or_else(|| {
-                NaiveDate::parse_from_str(text, DATE_FORMAT)
-                    .ok()
-                    .and_then(|date| date.and_hms_opt(0, 0, 0))
-            })
-            .or_else(|| {
-                chrono::DateTime::parse_from_rfc3339(text)
-                    .ok()
-                    .map(|at| at.naive_utc())
-            })
+            .find_map(|format| read(&self.0, format))
             .ok_or_else(|| TimestampError {
                 text: self.0.clone(),
+                formats: formats.iter().map(|format| (*format).to_owned()).collect(),
             })
     }
+}
+
+/// `text` read in one form, if it is in it.
+fn read(text: &str, format: &str) -> Option<NaiveDateTime> {
+    if format == RFC3339 {
+        return DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|at| at.naive_utc());
+    }
+    if format.contains("%z") || format.contains("%:z") || format.contains("%#z") {
+        return DateTime::parse_from_str(text, format)
+            .ok()
+            .map(|at| at.naive_utc());
+    }
+    NaiveDateTime::parse_from_str(text, format)
+        .ok()
+        .or_else(|| {
+            NaiveDate::parse_from_str(text, format)
+                .ok()
+                .and_then(|date| date.and_hms_opt(0, 0, 0))
+        })
 }
 
 impl fmt::Display for Timestamp {
@@ -99,7 +108,7 @@ impl<'de> Deserialize<'de> for Timestamp {
         impl Visitor<'_> for TimestampVisitor {
             type Value = Timestamp;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a timestamp string such as \"@D:2017-12-21T11:01:11\"")
+                f.write_str("a timestamp string")
             }
             fn visit_str<E: de::Error>(self, text: &str) -> Result<Timestamp, E> {
                 Ok(Timestamp(text.to_owned()))
@@ -112,19 +121,35 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
-/// A timestamp string in none of the forms [`Timestamp::to_datetime`] understands.
+/// A timestamp string in none of the forms it was read in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimestampError {
     text: String,
+    formats: Vec<String>,
+}
+
+impl TimestampError {
+    /// The text that was read.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The forms it was tried in, in order.
+    pub fn formats(&self) -> &[String] {
+        &self.formats
+    }
 }
 
 impl fmt::Display for TimestampError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "timestamp {:?} is not in a known form (expected e.g. \"@D:2017-12-21T11:01:11\")",
-            self.text
-        )
+        write!(f, "timestamp {:?} is in none of the forms ", self.text)?;
+        for (index, format) in self.formats.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "`{format}`")?;
+        }
+        Ok(())
     }
 }
 
@@ -134,22 +159,34 @@ impl std::error::Error for TimestampError {}
 mod tests {
     use super::*;
 
+    /// A provider's forms: a prefixed date and time, the same prefixed date alone, a space
+    /// separated form with fractions, and RFC 3339.
+    const FORMS: [&str; 4] = [
+        "@D:%Y-%m-%dT%H:%M:%S",
+        "@D:%Y-%m-%d",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "rfc3339",
+    ];
+
     fn at(text: &str) -> String {
-        Timestamp::new(text).to_datetime().unwrap().to_string()
+        Timestamp::new(text)
+            .to_datetime_in(&FORMS)
+            .unwrap()
+            .to_string()
     }
 
     #[test]
-    fn emma_webhook_form_is_read_without_a_time_zone() {
+    fn a_declared_prefixed_form_is_read_without_a_time_zone() {
         assert_eq!(at("@D:2017-12-21T11:01:11"), "2017-12-21 11:01:11");
     }
 
     #[test]
-    fn date_only_form_means_midnight() {
+    fn a_form_with_a_date_only_means_midnight() {
         assert_eq!(at("@D:2017-12-21"), "2017-12-21 00:00:00");
     }
 
     #[test]
-    fn newer_endpoint_form_keeps_fractions() {
+    fn fractions_of_a_second_are_kept() {
         assert_eq!(at("2017-12-21 11:01:11.250000"), "2017-12-21 11:01:11.250");
     }
 
@@ -159,10 +196,32 @@ mod tests {
     }
 
     #[test]
-    fn unknown_forms_fail_but_keep_the_text() {
+    fn a_strftime_form_with_an_offset_is_converted_to_utc() {
+        let timestamp = Timestamp::new("2017-12-21 12:01:11 +0100");
+        let at = timestamp.to_datetime_in(&["%Y-%m-%d %H:%M:%S %z"]).unwrap();
+        assert_eq!(at.to_string(), "2017-12-21 11:01:11");
+    }
+
+    #[test]
+    fn a_form_that_is_not_declared_is_not_read() {
+        let timestamp = Timestamp::new("@D:2017-12-21T11:01:11");
+        let error = timestamp.to_datetime_in(&["rfc3339"]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "timestamp \"@D:2017-12-21T11:01:11\" is in none of the forms `rfc3339`"
+        );
+    }
+
+    #[test]
+    fn unknown_forms_fail_and_name_every_form_tried_but_keep_the_text() {
         let timestamp = Timestamp::new("@D:21/12/2017");
-        let error = timestamp.to_datetime().unwrap_err();
-        assert!(error.to_string().contains("\"@D:21/12/2017\""));
+        let error = timestamp.to_datetime_in(&FORMS).unwrap_err();
+        assert_eq!(error.text(), "@D:21/12/2017");
+        assert_eq!(error.formats(), FORMS);
+        assert_eq!(
+            error.to_string(),
+            "timestamp \"@D:21/12/2017\" is in none of the forms `@D:%Y-%m-%dT%H:%M:%S`, `@D:%Y-%m-%d`, `%Y-%m-%d %H:%M:%S%.f`, `rfc3339`"
+        );
         assert_eq!(timestamp.as_str(), "@D:21/12/2017");
     }
 

@@ -12,8 +12,9 @@ pub struct Extra {
     /// Keys inside `data` that the event does not declare, in the order received, with
     /// their values as received.
     pub data: RawFields,
-    /// Keys at the top level of the delivery other than `event_name` and `data`, such as
-    /// the `resource_url` Emma has been seen to send there, in the order received.
+    /// Keys at the top level of the delivery other than the event's name and its data (and
+    /// the envelope fields the schema declares), in the order received: providers add keys
+    /// there that their documents do not list.
     pub envelope: RawFields,
 }
 
@@ -26,8 +27,8 @@ impl Extra {
 
 /// A delivery whose `event_name` the schema does not know, kept as received.
 ///
-/// Emma has events its webhook page does not list (`mailing_start`, for one); they parse into
-/// this rather than failing.
+/// Providers send events their documents do not list, and add events after a receiver was
+/// built; they parse into this rather than failing.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UnknownEvent {
     /// The `event_name` received.

@@ -289,7 +289,7 @@ fn export(schema_path: &Path, out: &Path, check_only: bool) -> ExitCode {
         Ok(schema) => schema,
         Err(code) => return code,
     };
-    let files = emma_codegen::export::files(&schema, env!("CARGO_PKG_VERSION"));
+    let files = emma_codegen::export::files(&schema);
     if check_only {
         let outdated = match cli::sync::compare(out, &files) {
             Ok(outdated) => outdated,

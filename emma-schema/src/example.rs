@@ -238,7 +238,7 @@ fn check_value(
             Some(TypeKind::Id {
                 repr: IdRepr::String,
             })
-            | Some(TypeKind::Timestamp)
+            | Some(TypeKind::Timestamp { .. })
             | Some(TypeKind::Enum { open: true, .. }) => value.is_string(),
             Some(TypeKind::Enum {
                 open: false,

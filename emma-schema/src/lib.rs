@@ -28,8 +28,8 @@ mod parse;
 
 pub use diagnostic::{Diagnostic, SchemaError};
 pub use model::{
-    EnumValue, Envelope, EventDef, Example, FieldDef, IdRepr, Layout, Primitive, Schema, Span,
-    TypeDef, TypeKind, TypeRef,
+    DEFAULT_SCHEMA_NAME, DEFAULT_SCHEMA_VERSION, EnumValue, Envelope, EventDef, Example, FieldDef,
+    IdRepr, Layout, Primitive, Schema, Span, TIMESTAMP_RFC3339, TypeDef, TypeKind, TypeRef,
 };
 
 use std::path::Path;

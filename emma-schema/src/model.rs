@@ -21,6 +21,12 @@ impl From<std::ops::Range<usize>> for Span {
 /// A whole schema: its shared named types and its events, in declaration order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schema {
+    /// What the exports are named after: the bundle is `{name}.schema.json` (`name`, default
+    /// `webhooks`).
+    pub name: String,
+    /// The version of the webhooks described, the OpenAPI document's `info.version`, at
+    /// build time and in `emma-schema export` alike (`version`, default `0.0.0`).
+    pub version: String,
     /// A short title for the set of events (used in exports).
     pub title: String,
     /// A longer description of the set of events.
@@ -115,8 +121,13 @@ pub enum TypeKind {
         /// What it is on the wire (`repr`, default `u64`).
         repr: IdRepr,
     },
-    /// A point in time, kept as the exact string received.
-    Timestamp,
+    /// A point in time, kept as the exact string received, read in the forms the schema
+    /// declares (`formats`).
+    Timestamp {
+        /// The forms the typed view tries, in order: chrono `strftime` patterns, or
+        /// [`TIMESTAMP_RFC3339`]. `["rfc3339"]` when the schema declares none.
+        formats: Vec<String>,
+    },
     /// Either a list of `item` or the string `"all"`.
     Selection {
         /// The type of the list's items.
@@ -136,6 +147,16 @@ pub enum TypeKind {
         fields: Vec<FieldDef>,
     },
 }
+
+/// The export name of a schema that declares none.
+pub const DEFAULT_SCHEMA_NAME: &str = "webhooks";
+
+/// The version of a schema that declares none.
+pub const DEFAULT_SCHEMA_VERSION: &str = "0.0.0";
+
+/// The name of the RFC 3339 form (`2017-12-21T11:01:11Z`, with any offset) among a timestamp
+/// type's `formats`; it is also the form a timestamp type without `formats` is read in.
+pub const TIMESTAMP_RFC3339: &str = "rfc3339";
 
 /// What an ID is on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -165,7 +165,7 @@ fn every_providers_bundle_and_event_schema_is_a_valid_2020_12_schema() {
             assert_eq!(document["$schema"], DIALECT, "{name} {}", event.name);
             assert_valid_2020_12(&document, &format!("the {name} `{}` schema", event.name));
         }
-        let openapi = json_schema::openapi(&schema, "1.0.0");
+        let openapi = json_schema::openapi(&schema);
         for (component, schema) in openapi["components"]["schemas"].as_object().unwrap() {
             jsonschema::draft202012::meta::validate(schema).unwrap_or_else(|error| {
                 panic!("components.schemas.{component} of the {name} OpenAPI document: {error}")
@@ -248,7 +248,7 @@ fn the_openapi_3_1_check_is_not_vacuous() {
         .into_iter()
         .find(|(name, _)| *name == "code_host")
         .unwrap();
-    let mut document = json_schema::openapi(&schema, "1.0.0");
+    let mut document = json_schema::openapi(&schema);
     assert!(validator.is_valid(&document));
     // A header parameter needs a name.
     document["webhooks"]["push"]["post"]["parameters"][0]
@@ -267,7 +267,7 @@ fn every_openapi_document_is_valid_openapi_3_1() {
     let path = export_dir().join("openapi.json");
     assert_valid_openapi_3_1(&validator, &read_json(&path), &path.display().to_string());
     for (name, schema) in providers() {
-        let document = json_schema::openapi(&schema, "1.0.0");
+        let document = json_schema::openapi(&schema);
         assert_valid_openapi_3_1(
             &validator,
             &document,

@@ -113,6 +113,8 @@ impl<'s> Differ<'s> {
 
     fn schema_docs(&mut self) {
         for (key, old, new) in [
+            ("name", &self.old.name, &self.new.name),
+            ("version", &self.old.version, &self.new.version),
             ("title", &self.old.title, &self.new.title),
             ("description", &self.old.description, &self.new.description),
         ] {
@@ -264,7 +266,21 @@ impl<'s> Differ<'s> {
             );
         }
         match (&old_def.kind, &new_def.kind) {
-            (TypeKind::Timestamp, TypeKind::Timestamp) => {}
+            (TypeKind::Timestamp { formats: before }, TypeKind::Timestamp { formats: after }) => {
+                if before != after {
+                    self.push(
+                        Rule::TimestampFormatsChanged,
+                        Side::New,
+                        Some(new_def.span),
+                        path.clone(),
+                        format!(
+                            "the forms timestamp type `{name}` is read in changed from {} to {}",
+                            quoted_list(before),
+                            quoted_list(after)
+                        ),
+                    );
+                }
+            }
             (TypeKind::Object { fields: before }, TypeKind::Object { fields: after }) => {
                 self.fields(Container::Type(name), Some(new_def.span), before, after);
             }
@@ -748,10 +764,16 @@ fn describe_kind(kind: &TypeKind) -> String {
                 emma_schema::IdRepr::String => "string",
             }
         ),
-        TypeKind::Timestamp => "a timestamp".to_owned(),
+        TypeKind::Timestamp { .. } => "a timestamp".to_owned(),
         TypeKind::Selection { item } => format!("a selection of `{item}`"),
         TypeKind::Enum { open: true, .. } => "an open enum".to_owned(),
         TypeKind::Enum { open: false, .. } => "a closed enum".to_owned(),
         TypeKind::Object { .. } => "an object".to_owned(),
     }
+}
+
+/// `[`a`, `b`]`: a list of forms as a message quotes it.
+fn quoted_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
+    format!("[{}]", quoted.join(", "))
 }

@@ -264,6 +264,11 @@ rules! {
         old: Accepted, new: Accepted, rust: Minor, other: None,
         why: "Both sides accept any string. The enum is `#[non_exhaustive]`, so every `match` in another crate already has a wildcard arm; but the value, once `Other(..)`, now reads as the new variant, so code that looked for it in `Other` must look for the variant.",
     }
+    /// A timestamp type's `formats` changed.
+    TimestampFormatsChanged = "timestamp-formats-changed" {
+        old: Accepted, new: Accepted, rust: None, other: None,
+        why: "Deliveries are read and kept as before (a timestamp is the text received); `to_datetime()` reads the text in the new forms, so a timestamp it read may now fail, or one it failed on may now read.",
+    }
     /// A closed enum gained a value.
     EnumValueAddedClosed = "enum-value-added-closed" {
         old: Accepted, new: Rejected, rust: Major, other: Additive,

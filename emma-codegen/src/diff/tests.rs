@@ -439,7 +439,26 @@ fn cases() -> Vec<(String, String, Vec<&'static str>)> {
             with_status(true, &[("a", "A")]).replace("doc = \"d\" }", "doc = \"e\" }"),
             vec!["docs-changed", "docs-changed"],
         ),
+        (
+            stamp_type(None)
+                + &ping(
+                    r#"{ name = "at", type = "At", doc = "d" }"#,
+                    r#"{"at": "x"}"#,
+                ),
+            stamp_type(Some(r#"["%Y-%m-%d", "rfc3339"]"#))
+                + &ping(
+                    r#"{ name = "at", type = "At", doc = "d" }"#,
+                    r#"{"at": "x"}"#,
+                ),
+            vec!["timestamp-formats-changed"],
+        ),
     ]
+}
+
+/// A timestamp type `At`, with `formats` when given.
+fn stamp_type(formats: Option<&str>) -> String {
+    let formats = formats.map_or(String::new(), |list| format!("formats = {list}\n"));
+    format!("[types.At]\nkind = \"timestamp\"\ndoc = \"d\"\n{formats}\n")
 }
 
 /// The rules of `changes`, sorted, leaving out changed examples: a pair of schemas that

@@ -53,7 +53,7 @@ fn values<'s>(schema: &'s Schema, ty: &'s TypeRef) -> Values<'s> {
                 TypeKind::Id {
                     repr: IdRepr::String,
                 }
-                | TypeKind::Timestamp
+                | TypeKind::Timestamp { .. }
                 | TypeKind::Enum { open: true, .. } => Values::AnyString,
                 TypeKind::Enum {
                     open: false,

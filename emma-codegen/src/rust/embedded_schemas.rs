@@ -10,7 +10,7 @@ use quote::quote;
 /// `json_schema()` for the whole set of deliveries, and `openapi()`.
 pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
     let runtime = &cx.runtime;
-    let bundle = pretty(&json_schema::bundle(cx.schema));
+    let bundle = compact(&json_schema::bundle(cx.schema));
     let bundle_doc = match cx.schema.envelope.layout {
         emma_schema::Layout::Header { .. } => {
             "The JSON Schema (draft 2020-12) of every delivery's body: any of the events' bodies (the event's name is in a header, so the body alone cannot say which)."
@@ -19,8 +19,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             "The JSON Schema (draft 2020-12) of every delivery: one branch per event, selected by its name, plus a branch for event names the schema does not know."
         }
     };
-    // The version is the generated crate's own, filled in where the code is compiled.
-    let openapi = pretty(&json_schema::openapi(cx.schema, ""));
+    let openapi = compact(&json_schema::openapi(cx.schema));
     quote! {
         #[doc = #bundle_doc]
         pub fn json_schema() -> #runtime::__private::serde_json::Value {
@@ -29,21 +28,22 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
         }
 
         /// The OpenAPI 3.1 document of every delivery, one webhook per event; its
-        /// `info.version` is the version of the crate that generated it.
+        /// `info.version` is the schema's `version`.
         pub fn openapi() -> #runtime::__private::serde_json::Value {
             const __OPENAPI: &str = #openapi;
-            #runtime::__private::embedded_openapi(__OPENAPI, ::core::env!("CARGO_PKG_VERSION"))
+            #runtime::__private::embedded_json(__OPENAPI)
         }
     }
 }
 
 /// `const __SCHEMA: &str = "..."` holding one event's standalone schema.
 pub(super) fn event_schema_const(cx: &Context<'_>, event: &EventDef) -> TokenStream {
-    let text = pretty(&json_schema::event_schema(cx.schema, event));
+    let text = compact(&json_schema::event_schema(cx.schema, event));
     quote! { const __SCHEMA: &str = #text; }
 }
 
-fn pretty(value: &serde_json::Value) -> String {
+/// The document as compact JSON text: what is embedded is only ever parsed, never read.
+fn compact(value: &serde_json::Value) -> String {
     // A `serde_json::Value` always serializes: its map keys are strings.
-    serde_json::to_string_pretty(value).expect("a JSON value serializes")
+    serde_json::to_string(value).expect("a JSON value serializes")
 }

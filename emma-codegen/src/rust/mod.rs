@@ -287,28 +287,20 @@ mod tests {
             .unwrap_or_else(|error| panic!("{error}"))
     }
 
-    /// The expansion of `tests/golden/small.toml` is committed next to it; this fails when the
-    /// generator's output changes, so the change shows up in review. `UPDATE_GOLDEN=1` rewrites it.
+    /// The expansion of `tests/golden/small.toml` is committed next to it as an insta snapshot,
+    /// so that a change of the generated code shows up in review: a difference fails (and
+    /// leaves a `.snap.new` beside it); `cargo insta review`, or `INSTA_UPDATE=always`, accepts
+    /// the new output.
     #[test]
     fn expansion_of_the_small_schema_matches_the_committed_golden_file() {
-        let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/small.expanded.rs");
-        let actual = pretty();
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::write(&golden, &actual).unwrap();
-        }
-        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
-        if expected != actual {
-            let first_difference = expected
-                .lines()
-                .zip(actual.lines())
-                .position(|(left, right)| left != right)
-                .unwrap_or(expected.lines().count().min(actual.lines().count()));
-            panic!(
-                "{} is stale (first difference at line {}); rerun with UPDATE_GOLDEN=1 cargo test -p emma-codegen and review the diff",
-                golden.display(),
-                first_difference + 1
-            );
-        }
+        let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+        insta::with_settings!({
+            snapshot_path => golden,
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!("small.expanded", pretty());
+        });
     }
 
     #[test]

@@ -36,14 +36,97 @@ fn named_type(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
                 pub type #name = #runtime::Selection<#item>;
             }
         }
-        TypeKind::Timestamp => {
-            let name = format_ident!("{}", def.name);
-            let doc = doc(&def.doc);
-            quote! {
-                #doc
-                pub type #name = #runtime::Timestamp;
+        TypeKind::Timestamp { formats } => timestamp(cx, def, formats),
+    }
+}
+
+/// A timestamp type: the runtime's [`Timestamp`] (the text received) with the schema's forms.
+fn timestamp(cx: &Context<'_>, def: &TypeDef, formats: &[String]) -> TokenStream {
+    let runtime = &cx.runtime;
+    let serde = quote!(#runtime::__private::serde);
+    let name = format_ident!("{}", def.name);
+    let listed: Vec<String> = formats.iter().map(|format| format!("`{format}`")).collect();
+    let doc = doc(&format!(
+        "{}\n\nThe exact string received; [`{}::to_datetime`] reads it in the schema's forms: {}.",
+        def.doc,
+        def.name,
+        listed.join(", ")
+    ));
+    let timestamp = quote!(#runtime::Timestamp);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct #name(#timestamp);
+
+        impl #name {
+            /// The forms [`Self::to_datetime`] tries, in order, as the schema declares them:
+            /// chrono `strftime` patterns, or `rfc3339`.
+            pub const FORMATS: &'static [&'static ::core::primitive::str] = &[#(#formats),*];
+
+            /// Wraps a timestamp string without checking it.
+            pub fn new(text: impl ::core::convert::Into<::std::string::String>) -> Self {
+                #name(#timestamp::new(text))
+            }
+
+            /// The string as received.
+            pub fn as_str(&self) -> &::core::primitive::str {
+                self.0.as_str()
+            }
+
+            /// Gives back the string as received.
+            pub fn into_string(self) -> ::std::string::String {
+                self.0.into_string()
+            }
+
+            /// The date and time in the first of [`Self::FORMATS`] the text is in, without a
+            /// time zone (a form with an offset gives UTC; a date alone gives midnight).
+            ///
+            /// # Errors
+            ///
+            /// When the text is in none of the forms; the error names the text and the forms.
+            pub fn to_datetime(
+                &self,
+            ) -> ::core::result::Result<#runtime::NaiveDateTime, #runtime::TimestampError> {
+                self.0.to_datetime_in(Self::FORMATS)
             }
         }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.0, formatter)
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for #name {
+            fn from(text: ::std::string::String) -> Self {
+                #name(#timestamp::from(text))
+            }
+        }
+
+        impl ::core::convert::From<&::core::primitive::str> for #name {
+            fn from(text: &::core::primitive::str) -> Self {
+                #name(#timestamp::from(text))
+            }
+        }
+
+        const _: () = {
+            impl #serde::Serialize for #name {
+                fn serialize<__S: #serde::Serializer>(
+                    &self,
+                    __serializer: __S,
+                ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    #serde::Serialize::serialize(&self.0, __serializer)
+                }
+            }
+
+            impl<'de> #serde::Deserialize<'de> for #name {
+                fn deserialize<__D: #serde::Deserializer<'de>>(
+                    __deserializer: __D,
+                ) -> ::core::result::Result<Self, __D::Error> {
+                    <#timestamp as #serde::Deserialize>::deserialize(__deserializer).map(#name)
+                }
+            }
+        };
     }
 }
 

@@ -20,8 +20,8 @@ mod type_expr;
 use crate::diagnostic::{Diagnostic, SchemaError, line_column};
 use crate::example;
 use crate::model::{
-    EnumValue, Envelope, EventDef, Example, FieldDef, IdRepr, Primitive, Schema, Span, TypeDef,
-    TypeKind, TypeRef,
+    DEFAULT_SCHEMA_NAME, DEFAULT_SCHEMA_VERSION, EnumValue, Envelope, EventDef, Example, FieldDef,
+    IdRepr, Primitive, Schema, Span, TIMESTAMP_RFC3339, TypeDef, TypeKind, TypeRef,
 };
 use context::Context;
 use heck::ToSnakeCase;
@@ -32,15 +32,18 @@ use references::{
 use std::collections::{BTreeSet, HashMap};
 use toml_edit::{Document, Item};
 use toml_values::{
-    Entry, check_keys, entries, key_span, literal_content_start, missing_key, next_char_boundary,
-    offset_of_line_column, optional_bool, optional_string, required_string, table,
+    Entry, Located, check_keys, entries, key_span, literal_content_start, missing_key,
+    next_char_boundary, offset_of_line_column, optional_bool, optional_string,
+    optional_string_array, required_string, table,
 };
 
 const ROOT_KEYS: &[&str] = &["schema", "envelope", "types", "events"];
-const SCHEMA_KEYS: &[&str] = &["title", "description"];
+const SCHEMA_KEYS: &[&str] = &["name", "version", "title", "description"];
 const TYPE_KINDS: &[&str] = &["id", "timestamp", "selection", "enum", "object"];
 /// Every key a type may have, whatever its kind.
-const TYPE_KEYS: &[&str] = &["kind", "doc", "repr", "item", "values", "open", "fields"];
+const TYPE_KEYS: &[&str] = &[
+    "kind", "doc", "repr", "item", "values", "open", "fields", "formats",
+];
 const ID_REPRS: &[(&str, IdRepr)] = &[("u64", IdRepr::U64), ("string", IdRepr::String)];
 const EVENT_KEYS: &[&str] = &[
     "name",
@@ -70,18 +73,22 @@ pub(crate) fn parse(source: &str, file_name: &str) -> Result<Schema, SchemaError
 
 fn read_schema(cx: &Context, root: &toml_edit::Table) -> Schema {
     check_keys(cx, root, ROOT_KEYS, "the schema file");
-    let (title, description) = match root.get("schema") {
+    let (name, version, title, description) = match root.get("schema") {
         Some(item) => match table(cx, item, "`schema`") {
             Some(meta) => {
                 check_keys(cx, meta.table, SCHEMA_KEYS, "`schema`");
                 (
+                    optional_string(cx, &meta, "name", "`schema`")
+                        .filter(|name| check_schema_name(cx, name)),
+                    optional_string(cx, &meta, "version", "`schema`")
+                        .filter(|version| check_schema_version(cx, version)),
                     optional_string(cx, &meta, "title", "`schema`"),
                     optional_string(cx, &meta, "description", "`schema`"),
                 )
             }
-            None => (None, None),
+            None => (None, None, None, None),
         },
-        None => (None, None),
+        None => (None, None, None, None),
     };
     let types = match root.get("types") {
         Some(item) => read_types(cx, item),
@@ -108,6 +115,8 @@ fn read_schema(cx: &Context, root: &toml_edit::Table) -> Schema {
         events.into_iter().unzip();
     let envelope_known = envelope.is_some();
     let mut schema = Schema {
+        name: name.map_or_else(|| DEFAULT_SCHEMA_NAME.to_owned(), |name| name.text),
+        version: version.map_or_else(|| DEFAULT_SCHEMA_VERSION.to_owned(), |version| version.text),
         title: title.map(|title| title.text).unwrap_or_default(),
         description: description
             .map(|description| description.text)
@@ -191,8 +200,10 @@ fn read_types(cx: &Context, item: &Item) -> ParsedTypes {
                 (kind, None)
             }
             "timestamp" => {
-                check_keys(cx, def.table, &["kind", "doc"], &context);
-                (Some(TypeKind::Timestamp), None)
+                check_keys(cx, def.table, &["kind", "doc", "formats"], &context);
+                let kind = read_timestamp_formats(cx, &def, &context)
+                    .map(|formats| TypeKind::Timestamp { formats });
+                (kind, None)
             }
             "selection" => {
                 check_keys(cx, def.table, &["kind", "doc", "item"], &context);
@@ -291,6 +302,113 @@ fn complete_types(cx: &Context, parsed: &mut ParsedTypes, pending: Vec<(usize, P
         index += 1;
         !broken.contains(&(index - 1))
     });
+}
+
+/// Whether the schema's `name` can name its export files; reports it when it cannot.
+fn check_schema_name(cx: &Context, name: &Located) -> bool {
+    let plain = !name.text.is_empty()
+        && !name.text.starts_with('.')
+        && name
+            .text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !plain {
+        cx.push(
+            Diagnostic::new(
+                name.span,
+                format!(
+                    "`name` `{}` of `schema` cannot name the export files",
+                    name.text
+                ),
+            )
+            .with_help("use ASCII letters, digits, `_`, `-` and `.`, not starting with `.`"),
+        );
+    }
+    plain
+}
+
+/// Whether the schema's `version` is a version at all (OpenAPI takes any string, but an empty
+/// or multi-line one is surely a mistake); reports it when it is not.
+fn check_schema_version(cx: &Context, version: &Located) -> bool {
+    let usable = !version.text.trim().is_empty() && !version.text.contains(['\n', '\r']);
+    if !usable {
+        cx.error(
+            version.span,
+            "`version` of `schema` must be a one-line version such as `1.2.0`".to_owned(),
+        );
+    }
+    usable
+}
+
+/// The `formats` of a timestamp type: `["rfc3339"]` unless it lists its own, each a chrono
+/// `strftime` pattern or `rfc3339`.
+fn read_timestamp_formats(cx: &Context, def: &Entry<'_>, context: &str) -> Option<Vec<String>> {
+    if !def.table.contains_key("formats") {
+        return Some(vec![TIMESTAMP_RFC3339.to_owned()]);
+    }
+    let formats = optional_string_array(cx, def, "formats", context)?;
+    if formats.is_empty() {
+        cx.error(
+            key_span(def.table, "formats"),
+            format!("`formats` of {context} is empty; list at least one form, or leave it out for RFC 3339"),
+        );
+        return None;
+    }
+    let mut ok = true;
+    for format in &formats {
+        if let Some(problem) = timestamp_format_problem(&format.text) {
+            cx.push(
+                Diagnostic::new(
+                    format.span,
+                    format!("form `{}` of {context} {problem}", format.text),
+                )
+                .with_help(
+                    "write a chrono strftime pattern such as `%Y-%m-%dT%H:%M:%S`, or `rfc3339`",
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok.then(|| formats.into_iter().map(|format| format.text).collect())
+}
+
+/// What is wrong with a timestamp form, if anything: a `%` not followed by a conversion chrono
+/// knows, or a pattern without a year.
+fn timestamp_format_problem(format: &str) -> Option<String> {
+    if format == TIMESTAMP_RFC3339 {
+        return None;
+    }
+    // chrono's conversion letters, and the modifiers and widths that may come between.
+    const CONVERSIONS: &str = "YCymbBhdeaAwuUWGgVjDxFvHkIlPpMSfsTXrRzZ%nt+";
+    let mut chars = format.chars().peekable();
+    let mut has_year = false;
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        while chars
+            .peek()
+            .is_some_and(|next| matches!(next, '-' | '_' | '0' | '.' | ':' | '#' | '3' | '6' | '9'))
+        {
+            chars.next();
+        }
+        match chars.next() {
+            Some(conversion) if CONVERSIONS.contains(conversion) => {
+                has_year |= matches!(
+                    conversion,
+                    'Y' | 'y' | 'C' | 'G' | 'g' | 'F' | 'D' | 'x' | 'v' | 's' | '+'
+                );
+            }
+            Some(other) => {
+                return Some(format!(
+                    "has `%{other}`, which is not a strftime conversion"
+                ));
+            }
+            None => return Some("ends with a lone `%`".to_owned()),
+        }
+    }
+    (!has_year)
+        .then(|| "has no year (`%Y`, `%F`, ...), so it cannot name a point in time".to_owned())
 }
 
 /// The `repr` of an ID type: `u64` unless it says `string`.
@@ -673,6 +791,107 @@ fn check_example(
 mod tests {
     use super::test_support::{errors, event};
     use super::*;
+
+    #[test]
+    fn the_schema_s_name_and_version_default_and_are_read() {
+        let plain = super::test_support::schema(&event("", "{}"));
+        assert_eq!(
+            (plain.name.as_str(), plain.version.as_str()),
+            ("webhooks", "0.0.0")
+        );
+        let named = super::test_support::schema(
+            &("[schema]\nname = \"acme-hooks\"\nversion = \"2.1.0\"\n\n".to_owned()
+                + &event("", "{}")),
+        );
+        assert_eq!(
+            (named.name.as_str(), named.version.as_str()),
+            ("acme-hooks", "2.1.0")
+        );
+    }
+
+    #[test]
+    fn a_schema_name_that_cannot_name_a_file_and_an_empty_version_are_errors() {
+        let found = errors(
+            &("[schema]\nname = \"../x\"\nversion = \" \"\n\n".to_owned() + &event("", "{}")),
+        );
+        assert_eq!(
+            found,
+            [
+                "events.toml:2:8: `name` `../x` of `schema` cannot name the export files; use ASCII letters, digits, `_`, `-` and `.`, not starting with `.`",
+                "events.toml:3:11: `version` of `schema` must be a one-line version such as `1.2.0`",
+            ]
+        );
+    }
+
+    fn timestamp_type(formats: &str) -> String {
+        format!(
+            "[types.At]\nkind = \"timestamp\"\ndoc = \"d\"\nformats = {formats}\n\n{}",
+            event(
+                r#"{ name = "at", type = "At", doc = "d" }"#,
+                r#"{"at": "2017-12-21"}"#
+            )
+        )
+    }
+
+    #[test]
+    fn a_timestamp_type_without_formats_is_read_as_rfc3339() {
+        let schema = super::test_support::schema(
+            &timestamp_type("[\"rfc3339\"]").replace("formats = [\"rfc3339\"]\n", ""),
+        );
+        assert_eq!(
+            schema.types[0].kind,
+            TypeKind::Timestamp {
+                formats: vec!["rfc3339".to_owned()]
+            }
+        );
+    }
+
+    #[test]
+    fn timestamp_formats_are_kept_in_order() {
+        let schema = super::test_support::schema(&timestamp_type(r#"["@D:%Y-%m-%d", "rfc3339"]"#));
+        assert_eq!(
+            schema.types[0].kind,
+            TypeKind::Timestamp {
+                formats: vec!["@D:%Y-%m-%d".to_owned(), "rfc3339".to_owned()]
+            }
+        );
+    }
+
+    #[test]
+    fn a_timestamp_form_that_chrono_cannot_read_is_an_error_at_the_form() {
+        let found = errors(&timestamp_type(r#"["%Y-%m-%d", "%Y-%q", "%H:%M", "%Y%"]"#));
+        assert_eq!(
+            found,
+            [
+                "events.toml:4:24: form `%Y-%q` of type `At` has `%q`, which is not a strftime conversion; write a chrono strftime pattern such as `%Y-%m-%dT%H:%M:%S`, or `rfc3339`",
+                "events.toml:4:33: form `%H:%M` of type `At` has no year (`%Y`, `%F`, ...), so it cannot name a point in time; write a chrono strftime pattern such as `%Y-%m-%dT%H:%M:%S`, or `rfc3339`",
+                "events.toml:4:42: form `%Y%` of type `At` ends with a lone `%`; write a chrono strftime pattern such as `%Y-%m-%dT%H:%M:%S`, or `rfc3339`",
+            ]
+        );
+    }
+
+    #[test]
+    fn timestamp_formats_must_be_a_non_empty_array_of_strings() {
+        let empty = errors(&timestamp_type("[]"));
+        assert_eq!(empty.len(), 1, "{empty:#?}");
+        assert!(
+            empty[0].contains("`formats` of type `At` is empty"),
+            "{empty:#?}"
+        );
+        let number = errors(&timestamp_type("[1]"));
+        assert_eq!(number.len(), 1, "{number:#?}");
+        assert!(
+            number[0]
+                .contains("each entry of `formats` of type `At` must be a string, found integer"),
+            "{number:#?}"
+        );
+        let text = errors(&timestamp_type("\"rfc3339\""));
+        assert_eq!(text.len(), 1, "{text:#?}");
+        assert!(
+            text[0].contains("`formats` of type `At` must be an array of strings, found string"),
+            "{text:#?}"
+        );
+    }
 
     #[test]
     fn events_are_read_in_declaration_order_with_their_names() {
@@ -1113,7 +1332,7 @@ mod tests {
             match &def.kind {
                 TypeKind::Id { repr } => assert_eq!(*repr, IdRepr::U64, "{}", def.name),
                 TypeKind::Enum { open, .. } => assert!(*open, "{}", def.name),
-                TypeKind::Timestamp => {}
+                TypeKind::Timestamp { .. } => {}
                 TypeKind::Selection { item } => {
                     assert!(matches!(item, TypeRef::Named(_)), "{}", def.name)
                 }

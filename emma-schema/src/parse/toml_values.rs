@@ -133,6 +133,47 @@ pub(super) fn optional_string(
     }
 }
 
+/// An array of strings, each with where it is.
+pub(super) fn optional_string_array(
+    cx: &Context,
+    entry: &Entry<'_>,
+    key: &str,
+    context: &str,
+) -> Option<Vec<Located>> {
+    let (value, span) = value(cx, entry, key)?;
+    let Some(array) = value.as_array() else {
+        cx.error(
+            span,
+            format!(
+                "`{key}` of {context} must be an array of strings, found {}",
+                value.type_name()
+            ),
+        );
+        return None;
+    };
+    let mut strings = Vec::new();
+    let mut ok = true;
+    for item in array.iter() {
+        match item.as_str() {
+            Some(text) => strings.push(Located {
+                text: text.to_owned(),
+                span: item.span().map(Span::from),
+            }),
+            None => {
+                cx.error(
+                    item.span().map(Span::from),
+                    format!(
+                        "each entry of `{key}` of {context} must be a string, found {}",
+                        item.type_name()
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(strings)
+}
+
 pub(super) fn required_string(
     cx: &Context,
     entry: &Entry<'_>,
