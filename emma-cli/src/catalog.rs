@@ -18,7 +18,8 @@ pub fn near_miss(name: &str) -> Option<EventKind> {
         return None;
     }
     EventKind::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .find(|kind| loose(kind.as_str()) == key)
 }
 
@@ -56,7 +57,7 @@ mod tests {
 
     #[test]
     fn names_differing_only_by_case_or_separators_are_near_misses() {
-        for kind in EventKind::ALL {
+        for &kind in EventKind::ALL {
             let name = kind.as_str();
             assert_eq!(near_miss(name), None, "a known name is no miss");
             assert_eq!(near_miss(&name.to_uppercase()), Some(kind));

@@ -299,7 +299,7 @@ For example:
 
 /// Reads an event's wire name; an unknown one is a usage error listing the known ones.
 fn event_kind_parser() -> impl TypedValueParser<Value = EventKind> {
-    PossibleValuesParser::new(EventKind::ALL.map(EventKind::as_str)).map(|name| {
+    PossibleValuesParser::new(EventKind::ALL.iter().map(|kind| kind.as_str())).map(|name| {
         name.parse::<EventKind>()
             .expect("only known names are possible")
     })

@@ -141,7 +141,8 @@ async fn exchange(record: &Path) -> anyhow::Result<Tally> {
 /// The deliveries of the demo, in order.
 fn parts() -> Vec<Part> {
     let examples: Vec<&'static str> = EventKind::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .flat_map(catalog::examples)
         .collect();
     vec![

@@ -146,7 +146,7 @@ fn events(args: &EventsArgs) -> anyhow::Result<Outcome> {
             .map(|kind| kind.as_str().len())
             .max()
             .unwrap_or(0);
-        for kind in EventKind::ALL {
+        for &kind in EventKind::ALL {
             writeln!(out, "{:<width$}  {}", kind.as_str(), kind.summary()).map_err(output_error)?;
         }
     }

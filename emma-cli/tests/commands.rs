@@ -12,7 +12,7 @@ fn events_lists_every_event_with_its_summary() {
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), EventKind::ALL.len());
-    for (line, kind) in lines.iter().zip(EventKind::ALL) {
+    for (line, kind) in lines.iter().zip(EventKind::ALL.iter().copied()) {
         assert!(line.starts_with(kind.as_str()), "{line}");
         assert!(line.ends_with(kind.summary()), "{line}");
     }
@@ -26,7 +26,7 @@ fn events_lists_every_event_with_its_summary() {
 
 #[test]
 fn example_prints_a_delivery_of_the_event() {
-    for kind in EventKind::ALL {
+    for &kind in EventKind::ALL {
         let (code, out) = run_ok_or(&["example", kind.as_str()]);
         assert_eq!(code, 0);
         assert_eq!(out.lines().count(), 1);

@@ -27,7 +27,7 @@ fn every_event_and_an_unknown_one_are_sent_received_and_recorded() {
     );
 
     let mut sent = Vec::new();
-    for kind in EventKind::ALL {
+    for &kind in EventKind::ALL {
         let (code, out) = run_ok_or(&["send", kind.as_str(), "--to", &listener.url]);
         assert_eq!(code, 0, "{out}");
         assert!(out.starts_with(&format!("{kind} -> 200 OK")), "{out}");
@@ -59,7 +59,7 @@ fn every_event_and_an_unknown_one_are_sent_received_and_recorded() {
         sent,
         "the record holds exactly what was sent"
     );
-    for (line, kind) in printed.iter().zip(EventKind::ALL) {
+    for (line, kind) in printed.iter().zip(EventKind::ALL.iter().copied()) {
         assert!(line.starts_with(&format!("{kind}  ")), "{line}");
     }
     let unknown_line = &printed[EventKind::ALL.len()];

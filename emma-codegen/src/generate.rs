@@ -53,7 +53,7 @@ pub fn generate(path: impl AsRef<Path>) -> Result<String, Error> {
 /// [`generate`] with [`Options`], such as another path to the runtime.
 pub fn generate_with(path: impl AsRef<Path>, options: &Options) -> Result<String, Error> {
     let path = path.as_ref();
-    let schema = emma_schema::load(path)?;
+    let schema = crate::load(path)?;
     format(&schema, options, &path.display().to_string())
 }
 

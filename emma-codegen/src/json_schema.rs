@@ -40,6 +40,7 @@
 //!   by an equivalent `pattern` (a negative lookahead), which code generators that ignore
 //!   `not` (datamodel-code-generator) enforce.
 
+use crate::api::{Api, EventApi};
 use emma_schema::{
     EventDef, FieldDef, IdRepr, Layout, Primitive, Schema, TypeDef, TypeKind, TypeRef,
 };
@@ -51,26 +52,14 @@ pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 const DEFS_PREFIX: &str = "#/$defs/";
 const COMPONENTS_PREFIX: &str = "#/components/schemas/";
 
-/// The name under which the catch-all branch for events the schema does not know is defined
-/// (under the `adjacent` and `internal` layouts; a `header` schema has none).
-pub const UNKNOWN_DELIVERY: &str = "UnknownDelivery";
-
-/// The name under which the `oneOf` over the known events' deliveries is defined (under the
-/// `adjacent` and `internal` layouts; a `header` schema has no tag to discriminate by): a
-/// discriminated union of the deliveries, which code generators turn into one type.
-pub const KNOWN_DELIVERY: &str = "KnownDelivery";
-
-/// The `$defs` name of an event's whole delivery (`MemberSignupDelivery`): under the `header`
-/// layout, its body.
-pub fn delivery_name(event: &EventDef) -> String {
-    format!("{}Delivery", event.type_name)
-}
+pub use crate::api::{KNOWN_DELIVERY, UNKNOWN_DELIVERY};
 
 /// One document for any delivery. Under the `adjacent` and `internal` layouts: a `oneOf` of
 /// [`KNOWN_DELIVERY`] (a `oneOf` over every event, discriminated by a constant tag) and a
 /// branch for event names the schema does not know. Under the `header` layout: an `anyOf` over
 /// every event's body (see the module documentation).
 pub fn bundle(schema: &Schema) -> Value {
+    let api = Api::new(schema);
     let mut document = Map::new();
     document.insert("$schema".into(), DIALECT.into());
     insert_title_and_description(&mut document, schema);
@@ -82,7 +71,7 @@ pub fn bundle(schema: &Schema) -> Value {
         Layout::Header { .. } => {
             document.insert(
                 "anyOf".into(),
-                Value::Array(delivery_refs(schema, DEFS_PREFIX)),
+                Value::Array(delivery_refs(&api, DEFS_PREFIX)),
             );
         }
         Layout::Adjacent { .. } | Layout::Internal { .. } => {
@@ -97,7 +86,7 @@ pub fn bundle(schema: &Schema) -> Value {
     }
     document.insert(
         "$defs".into(),
-        Value::Object(all_definitions(schema, DEFS_PREFIX)),
+        Value::Object(all_definitions(&api, DEFS_PREFIX)),
     );
     Value::Object(document)
 }
@@ -113,8 +102,12 @@ fn header_bundle_comment(header: &str) -> String {
 }
 
 /// A standalone document for one event's deliveries (under the `header` layout, its bodies),
-/// holding only the definitions it uses.
+/// holding only the definitions it uses. `event` is one of `schema`'s events.
 pub fn event_schema(schema: &Schema, event: &EventDef) -> Value {
+    let api = Api::new(schema);
+    let event = api
+        .event(&event.name)
+        .unwrap_or_else(|| panic!("`{}` is not an event of the schema", event.name));
     let mut document = Map::new();
     document.insert("$schema".into(), DIALECT.into());
     let Value::Object(delivery) = delivery_schema(schema, event, DEFS_PREFIX) else {
@@ -124,11 +117,11 @@ pub fn event_schema(schema: &Schema, event: &EventDef) -> Value {
     let mut definitions = Map::new();
     if let Layout::Adjacent { content, .. } = &schema.envelope.layout {
         definitions.insert(
-            event.type_name.clone(),
+            event.struct_name.clone(),
             data_schema(event, content, DEFS_PREFIX),
         );
     }
-    for def in used_types(schema, event) {
+    for def in used_types(schema, event.def) {
         definitions.insert(def.name.clone(), named_type_schema(def, DEFS_PREFIX));
     }
     document.insert("$defs".into(), Value::Object(definitions));
@@ -139,8 +132,10 @@ pub fn event_schema(schema: &Schema, event: &EventDef) -> Value {
 /// layout each POST declares the header, whose value is the event's name, as a required
 /// parameter, and its request body is the event's body.
 pub fn openapi(schema: &Schema) -> Value {
+    let api = Api::new(schema);
     let mut webhooks = Map::new();
-    for event in &schema.events {
+    for resolved in &api.events {
+        let event = resolved.def;
         let examples: Map<String, Value> = event
             .examples
             .iter()
@@ -174,7 +169,7 @@ pub fn openapi(schema: &Schema) -> Value {
                 "required": true,
                 "content": {
                     "application/json": {
-                        "schema": { "$ref": format!("{COMPONENTS_PREFIX}{}", delivery_name(event)) },
+                        "schema": { "$ref": format!("{COMPONENTS_PREFIX}{}", resolved.delivery_definition) },
                         "examples": examples,
                     }
                 }
@@ -207,7 +202,7 @@ pub fn openapi(schema: &Schema) -> Value {
         "info": info,
         "jsonSchemaDialect": DIALECT,
         "webhooks": webhooks,
-        "components": { "schemas": all_definitions(schema, COMPONENTS_PREFIX) },
+        "components": { "schemas": all_definitions(&api, COMPONENTS_PREFIX) },
     })
 }
 
@@ -221,27 +216,33 @@ fn insert_title_and_description(document: &mut Map<String, Value>, schema: &Sche
 }
 
 /// A `$ref` to each event's delivery definition, in schema order.
-fn delivery_refs(schema: &Schema, prefix: &str) -> Vec<Value> {
-    schema
-        .events
+fn delivery_refs(api: &Api<'_>, prefix: &str) -> Vec<Value> {
+    api.events
         .iter()
-        .map(|event| json!({ "$ref": format!("{prefix}{}", delivery_name(event)) }))
+        .map(|event| json!({ "$ref": format!("{prefix}{}", event.delivery_definition) }))
         .collect()
 }
 
 /// Every definition: shared types, then each event's data (under the `adjacent` layout) and
 /// delivery, then (but under the `header` layout) the union of the known deliveries and the
 /// catch-all.
-fn all_definitions(schema: &Schema, prefix: &str) -> Map<String, Value> {
+fn all_definitions(api: &Api<'_>, prefix: &str) -> Map<String, Value> {
+    let schema = api.schema;
     let mut definitions = Map::new();
     for def in &schema.types {
         definitions.insert(def.name.clone(), named_type_schema(def, prefix));
     }
-    for event in &schema.events {
+    for event in &api.events {
         if let Layout::Adjacent { content, .. } = &schema.envelope.layout {
-            definitions.insert(event.type_name.clone(), data_schema(event, content, prefix));
+            definitions.insert(
+                event.struct_name.clone(),
+                data_schema(event, content, prefix),
+            );
         }
-        definitions.insert(delivery_name(event), delivery_schema(schema, event, prefix));
+        definitions.insert(
+            event.delivery_definition.clone(),
+            delivery_schema(schema, event, prefix),
+        );
     }
     if let Some(unknown) = unknown_delivery_schema(schema, prefix) {
         definitions.insert(
@@ -249,7 +250,7 @@ fn all_definitions(schema: &Schema, prefix: &str) -> Map<String, Value> {
             json!({
                 "title": KNOWN_DELIVERY,
                 "description": "A delivery of any event this schema describes, told apart by its name.",
-                "oneOf": delivery_refs(schema, prefix),
+                "oneOf": delivery_refs(api, prefix),
             }),
         );
         definitions.insert(UNKNOWN_DELIVERY.into(), unknown);
@@ -347,7 +348,8 @@ fn add_fields<'f>(
 /// the event's data) and the envelope fields; under `internal`, the constant tag, the event's
 /// fields and the envelope fields side by side; under `header`, the body: the event's fields
 /// and the envelope fields.
-fn delivery_schema(schema: &Schema, event: &EventDef, prefix: &str) -> Value {
+fn delivery_schema(schema: &Schema, resolved: &EventApi<'_>, prefix: &str) -> Value {
+    let event = resolved.def;
     let examples: Vec<&Value> = event
         .examples
         .iter()
@@ -361,7 +363,7 @@ fn delivery_schema(schema: &Schema, event: &EventDef, prefix: &str) -> Value {
             properties.insert(tag.clone(), json!({ "const": event.name }));
             properties.insert(
                 content.clone(),
-                json!({ "$ref": format!("{prefix}{}", event.type_name) }),
+                json!({ "$ref": format!("{prefix}{}", resolved.struct_name) }),
             );
             required.extend([tag.as_str(), content.as_str()]);
             add_fields(&envelope.fields, prefix, &mut properties, &mut required);
@@ -387,7 +389,7 @@ fn delivery_schema(schema: &Schema, event: &EventDef, prefix: &str) -> Value {
         }
     };
     let mut delivery = Map::new();
-    delivery.insert("title".into(), delivery_name(event).into());
+    delivery.insert("title".into(), resolved.delivery_definition.clone().into());
     delivery.insert("description".into(), description.into());
     delivery.insert("type".into(), "object".into());
     delivery.insert("properties".into(), Value::Object(properties));
@@ -413,7 +415,8 @@ fn object_schema(fields: &[FieldDef], prefix: &str) -> Map<String, Value> {
 }
 
 /// An event's data under the `adjacent` layout: the object under `content`.
-fn data_schema(event: &EventDef, content: &str, prefix: &str) -> Value {
+fn data_schema(resolved: &EventApi<'_>, content: &str, prefix: &str) -> Value {
+    let event = resolved.def;
     let mut properties = Map::new();
     let mut required = Vec::new();
     add_fields(&event.fields, prefix, &mut properties, &mut required);
@@ -423,7 +426,7 @@ fn data_schema(event: &EventDef, content: &str, prefix: &str) -> Value {
         .filter_map(|example| example.value.get(content))
         .collect();
     json!({
-        "title": event.type_name,
+        "title": resolved.struct_name,
         "description": format!("{}\n\n{}", event.summary, event.description),
         "type": "object",
         "properties": properties,

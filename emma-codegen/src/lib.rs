@@ -6,6 +6,8 @@
 //!                                                     └─▶ JSON Schema, OpenAPI  ─▶ other languages
 //! ```
 //!
+//! - [`api`]: the resolved model of the generated API: every name the output has, and every
+//!   way those names collide; [`parse`] and [`load`] read a schema and check it.
 //! - [`rust`]: the model as Rust tokens, one module per kind of output (named types, event
 //!   structs, `EventKind`, `Event`, the visitors, embedded schemas and metadata).
 //! - [`generate`] (feature `format`, on by default): the formatted source of exactly what `include_events!` expands to, for
@@ -35,16 +37,20 @@
 
 #![warn(missing_docs)]
 
+pub mod api;
 #[cfg(feature = "diff")]
 pub mod diff;
 pub mod export;
 #[cfg(feature = "format")]
 mod generate;
+mod ident;
 pub mod json_schema;
+mod load;
 pub mod rust;
 
 #[cfg(feature = "format")]
 pub use generate::{Error, format, generate, generate_with, print, syntax_tree};
+pub use load::{load, parse};
 pub use rust::Options;
 
 /// What the unit tests of several modules share.

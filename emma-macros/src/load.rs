@@ -32,7 +32,7 @@ pub fn expand(input: &Input) -> TokenStream {
     if let Some(runtime) = &input.runtime {
         options = options.runtime_path(runtime.clone());
     }
-    match emma_schema::parse(&source, &relative) {
+    match emma_codegen::parse(&source, &relative) {
         Ok(schema) => {
             let api = emma_codegen::rust::tokens(&schema, &options);
             quote! { #rebuild_on_change #api }

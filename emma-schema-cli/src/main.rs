@@ -229,7 +229,7 @@ fn read_input(path: &Path) -> Result<cli::diff::Input, ExitCode> {
 
 /// The input's model, or its problems shown as `check` shows them.
 fn load_input(input: &cli::diff::Input) -> Result<Schema, ()> {
-    emma_schema::parse(&input.source, &input.name).map_err(|error| show(&error))
+    emma_codegen::parse(&input.source, &input.name).map_err(|error| show(&error))
 }
 
 /// Reports a misuse of the arguments as clap does, with exit status 2.
@@ -256,7 +256,7 @@ fn check(path: &Path) -> ExitCode {
                 eprintln!("error: {error}");
                 return ExitCode::FAILURE;
             }
-            let warnings = emma_schema::warnings(&schema);
+            let warnings = emma_codegen::api::Api::new(&schema).warnings();
             if !warnings.is_empty() {
                 // The file was just read; if it changed since, the places are only approximate.
                 let source = std::fs::read_to_string(path).unwrap_or_default();
@@ -370,7 +370,7 @@ fn generate(path: &Path, out: Option<&Path>, runtime: &str) -> ExitCode {
 
 /// Loads the schema, or shows its problems and gives the exit code to fail with.
 fn load(path: &Path) -> Result<Schema, ExitCode> {
-    emma_schema::load(path).map_err(|error| {
+    emma_codegen::load(path).map_err(|error| {
         show(&error);
         ExitCode::FAILURE
     })

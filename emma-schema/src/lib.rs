@@ -14,7 +14,7 @@
 //! examples = ['{"event_name": "ping", "data": {"sent_at": "now"}}']
 //! "#;
 //! let schema = emma_schema::parse(source, "events.toml").unwrap();
-//! assert_eq!(schema.events[0].type_name, "Ping");
+//! assert_eq!(schema.events[0].name, "ping");
 //! assert_eq!(schema.events[0].fields[0].name, "sent_at");
 //! ```
 
@@ -22,14 +22,14 @@
 
 mod diagnostic;
 mod example;
-mod ident;
 mod model;
 mod parse;
 
 pub use diagnostic::{Diagnostic, SchemaError};
 pub use model::{
     DEFAULT_SCHEMA_NAME, DEFAULT_SCHEMA_VERSION, EnumValue, Envelope, EventDef, Example, FieldDef,
-    IdRepr, Layout, Primitive, Schema, Span, TIMESTAMP_RFC3339, TypeDef, TypeKind, TypeRef,
+    IdRepr, Layout, Primitive, RustName, Schema, Span, TIMESTAMP_RFC3339, TypeDef, TypeKind,
+    TypeRef,
 };
 
 use std::path::Path;
@@ -53,42 +53,6 @@ pub fn delivery_problems(schema: &Schema, delivery: &serde_json::Value) -> Vec<S
         .into_iter()
         .map(|problem| problem.message)
         .collect()
-}
-
-/// What a schema may declare but had better not: generated public names that shadow a type of
-/// Rust's prelude (`Option`, `Result`, `String`, `Vec`, `Box`). The generated code compiles,
-/// but a user's `use generated::*;` then breaks their own code that means the prelude's.
-pub fn warnings(schema: &Schema) -> Vec<Diagnostic> {
-    const PRELUDE: &[&str] = &["Option", "Result", "String", "Vec", "Box"];
-    let types = schema
-        .types
-        .iter()
-        .filter(|def| PRELUDE.contains(&def.name.as_str()))
-        .map(|def| {
-            Diagnostic::new(
-                Some(def.span),
-                format!(
-                    "type `{}` shadows the prelude's `{}` wherever the generated API is imported with `*`",
-                    def.name, def.name
-                ),
-            )
-            .with_help("rename the type, or import the generated names one by one")
-        });
-    let events = schema
-        .events
-        .iter()
-        .filter(|event| PRELUDE.contains(&event.type_name.as_str()))
-        .map(|event| {
-            Diagnostic::new(
-                Some(event.span),
-                format!(
-                    "event `{}` becomes a struct `{}`, which shadows the prelude's `{}` wherever the generated API is imported with `*`",
-                    event.name, event.type_name, event.type_name
-                ),
-            )
-            .with_help("give the event a `rust_name`")
-        });
-    types.chain(events).collect()
 }
 
 /// Reads the schema file at `path`, then [`parse`]s it.

@@ -178,6 +178,17 @@ pub struct EnumValue {
     pub doc: String,
     /// Where its wire value is declared.
     pub span: Span,
+    /// Where its variant name is declared.
+    pub variant_span: Span,
+}
+
+/// A Rust name a schema gives something (`rust_name`), with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustName {
+    /// The name as written.
+    pub text: String,
+    /// Where it is written.
+    pub span: Span,
 }
 
 /// The type of a field, of a selection's items, or inside `list<...>` and `map<...>`.
@@ -258,10 +269,9 @@ impl Primitive {
 pub struct EventDef {
     /// The wire name sent in `event_name`, e.g. `member_signup`.
     pub name: String,
-    /// The Rust struct name, e.g. `MemberSignup`.
-    pub type_name: String,
-    /// The struct name in snake_case, used in method names (`visit_member_signup`).
-    pub snake_name: String,
+    /// The struct name the schema gives the event (`rust_name`), if it gives one; the
+    /// generator names it after the wire name otherwise.
+    pub rust_name: Option<RustName>,
     /// A one-line summary.
     pub summary: String,
     /// A longer description.
@@ -279,8 +289,9 @@ pub struct EventDef {
 pub struct FieldDef {
     /// The key on the wire.
     pub name: String,
-    /// The Rust field name (the wire name unless renamed).
-    pub rust_name: String,
+    /// The Rust field name the schema gives the field (`rust_name`), if it gives one; the
+    /// generator uses the wire name otherwise.
+    pub rust_name: Option<RustName>,
     /// The field's type.
     pub ty: TypeRef,
     /// Its documentation.

@@ -668,11 +668,11 @@ fn assert_span_inside(span: Span, text: &str, what: &dyn Fn() -> String) {
     );
 }
 
-/// `emma_schema::parse` never panics; every diagnostic's span lies inside the text, as do the
+/// `emma_codegen::parse` (emma-schema's reading, then the generated API's checks) never panics; every diagnostic's span lies inside the text, as do the
 /// spans of what an accepted schema declares and of its warnings. Returns the schema when the
 /// loader accepts it.
 pub fn check_schema(text: &str) -> Option<Schema> {
-    match emma_schema::parse(text, "f.toml") {
+    match emma_codegen::parse(text, "f.toml") {
         Err(error) => {
             assert!(
                 !error.diagnostics.is_empty(),
@@ -713,7 +713,7 @@ pub fn check_schema(text: &str) -> Option<Schema> {
                     format!("envelope field `{}`", field.name)
                 });
             }
-            for warning in emma_schema::warnings(&schema) {
+            for warning in emma_codegen::api::Api::new(&schema).warnings() {
                 if let Some(span) = warning.span {
                     assert_span_inside(span, text, &|| {
                         format!("the warning `{}`", warning.message)

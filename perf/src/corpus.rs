@@ -151,7 +151,7 @@ pub fn build(options: &Options) -> Corpus {
     let mut deliveries = Vec::with_capacity(total);
     let mut big_selections = 0;
     let mut with_url = 0;
-    for kind in kinds {
+    for &kind in kinds {
         let examples = kind.examples();
         let can_be_big = with_member_ids.contains(&kind);
         for i in 0..options.per_event {
@@ -481,7 +481,7 @@ mod tests {
         let corpus = build(&Options::default());
         assert_eq!(corpus.len(), 21 * 100);
         assert_eq!(corpus.big_selections, 105);
-        for kind in EventKind::ALL {
+        for &kind in EventKind::ALL {
             let count = corpus
                 .name_first
                 .iter()

@@ -173,8 +173,9 @@ fn event_kind_lists_every_event_in_schema_order_and_round_trips_names() {
         .iter()
         .map(|event| event.name.as_str())
         .collect();
-    assert_eq!(EventKind::ALL.map(EventKind::as_str), declared[..]);
-    for kind in EventKind::ALL {
+    let names: Vec<&str> = EventKind::ALL.iter().map(|kind| kind.as_str()).collect();
+    assert_eq!(names, declared[..]);
+    for &kind in EventKind::ALL {
         assert_eq!(kind.as_str().parse::<EventKind>(), Ok(kind));
         assert_eq!(kind.to_string(), kind.as_str());
     }

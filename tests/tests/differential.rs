@@ -328,7 +328,7 @@ fn mutations(kind: EventKind, index: usize, example: &Value) -> Vec<Case> {
         renamed.data_first = true;
         top_level.push((format!("event_name = {what}, data first"), renamed));
     }
-    for other in EventKind::ALL {
+    for &other in EventKind::ALL {
         if other != kind {
             let mut renamed = base.clone();
             renamed.event_name = Some(text(&Value::String(other.as_str().into())));

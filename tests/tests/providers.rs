@@ -38,7 +38,7 @@ fn reversed(value: &Value) -> String {
 
 #[test]
 fn billing_examples_round_trip_in_both_key_orders() {
-    for kind in billing::EventKind::ALL {
+    for &kind in billing::EventKind::ALL {
         for text in kind.examples() {
             let expected = json(text);
             for order in [text.to_string(), reversed(&expected)] {
@@ -160,7 +160,7 @@ fn a_recursive_type_nests_deeply_without_overflowing_the_stack() {
 #[test]
 fn code_host_bodies_are_read_with_the_name_from_the_header() {
     assert_eq!(code_host::Event::HEADER, "X-GitHub-Event");
-    for kind in code_host::EventKind::ALL {
+    for &kind in code_host::EventKind::ALL {
         for text in kind.examples() {
             let expected = json(text);
             for order in [text.to_string(), reversed(&expected)] {
@@ -201,7 +201,7 @@ fn code_host_errors_name_the_event_from_the_header_and_the_path() {
 
 #[test]
 fn chat_events_sit_beside_their_tag_wherever_it_is() {
-    for kind in chat::EventKind::ALL {
+    for &kind in chat::EventKind::ALL {
         for text in kind.examples() {
             let expected = json(text);
             for order in [text.to_string(), reversed(&expected)] {

@@ -4,6 +4,7 @@
 use super::rules::Rule;
 use super::wire::{self, Relation};
 use super::{Change, Side};
+use crate::api::{field_ident_of, struct_name_of};
 use emma_schema::{
     EnumValue, EventDef, FieldDef, Layout, Primitive, Schema, Span, TypeDef, TypeKind, TypeRef,
 };
@@ -54,8 +55,8 @@ impl<'s> Differ<'s> {
         Differ {
             old,
             new,
-            old_boxed: crate::rust::boxed_fields(old),
-            new_boxed: crate::rust::boxed_fields(new),
+            old_boxed: crate::api::Api::new(old).boxed_fields(),
+            new_boxed: crate::api::Api::new(new).boxed_fields(),
             changes: Vec::new(),
         }
     }
@@ -428,7 +429,7 @@ impl<'s> Differ<'s> {
             .filter_map(|old| {
                 unmatched_new
                     .iter()
-                    .find(|new| new.type_name == old.type_name)
+                    .find(|new| struct_name_of(new) == struct_name_of(old))
                     .map(|new| (*old, *new))
             })
             .collect();
@@ -439,7 +440,7 @@ impl<'s> Differ<'s> {
                     Side::Old,
                     Some(old.span),
                     format!("events.{}", old.name),
-                    format!("event `{}` (`{}`) removed", old.name, old.type_name),
+                    format!("event `{}` (`{}`) removed", old.name, struct_name_of(old)),
                 );
             }
         }
@@ -462,7 +463,7 @@ impl<'s> Differ<'s> {
                     Side::New,
                     Some(new.span),
                     format!("events.{}", new.name),
-                    format!("event `{}` (`{}`) added", new.name, new.type_name),
+                    format!("event `{}` (`{}`) added", new.name, struct_name_of(new)),
                 );
             }
         }
@@ -470,7 +471,7 @@ impl<'s> Differ<'s> {
 
     fn event(&mut self, old: &'s EventDef, new: &'s EventDef) {
         let path = format!("events.{}", new.name);
-        if old.type_name != new.type_name {
+        if struct_name_of(old) != struct_name_of(new) {
             self.push(
                 Rule::EventRenamed,
                 Side::New,
@@ -478,7 +479,9 @@ impl<'s> Differ<'s> {
                 path.clone(),
                 format!(
                     "the struct of event `{}` was renamed from `{}` to `{}`",
-                    new.name, old.type_name, new.type_name
+                    new.name,
+                    struct_name_of(old),
+                    struct_name_of(new)
                 ),
             );
         }
@@ -527,10 +530,9 @@ impl<'s> Differ<'s> {
         for new_field in after {
             if let Some(old_field) = before.iter().find(|f| f.name == new_field.name) {
                 pairs.push((old_field, new_field));
-            } else if let Some(old_field) = before
-                .iter()
-                .find(|f| f.rust_name == new_field.rust_name && !in_list(after, &f.name))
-            {
+            } else if let Some(old_field) = before.iter().find(|f| {
+                field_ident_of(f) == field_ident_of(new_field) && !in_list(after, &f.name)
+            }) {
                 self.push(
                     Rule::FieldWireRenamed,
                     Side::New,
@@ -541,7 +543,7 @@ impl<'s> Differ<'s> {
                         old_field.name,
                         container.describe(),
                         new_field.name,
-                        new_field.rust_name
+                        field_ident_of(new_field)
                     ),
                 );
                 pairs.push((old_field, new_field));
@@ -614,7 +616,7 @@ impl<'s> Differ<'s> {
             let names: Vec<String> = pairs
                 .iter()
                 .filter(|(old_field, new_field)| old_field.required && new_field.required)
-                .map(|(_, new_field)| format!("`{}`", new_field.rust_name))
+                .map(|(_, new_field)| format!("`{}`", field_ident_of(new_field)))
                 .collect();
             self.push(
                 Rule::FieldOrderChanged,
@@ -634,7 +636,7 @@ impl<'s> Differ<'s> {
         let path = field_path(container, new);
         let what = format!("field `{}` of {}", new.name, container.describe());
         let span = Some(new.span);
-        if old.rust_name != new.rust_name {
+        if field_ident_of(old) != field_ident_of(new) {
             self.push(
                 Rule::FieldRustRenamed,
                 Side::New,
@@ -642,7 +644,8 @@ impl<'s> Differ<'s> {
                 path.clone(),
                 format!(
                     "the Rust name of {what} changed from `{}` to `{}`",
-                    old.rust_name, new.rust_name
+                    field_ident_of(old),
+                    field_ident_of(new)
                 ),
             );
         }

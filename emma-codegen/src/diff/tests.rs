@@ -621,7 +621,8 @@ fn the_generated_api_is_as_the_rules_assume() {
             r#"{"a": 1, "b": "x"}"#,
         );
     let schema = parse(&source, "api.toml");
-    let tokens = crate::rust::tokens(&schema, &crate::Options::default());
+    let api = crate::api::Api::new(&schema);
+    let tokens = crate::rust::api_tokens(&api, &crate::Options::default());
     let file: syn::File = syn::parse2(tokens).expect("the generated code parses");
     let non_exhaustive = |attrs: &[syn::Attribute]| {
         attrs
@@ -629,7 +630,15 @@ fn the_generated_api_is_as_the_rules_assume() {
             .any(|attr| attr.path().is_ident("non_exhaustive"))
     };
     let mut seen = BTreeSet::new();
-    for item in &file.items {
+    // The constructors are in a module of their own, as impls of `super::Name`.
+    let constructors = file.items.iter().flat_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == crate::api::CONSTRUCTORS_MODULE => module
+            .content
+            .as_ref()
+            .map_or(&[][..], |(_, items)| items.as_slice()),
+        _ => &[],
+    });
+    for item in file.items.iter().chain(constructors) {
         match item {
             syn::Item::Struct(item)
                 if ["Ping", "Tree", "Envelope"].contains(&item.ident.to_string().as_str()) =>
@@ -675,7 +684,10 @@ fn the_generated_api_is_as_the_rules_assume() {
                     if let syn::ImplItem::Fn(method) = inner
                         && method.sig.ident == "new"
                     {
-                        let self_type = quote::ToTokens::to_token_stream(&item.self_ty).to_string();
+                        let self_type = quote::ToTokens::to_token_stream(&item.self_ty)
+                            .to_string()
+                            .trim_start_matches("super :: ")
+                            .to_owned();
                         if self_type == "Envelope" {
                             // The envelope is built with `new` too (its one field is optional).
                             assert!(method.sig.inputs.is_empty());
@@ -693,8 +705,10 @@ fn the_generated_api_is_as_the_rules_assume() {
                                 syn::FnArg::Receiver(_) => None,
                             })
                             .collect();
-                        if params.len() == 2 {
-                            assert_eq!(params, ["__a", "__b"]);
+                        if self_type == "Ping" {
+                            let ping = api.event("ping").expect("the schema has `ping`");
+                            assert_eq!(params, ping.constructor_parameters().collect::<Vec<_>>());
+                            assert_eq!(params, ["a", "b"]);
                             seen.insert("new".to_owned());
                         }
                     }
@@ -722,7 +736,7 @@ fn the_generated_api_is_as_the_rules_assume() {
         );
     }
     assert_eq!(
-        crate::rust::boxed_fields(&schema),
+        crate::api::Api::new(&schema).boxed_fields(),
         BTreeSet::from([("Tree".to_owned(), "child".to_owned())])
     );
 }

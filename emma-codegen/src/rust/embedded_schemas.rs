@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `json_schema()` for the whole set of deliveries, and `openapi()`.
-pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
+pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
     let runtime = &cx.runtime;
     let bundle = compact(&json_schema::bundle(cx.schema));
     let bundle_doc = match cx.schema.envelope.layout {
@@ -37,7 +37,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
 }
 
 /// `const __SCHEMA: &str = "..."` holding one event's standalone schema.
-pub(super) fn event_schema_const(cx: &Context<'_>, event: &EventDef) -> TokenStream {
+pub(super) fn event_schema_const(cx: &Context<'_, '_>, event: &EventDef) -> TokenStream {
     let text = compact(&json_schema::event_schema(cx.schema, event));
     quote! { const __SCHEMA: &str = #text; }
 }

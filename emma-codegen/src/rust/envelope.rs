@@ -6,26 +6,25 @@ use super::{Context, field_ident, present_type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
-    let fields = &cx.schema.envelope.fields;
+pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
+    let fields = &cx.api.envelope_fields;
     if fields.is_empty() {
         return TokenStream::new();
     }
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
-    let declarations = super::structs::struct_fields(cx, None, fields);
+    let declarations = super::structs::struct_fields(cx, fields);
     let entries = super::structs::entry_statements(cx, fields);
-    let constructor = super::structs::constructor(cx, None, fields, None, false);
     let reads = fields.iter().map(|field| {
         let ident = field_ident(field);
-        let key = &field.name;
-        let value = present_type(cx, None, field);
-        let read = if field.nullable {
+        let key = &field.def.name;
+        let value = present_type(cx, field);
+        let read = if field.def.nullable {
             quote!(#runtime::__private::envelope_field::<::core::option::Option<#value>>(__keys, #key, __take)?)
         } else {
             quote!(#runtime::__private::envelope_field::<#value>(__keys, #key, __take)?)
         };
-        if field.required {
+        if field.def.required {
             quote! {
                 #ident: match #read {
                     ::core::option::Option::Some(__value) => __value,
@@ -47,8 +46,6 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
         }
 
         impl Envelope {
-            #constructor
-
             /// Reads the envelope fields out of `__keys`, the top-level keys kept while reading a
             /// delivery; with `__take`, the fields read are removed from it. The error names the
             /// field.
@@ -63,6 +60,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl #runtime::__private::Entries for Envelope {
             fn serialize_entries<__M: #serde::ser::SerializeMap>(&self, __map: &mut __M) -> ::core::result::Result<(), __M::Error> {
                 #entries

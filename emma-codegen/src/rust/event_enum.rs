@@ -8,7 +8,7 @@ use emma_schema::Layout;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
+pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
     let json_map = quote!(#runtime::RawFields);
@@ -16,7 +16,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
         variants,
         variant_docs,
         wire_names,
-    } = EventVariants::of(cx.schema);
+    } = EventVariants::of(cx.api);
     let layout = match &cx.schema.envelope.layout {
         Layout::Adjacent { tag, content } => {
             quote!(#runtime::__private::Layout::Adjacent { tag: #tag, content: #content })
@@ -154,6 +154,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             #envelope_accessor
         }
 
+        #[automatically_derived]
         impl ::core::str::FromStr for Event {
             type Err = #runtime::ParseError;
 
@@ -162,16 +163,18 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::From<#runtime::UnknownEvent> for Event {
             fn from(__event: #runtime::UnknownEvent) -> Self {
                 Event::Unknown(__event)
             }
         }
 
+        #[automatically_derived]
         impl #runtime::EventSet for Event {
             type Kind = EventKind;
 
-            const KINDS: &'static [EventKind] = &EventKind::ALL;
+            const KINDS: &'static [EventKind] = EventKind::ALL;
 
             const NAME_HEADER: ::core::option::Option<&'static ::core::primitive::str> = #name_header;
 
@@ -197,6 +200,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
         }
 
         const _: () = {
+            #[automatically_derived]
             impl #runtime::__private::Delivery for Event {
                 const LAYOUT: #runtime::__private::Layout = #layout;
 
@@ -220,6 +224,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
                 #read_envelope_fields
             }
 
+            #[automatically_derived]
             impl #serde::Serialize for Event {
                 fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                     let __layout = <Event as #runtime::__private::Delivery>::LAYOUT;
@@ -230,6 +235,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
                 }
             }
 
+            #[automatically_derived]
             impl<'de> #serde::Deserialize<'de> for Event {
                 fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                     #runtime::__private::deserialize_delivery(__deserializer)

@@ -5,21 +5,20 @@ use super::{Context, EventVariants, struct_ident};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
+pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
-    let schema = cx.schema;
-    let count = schema.events.len();
+    let events = &cx.api.events;
     let EventVariants {
         variants,
         variant_docs,
         wire_names,
-    } = EventVariants::of(schema);
-    let structs: Vec<_> = schema.events.iter().map(struct_ident).collect();
-    let summaries = schema.events.iter().map(|event| event.summary.as_str());
-    let descriptions = schema.events.iter().map(|event| event.description.as_str());
-    let examples = schema.events.iter().map(|event| {
-        let texts = event.examples.iter().map(|example| example.json.trim());
+    } = EventVariants::of(cx.api);
+    let structs: Vec<_> = events.iter().map(struct_ident).collect();
+    let summaries = events.iter().map(|event| event.def.summary.as_str());
+    let descriptions = events.iter().map(|event| event.def.description.as_str());
+    let examples = events.iter().map(|event| {
+        let texts = event.def.examples.iter().map(|example| example.json.trim());
         quote!(&[ #( #texts ),* ])
     });
     quote! {
@@ -34,7 +33,9 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
 
         impl EventKind {
             /// Every kind of event, in the order the schema declares them.
-            pub const ALL: [EventKind; #count] = [ #( EventKind::#variants, )* ];
+            ///
+            /// A slice, so that a new event changes its length, not its type.
+            pub const ALL: &'static [EventKind] = &[ #( EventKind::#variants, )* ];
 
             /// The wire name, as sent in `event_name`.
             pub const fn as_str(self) -> &'static ::core::primitive::str {
@@ -79,6 +80,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl ::core::str::FromStr for EventKind {
             type Err = #runtime::UnknownEventKind;
 
@@ -90,6 +92,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl ::core::fmt::Display for EventKind {
             fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 __formatter.write_str(self.as_str())
@@ -97,12 +100,14 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
         }
 
         const _: () = {
+            #[automatically_derived]
             impl #serde::Serialize for EventKind {
                 fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                     __serializer.serialize_str(self.as_str())
                 }
             }
 
+            #[automatically_derived]
             impl<'de> #serde::Deserialize<'de> for EventKind {
                 fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                     let __name = <#runtime::__private::Key<'de> as #serde::Deserialize>::deserialize(__deserializer)?;

@@ -3,16 +3,17 @@
 //! generated code instead of reading the schema file again.
 
 use super::Context;
-use emma_schema::EventDef;
+use crate::api::EventApi;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `&[FieldInfo::new(...), ...]`: one entry per field of `event`, in schema order.
-pub(super) fn field_infos(cx: &Context<'_>, event: &EventDef) -> TokenStream {
+pub(super) fn field_infos(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
     let runtime = &cx.runtime;
-    let entries = event.fields.iter().map(|field| {
+    let entries = event.fields.iter().map(|resolved| {
+        let field = resolved.def;
         let name = &field.name;
-        let rust_name = &field.rust_name;
+        let rust_name = &resolved.ident;
         let type_name = field.ty.to_string();
         let required = field.required;
         let nullable = field.nullable;

@@ -15,10 +15,10 @@ mod named_types;
 mod structs;
 mod visitor;
 
-use emma_schema::{EventDef, FieldDef, Primitive, Schema, TypeKind, TypeRef};
+use crate::api::{Api, EventApi, FieldApi};
+use emma_schema::{Primitive, Schema, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::{ToTokens, format_ident, quote};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// How the generated code is written.
 #[derive(Clone)]
@@ -54,11 +54,20 @@ impl Options {
     }
 }
 
-/// The whole API of a schema.
+/// The whole API of a schema, named as [`Api::new`] resolves it.
+///
+/// The tokens compile when [`Api::problems`] finds none; callers report those first.
 pub fn tokens(schema: &Schema, options: &Options) -> TokenStream {
-    let cx = Context::new(schema, options);
+    let api = Api::new(schema);
+    api_tokens(&api, options)
+}
+
+/// The whole API of a resolved schema.
+pub fn api_tokens(api: &Api<'_>, options: &Options) -> TokenStream {
+    let cx = Context::new(api, options);
     let named_types = named_types::generate(&cx);
     let structs = structs::generate(&cx);
+    let constructors = structs::constructors(&cx);
     let event_kind = event_kind::generate(&cx);
     let event_enum = event_enum::generate(&cx);
     let visitor = visitor::generate(&cx);
@@ -69,6 +78,7 @@ pub fn tokens(schema: &Schema, options: &Options) -> TokenStream {
         #named_types
         #envelope
         #structs
+        #constructors
         #event_kind
         #event_enum
         #visitor
@@ -77,21 +87,20 @@ pub fn tokens(schema: &Schema, options: &Options) -> TokenStream {
     }
 }
 
-/// What every generating function reads: the model and how to name the runtime.
-struct Context<'s> {
+/// What every generating function reads: the model, its resolved names and how to name the
+/// runtime.
+struct Context<'a, 's> {
     schema: &'s Schema,
+    /// Every name the output has.
+    api: &'a Api<'s>,
     /// The runtime's path, as tokens.
     runtime: TokenStream,
     /// The runtime's path as text for intra-doc links (`emma_runtime`).
     runtime_doc_path: String,
-    /// For each object type, the object types it holds directly (not through a list or a
-    /// map), however deep: a field of `A` that holds `B` directly needs a `Box` when `B`
-    /// holds `A`, or the struct would contain itself.
-    holds_directly: BTreeMap<&'s str, BTreeSet<&'s str>>,
 }
 
-impl<'s> Context<'s> {
-    fn new(schema: &'s Schema, options: &Options) -> Self {
+impl<'a, 's> Context<'a, 's> {
+    fn new(api: &'a Api<'s>, options: &Options) -> Self {
         let runtime = options.runtime.to_token_stream();
         let runtime_doc_path = runtime
             .to_string()
@@ -99,24 +108,10 @@ impl<'s> Context<'s> {
             .trim_start_matches("::")
             .to_owned();
         Context {
-            schema,
+            schema: api.schema,
+            api,
             runtime,
             runtime_doc_path,
-            holds_directly: holds_directly(schema),
-        }
-    }
-
-    /// Whether `field` of the object type `owner` (`None` for an event) must be boxed.
-    fn boxed(&self, owner: Option<&str>, field: &FieldDef) -> bool {
-        match (owner, &field.ty) {
-            (Some(owner), TypeRef::Named(held)) => {
-                held == owner
-                    || self
-                        .holds_directly
-                        .get(held.as_str())
-                        .is_some_and(|reached| reached.contains(owner))
-            }
-            _ => false,
         }
     }
 
@@ -124,67 +119,6 @@ impl<'s> Context<'s> {
     fn runtime_link(&self, item: &str) -> String {
         format!("{}::{item}", self.runtime_doc_path)
     }
-}
-
-/// `(object type, field wire name)` for every field of an object type whose generated type is
-/// boxed: what `crate::diff` compares to see a field's Rust type change without its schema type.
-#[cfg(feature = "diff")]
-pub(crate) fn boxed_fields(schema: &Schema) -> BTreeSet<(String, String)> {
-    let cx = Context::new(schema, &Options::default());
-    schema
-        .types
-        .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Object { fields } => Some((def, fields)),
-            _ => None,
-        })
-        .flat_map(|(def, fields)| {
-            fields
-                .iter()
-                .filter(|field| cx.boxed(Some(&def.name), field))
-                .map(|field| (def.name.clone(), field.name.clone()))
-        })
-        .collect()
-}
-
-/// For each object type, every object type reachable through direct fields.
-fn holds_directly(schema: &Schema) -> BTreeMap<&str, BTreeSet<&str>> {
-    let direct: BTreeMap<&str, Vec<&str>> = schema
-        .types
-        .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Object { fields } => Some((
-                def.name.as_str(),
-                fields
-                    .iter()
-                    .filter_map(|field| match &field.ty {
-                        TypeRef::Named(name) => Some(name.as_str()),
-                        _ => None,
-                    })
-                    .filter(|name| {
-                        matches!(
-                            schema.named_type(name).map(|def| &def.kind),
-                            Some(TypeKind::Object { .. })
-                        )
-                    })
-                    .collect(),
-            )),
-            _ => None,
-        })
-        .collect();
-    direct
-        .keys()
-        .map(|start| {
-            let mut reached = BTreeSet::new();
-            let mut pending: Vec<&str> = direct[start].clone();
-            while let Some(next) = pending.pop() {
-                if reached.insert(next) {
-                    pending.extend(direct.get(next).into_iter().flatten().copied());
-                }
-            }
-            (*start, reached)
-        })
-        .collect()
 }
 
 /// What `Event` and `EventKind` both list per event, in schema order.
@@ -198,18 +132,18 @@ struct EventVariants<'s> {
 }
 
 impl<'s> EventVariants<'s> {
-    fn of(schema: &'s Schema) -> Self {
+    fn of(api: &Api<'s>) -> Self {
         EventVariants {
-            variants: schema.events.iter().map(struct_ident).collect(),
-            variant_docs: schema
+            variants: api.events.iter().map(struct_ident).collect(),
+            variant_docs: api
                 .events
                 .iter()
-                .map(|event| doc(&format!("`{}`: {}", event.name, event.summary)))
+                .map(|event| doc(&format!("`{}`: {}", event.def.name, event.def.summary)))
                 .collect(),
-            wire_names: schema
+            wire_names: api
                 .events
                 .iter()
-                .map(|event| event.name.as_str())
+                .map(|event| event.def.name.as_str())
                 .collect(),
         }
     }
@@ -220,21 +154,38 @@ fn doc(text: &str) -> TokenStream {
     quote!(#[doc = #text])
 }
 
-fn struct_ident(event: &EventDef) -> Ident {
-    format_ident!("{}", event.type_name)
+fn struct_ident(event: &EventApi<'_>) -> Ident {
+    format_ident!("{}", event.struct_name)
 }
 
-fn field_ident(field: &FieldDef) -> Ident {
-    format_ident!("{}", field.rust_name)
+fn field_ident(field: &FieldApi<'_>) -> Ident {
+    format_ident!("{}", field.ident)
 }
 
-/// The Rust type of a value of `ty`.
-fn value_type(cx: &Context<'_>, ty: &TypeRef) -> TokenStream {
+/// Where generated code names the schema's types from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// The generated module itself.
+    Root,
+    /// The module of the constructors, a child of it (`super::Name`).
+    Constructors,
+}
+
+/// The Rust type of a value of `ty`, named from the generated module.
+fn value_type(cx: &Context<'_, '_>, ty: &TypeRef) -> TokenStream {
+    value_type_in(cx, ty, Scope::Root)
+}
+
+/// The Rust type of a value of `ty`, named from `scope`.
+fn value_type_in(cx: &Context<'_, '_>, ty: &TypeRef, scope: Scope) -> TokenStream {
     let runtime = &cx.runtime;
     match ty {
         TypeRef::Named(name) => {
             let ident = format_ident!("{}", name);
-            quote!(#ident)
+            match scope {
+                Scope::Root => quote!(#ident),
+                Scope::Constructors => quote!(super::#ident),
+            }
         }
         TypeRef::Primitive(Primitive::String | Primitive::Url) => {
             quote!(::std::string::String)
@@ -245,11 +196,11 @@ fn value_type(cx: &Context<'_>, ty: &TypeRef) -> TokenStream {
         TypeRef::Primitive(Primitive::Bool) => quote!(::core::primitive::bool),
         TypeRef::Primitive(Primitive::Json) => quote!(#runtime::RawJson),
         TypeRef::List(item) => {
-            let item = value_type(cx, item);
+            let item = value_type_in(cx, item, scope);
             quote!(::std::vec::Vec<#item>)
         }
         TypeRef::Map(item) => {
-            let item = value_type(cx, item);
+            let item = value_type_in(cx, item, scope);
             quote!(#runtime::Map<#item>)
         }
     }
@@ -257,9 +208,14 @@ fn value_type(cx: &Context<'_>, ty: &TypeRef) -> TokenStream {
 
 /// The Rust type of a field's value when it is present and not `null`: boxed when the struct
 /// would otherwise contain itself.
-fn present_type(cx: &Context<'_>, owner: Option<&str>, field: &FieldDef) -> TokenStream {
-    let value = value_type(cx, &field.ty);
-    if cx.boxed(owner, field) {
+fn present_type(cx: &Context<'_, '_>, field: &FieldApi<'_>) -> TokenStream {
+    present_type_in(cx, field, Scope::Root)
+}
+
+/// [`present_type`], named from `scope`.
+fn present_type_in(cx: &Context<'_, '_>, field: &FieldApi<'_>, scope: Scope) -> TokenStream {
+    let value = value_type_in(cx, &field.def.ty, scope);
+    if field.boxed {
         quote!(::std::boxed::Box<#value>)
     } else {
         value
@@ -268,9 +224,14 @@ fn present_type(cx: &Context<'_>, owner: Option<&str>, field: &FieldDef) -> Toke
 
 /// The Rust type of a field: `Option<_>` when it may be absent or `null`, and
 /// `Option<Option<_>>` when it may be both, so that absent, `null` and a value differ.
-fn field_type(cx: &Context<'_>, owner: Option<&str>, field: &FieldDef) -> TokenStream {
-    let value = present_type(cx, owner, field);
-    match (field.required, field.nullable) {
+fn field_type(cx: &Context<'_, '_>, field: &FieldApi<'_>) -> TokenStream {
+    field_type_in(cx, field, Scope::Root)
+}
+
+/// [`field_type`], named from `scope`.
+fn field_type_in(cx: &Context<'_, '_>, field: &FieldApi<'_>, scope: Scope) -> TokenStream {
+    let value = present_type_in(cx, field, scope);
+    match (field.def.required, field.def.nullable) {
         (true, false) => value,
         (true, true) | (false, false) => quote!(::core::option::Option<#value>),
         (false, true) => quote!(::core::option::Option<::core::option::Option<#value>>),

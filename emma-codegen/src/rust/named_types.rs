@@ -2,20 +2,18 @@
 //! closed), selections, timestamps and object types.
 
 use super::{Context, doc, value_type};
+use crate::api::TypeApi;
 use emma_schema::{EnumValue, IdRepr, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
-    cx.schema
-        .types
-        .iter()
-        .map(|def| named_type(cx, def))
-        .collect()
+pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
+    cx.api.types.iter().map(|ty| named_type(cx, ty)).collect()
 }
 
-fn named_type(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+fn named_type(cx: &Context<'_, '_>, ty: &TypeApi<'_>) -> TokenStream {
     let runtime = &cx.runtime;
+    let def = ty.def;
     match &def.kind {
         TypeKind::Id { repr: IdRepr::U64 } => id(cx, def),
         TypeKind::Id {
@@ -26,7 +24,7 @@ fn named_type(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             values,
             open: false,
         } => closed_enum(cx, def, values),
-        TypeKind::Object { fields } => super::structs::object_struct(cx, def, fields),
+        TypeKind::Object { .. } => super::structs::object_struct(cx, ty),
         TypeKind::Selection { item } => {
             let name = format_ident!("{}", def.name);
             let item = value_type(cx, item);
@@ -41,7 +39,7 @@ fn named_type(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
 }
 
 /// A timestamp type: the runtime's [`Timestamp`] (the text received) with the schema's forms.
-fn timestamp(cx: &Context<'_>, def: &TypeDef, formats: &[String]) -> TokenStream {
+fn timestamp(cx: &Context<'_, '_>, def: &TypeDef, formats: &[String]) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
     let name = format_ident!("{}", def.name);
@@ -91,18 +89,21 @@ fn timestamp(cx: &Context<'_>, def: &TypeDef, formats: &[String]) -> TokenStream
             }
         }
 
+        #[automatically_derived]
         impl ::core::fmt::Display for #name {
             fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 ::core::fmt::Display::fmt(&self.0, formatter)
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::From<::std::string::String> for #name {
             fn from(text: ::std::string::String) -> Self {
                 #name(#timestamp::from(text))
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::From<&::core::primitive::str> for #name {
             fn from(text: &::core::primitive::str) -> Self {
                 #name(#timestamp::from(text))
@@ -110,6 +111,7 @@ fn timestamp(cx: &Context<'_>, def: &TypeDef, formats: &[String]) -> TokenStream
         }
 
         const _: () = {
+            #[automatically_derived]
             impl #serde::Serialize for #name {
                 fn serialize<__S: #serde::Serializer>(
                     &self,
@@ -119,6 +121,7 @@ fn timestamp(cx: &Context<'_>, def: &TypeDef, formats: &[String]) -> TokenStream
                 }
             }
 
+            #[automatically_derived]
             impl<'de> #serde::Deserialize<'de> for #name {
                 fn deserialize<__D: #serde::Deserializer<'de>>(
                     __deserializer: __D,
@@ -130,7 +133,7 @@ fn timestamp(cx: &Context<'_>, def: &TypeDef, formats: &[String]) -> TokenStream
     }
 }
 
-fn id(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+fn id(cx: &Context<'_, '_>, def: &TypeDef) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
     let name = format_ident!("{}", def.name);
@@ -151,24 +154,28 @@ fn id(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::From<::core::primitive::u64> for #name {
             fn from(__id: ::core::primitive::u64) -> Self {
                 #name(__id)
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::From<#name> for ::core::primitive::u64 {
             fn from(__id: #name) -> ::core::primitive::u64 {
                 __id.0
             }
         }
 
+        #[automatically_derived]
         impl ::core::fmt::Display for #name {
             fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 ::core::fmt::Display::fmt(&self.0, __formatter)
             }
         }
 
+        #[automatically_derived]
         impl ::core::str::FromStr for #name {
             type Err = ::core::num::ParseIntError;
             fn from_str(__text: &::core::primitive::str) -> ::core::result::Result<Self, Self::Err> {
@@ -177,12 +184,14 @@ fn id(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         }
 
         const _: () = {
+            #[automatically_derived]
             impl #serde::Serialize for #name {
                 fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                     __serializer.serialize_u64(self.0)
                 }
             }
 
+            #[automatically_derived]
             impl<'de> #serde::Deserialize<'de> for #name {
                 fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                     #runtime::__private::deserialize_id(__deserializer, #type_name).map(#name)
@@ -192,7 +201,7 @@ fn id(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn open_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenStream {
+fn open_enum(cx: &Context<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
     let name = format_ident!("{}", def.name);
@@ -225,6 +234,7 @@ fn open_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenStre
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::From<::std::string::String> for #name {
             fn from(__text: ::std::string::String) -> Self {
                 match __text.as_str() {
@@ -234,6 +244,7 @@ fn open_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenStre
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::From<&::core::primitive::str> for #name {
             fn from(__text: &::core::primitive::str) -> Self {
                 match __text {
@@ -243,6 +254,7 @@ fn open_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenStre
             }
         }
 
+        #[automatically_derived]
         impl ::core::fmt::Display for #name {
             fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 __formatter.write_str(self.as_str())
@@ -250,12 +262,14 @@ fn open_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenStre
         }
 
         const _: () = {
+            #[automatically_derived]
             impl #serde::Serialize for #name {
                 fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                     __serializer.serialize_str(self.as_str())
                 }
             }
 
+            #[automatically_derived]
             impl<'de> #serde::Deserialize<'de> for #name {
                 fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                     <::std::string::String as #serde::Deserialize>::deserialize(__deserializer).map(<#name as ::core::convert::From<::std::string::String>>::from)
@@ -265,7 +279,7 @@ fn open_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenStre
     }
 }
 
-fn string_id(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+fn string_id(cx: &Context<'_, '_>, def: &TypeDef) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
     let name = format_ident!("{}", def.name);
@@ -283,36 +297,42 @@ fn string_id(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::AsRef<::core::primitive::str> for #name {
             fn as_ref(&self) -> &::core::primitive::str {
                 &self.0
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::From<&::core::primitive::str> for #name {
             fn from(__id: &::core::primitive::str) -> Self {
                 #name(::std::borrow::ToOwned::to_owned(__id))
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::From<::std::string::String> for #name {
             fn from(__id: ::std::string::String) -> Self {
                 #name(__id)
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::From<#name> for ::std::string::String {
             fn from(__id: #name) -> ::std::string::String {
                 __id.0
             }
         }
 
+        #[automatically_derived]
         impl ::core::fmt::Display for #name {
             fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 __formatter.write_str(&self.0)
             }
         }
 
+        #[automatically_derived]
         impl ::core::str::FromStr for #name {
             type Err = ::core::convert::Infallible;
             fn from_str(__text: &::core::primitive::str) -> ::core::result::Result<Self, Self::Err> {
@@ -321,12 +341,14 @@ fn string_id(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         }
 
         const _: () = {
+            #[automatically_derived]
             impl #serde::Serialize for #name {
                 fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                     __serializer.serialize_str(&self.0)
                 }
             }
 
+            #[automatically_derived]
             impl<'de> #serde::Deserialize<'de> for #name {
                 fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                     #runtime::__private::deserialize_string(__deserializer, #expecting).map(#name)
@@ -336,7 +358,7 @@ fn string_id(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn closed_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenStream {
+fn closed_enum(cx: &Context<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
     let name = format_ident!("{}", def.name);
@@ -372,12 +394,14 @@ fn closed_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenSt
             }
         }
 
+        #[automatically_derived]
         impl ::core::fmt::Display for #name {
             fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 __formatter.write_str(self.as_str())
             }
         }
 
+        #[automatically_derived]
         impl ::core::str::FromStr for #name {
             type Err = #runtime::UnknownValue;
             fn from_str(__text: &::core::primitive::str) -> ::core::result::Result<Self, Self::Err> {
@@ -389,12 +413,14 @@ fn closed_enum(cx: &Context<'_>, def: &TypeDef, values: &[EnumValue]) -> TokenSt
         }
 
         const _: () = {
+            #[automatically_derived]
             impl #serde::Serialize for #name {
                 fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                     __serializer.serialize_str(self.as_str())
                 }
             }
 
+            #[automatically_derived]
             impl<'de> #serde::Deserialize<'de> for #name {
                 fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                     let __text = <#runtime::__private::Key<'de> as #serde::Deserialize>::deserialize(__deserializer)?;

@@ -9,13 +9,16 @@
 //! them with `new` (then sets the optional fields), never with a struct literal, so that the
 //! schema gaining an optional field is a minor change for the crate that exports them.
 
-use super::{Context, doc, field_ident, field_type, present_type, struct_ident};
-use emma_schema::{EventDef, FieldDef, TypeDef};
+use super::{
+    Context, Scope, doc, field_ident, field_type, field_type_in, present_type, struct_ident,
+};
+use crate::api::{EventApi, FieldApi, TypeApi};
+use emma_schema::EventDef;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
-    cx.schema
+pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
+    cx.api
         .events
         .iter()
         .map(|event| event_struct(cx, event))
@@ -30,20 +33,19 @@ pub(super) enum Extra {
     Object,
 }
 
-fn event_struct(cx: &Context<'_>, event: &EventDef) -> TokenStream {
+fn event_struct(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
     let runtime = &cx.runtime;
     let name = struct_ident(event);
-    let wire_name = &event.name;
-    let struct_doc = doc(&struct_doc_text(event));
-    let fields = struct_fields(cx, None, &event.fields);
-    let kind_variant = format_ident!("{}", event.type_name);
-    let schema_const = super::embedded_schemas::event_schema_const(cx, event);
+    let wire_name = &event.def.name;
+    let struct_doc = doc(&struct_doc_text(event.def));
+    let fields = struct_fields(cx, &event.fields);
+    let kind_variant = struct_ident(event);
+    let schema_const = super::embedded_schemas::event_schema_const(cx, event.def);
     let field_infos = super::metadata::field_infos(cx, event);
     let serialize = serialize_impls(cx, &name, &event.fields, &Extra::Event);
-    let expecting = format!("the `data` object of a `{}` event", event.name);
-    let deserialize = deserialize_impl(cx, &name, None, &event.fields, &expecting, &Extra::Event);
+    let expecting = format!("the `data` object of a `{}` event", event.def.name);
+    let deserialize = deserialize_impl(cx, &name, &event.fields, &expecting, &Extra::Event);
     let has_envelope = !cx.schema.envelope.fields.is_empty();
-    let constructor = constructor(cx, None, &event.fields, Some(&Extra::Event), has_envelope);
     let envelope_field = has_envelope.then(|| {
         quote! {
             /// The delivery's envelope fields: `Some` for every event read as a whole delivery,
@@ -63,8 +65,6 @@ fn event_struct(cx: &Context<'_>, event: &EventDef) -> TokenStream {
         }
 
         impl #name {
-            #constructor
-
             /// The wire name of this event, sent in `event_name`.
             pub const EVENT_NAME: &'static str = #wire_name;
 
@@ -81,6 +81,7 @@ fn event_struct(cx: &Context<'_>, event: &EventDef) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl ::core::convert::From<#name> for Event {
             fn from(__event: #name) -> Self {
                 Event::#kind_variant(__event)
@@ -95,22 +96,16 @@ fn event_struct(cx: &Context<'_>, event: &EventDef) -> TokenStream {
 }
 
 /// An object type's struct and its impls.
-pub(super) fn object_struct(cx: &Context<'_>, def: &TypeDef, fields: &[FieldDef]) -> TokenStream {
+pub(super) fn object_struct(cx: &Context<'_, '_>, ty: &TypeApi<'_>) -> TokenStream {
     let runtime = &cx.runtime;
+    let def = ty.def;
+    let fields = &ty.fields;
     let name = format_ident!("{}", def.name);
     let struct_doc = doc(&def.doc);
-    let struct_fields = struct_fields(cx, Some(&def.name), fields);
+    let struct_fields = struct_fields(cx, fields);
     let serialize = serialize_impls(cx, &name, fields, &Extra::Object);
     let expecting = format!("an object ({})", def.name);
-    let deserialize = deserialize_impl(
-        cx,
-        &name,
-        Some(&def.name),
-        fields,
-        &expecting,
-        &Extra::Object,
-    );
-    let constructor = constructor(cx, Some(&def.name), fields, Some(&Extra::Object), false);
+    let deserialize = deserialize_impl(cx, &name, fields, &expecting, &Extra::Object);
     quote! {
         #struct_doc
         #[derive(Debug, Clone, PartialEq)]
@@ -121,10 +116,6 @@ pub(super) fn object_struct(cx: &Context<'_>, def: &TypeDef, fields: &[FieldDef]
             pub extra: #runtime::RawFields,
         }
 
-        impl #name {
-            #constructor
-        }
-
         const _: () = {
             #serialize
             #deserialize
@@ -132,32 +123,80 @@ pub(super) fn object_struct(cx: &Context<'_>, def: &TypeDef, fields: &[FieldDef]
     }
 }
 
+/// The module holding every struct's `new`: the object types', the envelope's and the events'.
+///
+/// A module does not see the names of its parent, so no constant of the caller's named like a
+/// field can turn a parameter of `new` into a pattern; the parameters can then be named like
+/// the fields, as the reader of the rustdoc expects. The module is private: its impls are the
+/// structs' own wherever the structs are.
+pub(super) fn constructors(cx: &Context<'_, '_>) -> TokenStream {
+    let objects = cx
+        .api
+        .types
+        .iter()
+        .filter(|ty| matches!(ty.def.kind, emma_schema::TypeKind::Object { .. }))
+        .map(|ty| {
+            let name = format_ident!("{}", ty.def.name);
+            constructor(cx, &name, &ty.fields, Some(&Extra::Object), false)
+        });
+    let envelope = (!cx.api.envelope_fields.is_empty()).then(|| {
+        constructor(
+            cx,
+            &format_ident!("Envelope"),
+            &cx.api.envelope_fields,
+            None,
+            false,
+        )
+    });
+    let has_envelope = !cx.api.envelope_fields.is_empty();
+    let events = cx.api.events.iter().map(|event| {
+        constructor(
+            cx,
+            &struct_ident(event),
+            &event.fields,
+            Some(&Extra::Event),
+            has_envelope,
+        )
+    });
+    let module = format_ident!("{}", crate::api::CONSTRUCTORS_MODULE);
+    quote! {
+        mod #module {
+            #( #objects )*
+            #envelope
+            #( #events )*
+        }
+    }
+}
+
 /// `new`, taking the fields that must be present, in schema order; the others start absent.
 ///
 /// Code that builds structs with it keeps compiling when the schema gains an optional field, an
 /// envelope field or an event, which a struct literal would not. Parameters are named like the
-/// fields with a `__` prefix, so that no constant of the caller's can turn them into patterns.
+/// fields (the resolved model's constructor parameters), as a reader of its rustdoc expects.
 ///
 /// `extra` is where the struct keeps undeclared keys; the envelope keeps none.
-pub(super) fn constructor(
-    cx: &Context<'_>,
-    owner: Option<&str>,
-    fields: &[FieldDef],
+fn constructor(
+    cx: &Context<'_, '_>,
+    name: &Ident,
+    fields: &[FieldApi<'_>],
     extra: Option<&Extra>,
     has_envelope: bool,
 ) -> TokenStream {
     let runtime = &cx.runtime;
-    let required: Vec<&FieldDef> = fields.iter().filter(|field| field.required).collect();
-    let params = required.iter().map(|field| {
-        let param = format_ident!("__{}", field.rust_name.trim_start_matches("r#"));
-        let ty = field_type(cx, owner, field);
+    let required: Vec<(&FieldApi<'_>, &str)> = fields
+        .iter()
+        .filter_map(|field| Some((field, field.constructor_parameter()?)))
+        .collect();
+    let params = required.iter().map(|(field, param)| {
+        let param = format_ident!("{}", param);
+        let ty = field_type_in(cx, field, Scope::Constructors);
         quote! { #param: #ty }
     });
     let inits = fields.iter().map(|field| {
         let ident = field_ident(field);
-        if field.required {
-            let param = format_ident!("__{}", field.rust_name.trim_start_matches("r#"));
-            quote! { #ident: #param, }
+        if field.constructor_parameter().is_some() {
+            // The parameter has the field's name.
+            quote! { #ident, }
         } else {
             quote! { #ident: ::core::option::Option::None, }
         }
@@ -172,7 +211,7 @@ pub(super) fn constructor(
     };
     let listed: Vec<String> = required
         .iter()
-        .map(|field| format!("`{}`", field.name))
+        .map(|(field, _)| format!("`{}`", field.def.name))
         .collect();
     let how = "Set the optional fields on the result. The struct is `#[non_exhaustive]`, so other crates build it this way rather than with a struct literal, and a call keeps compiling when the schema gains an optional field.";
     let nothing_extra = if extra.is_some() {
@@ -189,13 +228,14 @@ pub(super) fn constructor(
         )
     };
     quote! {
-        #[doc = #doc_text]
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(#( #params ),*) -> Self {
-            Self {
-                #( #inits )*
-                #envelope
-                #extra_init
+        impl super::#name {
+            #[doc = #doc_text]
+            pub fn new(#( #params ),*) -> Self {
+                Self {
+                    #( #inits )*
+                    #envelope
+                    #extra_init
+                }
             }
         }
     }
@@ -203,15 +243,15 @@ pub(super) fn constructor(
 
 /// The statements that write each declared field of `self` into the map `__map` being
 /// serialized: always when the field is required, only when present when it is optional.
-pub(super) fn entry_statements(cx: &Context<'_>, fields: &[FieldDef]) -> TokenStream {
+pub(super) fn entry_statements(cx: &Context<'_, '_>, fields: &[FieldApi<'_>]) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
     fields
         .iter()
         .map(|field| {
             let ident = field_ident(field);
-            let key = &field.name;
-            if field.required {
+            let key = &field.def.name;
+            if field.def.required {
                 quote! { #serde::ser::SerializeMap::serialize_entry(__map, #key, &self.#ident)?; }
             } else {
                 quote! {
@@ -225,16 +265,12 @@ pub(super) fn entry_statements(cx: &Context<'_>, fields: &[FieldDef]) -> TokenSt
 }
 
 /// The declared fields of a struct, with their docs.
-pub(super) fn struct_fields(
-    cx: &Context<'_>,
-    owner: Option<&str>,
-    fields: &[FieldDef],
-) -> TokenStream {
+pub(super) fn struct_fields(cx: &Context<'_, '_>, fields: &[FieldApi<'_>]) -> TokenStream {
     fields
         .iter()
         .map(|field| {
             let ident = field_ident(field);
-            let ty = field_type(cx, owner, field);
+            let ty = field_type(cx, field);
             let field_doc = doc(&field_doc_text(field));
             quote! { #field_doc pub #ident: #ty, }
         })
@@ -254,7 +290,8 @@ fn struct_doc_text(event: &EventDef) -> String {
     text
 }
 
-pub(super) fn field_doc_text(field: &FieldDef) -> String {
+pub(super) fn field_doc_text(field: &FieldApi<'_>) -> String {
+    let field = field.def;
     let presence = match (field.required, field.nullable) {
         (true, false) => "",
         (true, true) => " Always sent; `null` on the wire is `None`.",
@@ -275,9 +312,9 @@ fn slot_ident(index: usize) -> proc_macro2::Ident {
 /// `Entries` (the fields, then the kept keys, in a map being written) and `Serialize` (a map
 /// of those entries).
 fn serialize_impls(
-    cx: &Context<'_>,
+    cx: &Context<'_, '_>,
     name: &Ident,
-    fields: &[FieldDef],
+    fields: &[FieldApi<'_>],
     extra: &Extra,
 ) -> TokenStream {
     let runtime = &cx.runtime;
@@ -288,6 +325,7 @@ fn serialize_impls(
         Extra::Object => quote!(&self.extra),
     };
     quote! {
+        #[automatically_derived]
         impl #runtime::__private::Entries for #name {
             fn serialize_entries<__M: #serde::ser::SerializeMap>(&self, __map: &mut __M) -> ::core::result::Result<(), __M::Error> {
                 #entries
@@ -298,6 +336,7 @@ fn serialize_impls(
             }
         }
 
+        #[automatically_derived]
         impl #serde::Serialize for #name {
             fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                 let mut __map = __serializer.serialize_map(::core::option::Option::None)?;
@@ -309,10 +348,9 @@ fn serialize_impls(
 }
 
 fn deserialize_impl(
-    cx: &Context<'_>,
+    cx: &Context<'_, '_>,
     name: &Ident,
-    owner: Option<&str>,
-    fields: &[FieldDef],
+    fields: &[FieldApi<'_>],
     expecting: &str,
     extra: &Extra,
 ) -> TokenStream {
@@ -320,8 +358,8 @@ fn deserialize_impl(
     let serde = quote!(#runtime::__private::serde);
     let slots = fields.iter().enumerate().map(|(index, field)| {
         let slot = slot_ident(index);
-        let value = present_type(cx, owner, field);
-        let ty = if field.nullable {
+        let value = present_type(cx, field);
+        let ty = if field.def.nullable {
             quote!(::core::option::Option<::core::option::Option<#value>>)
         } else {
             quote!(::core::option::Option<#value>)
@@ -330,14 +368,14 @@ fn deserialize_impl(
     });
     let arms = fields.iter().enumerate().map(|(index, field)| {
         let slot = slot_ident(index);
-        let key = &field.name;
+        let key = &field.def.name;
         quote! { #key => #runtime::__private::set_once(&mut #slot, #key, &mut __map)?, }
     });
     let inits = fields.iter().enumerate().map(|(index, field)| {
         let ident = field_ident(field);
         let slot = slot_ident(index);
-        let key = &field.name;
-        if field.required {
+        let key = &field.def.name;
+        if field.def.required {
             quote! { #ident: #runtime::__private::required(#slot, #key)?, }
         } else {
             quote! { #ident: #slot, }
@@ -358,10 +396,12 @@ fn deserialize_impl(
         Extra::Object => quote!(extra: __extra,),
     };
     quote! {
+        #[automatically_derived]
         impl<'de> #serde::Deserialize<'de> for #name {
             fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                 struct __Visitor;
 
+                #[automatically_derived]
                 impl<'de> #serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
 

@@ -7,39 +7,38 @@
 //! so that no name a schema declares, or a user's constant, can shadow them.
 
 use super::{Context, doc, struct_ident};
-use emma_schema::EventDef;
+use crate::api::EventApi;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-fn method(event: &EventDef) -> Ident {
-    format_ident!("visit_{}", event.snake_name)
+fn method(event: &EventApi<'_>) -> Ident {
+    format_ident!("{}", event.visitor_method)
 }
 
-pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
+pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
     let runtime = &cx.runtime;
-    let schema = cx.schema;
+    let events = &cx.api.events;
     let visitor_output = cx.runtime_link("VisitorOutput");
-    let structs: Vec<_> = schema.events.iter().map(struct_ident).collect();
-    let methods: Vec<_> = schema.events.iter().map(method).collect();
-    let method_docs: Vec<_> = schema
-        .events
+    let structs: Vec<_> = events.iter().map(struct_ident).collect();
+    let methods: Vec<_> = events.iter().map(method).collect();
+    let method_docs: Vec<_> = events
         .iter()
         .map(|event| {
             doc(&format!(
                 "Handles a `{}` delivery: {}\n\nBy default, calls [`visit::{}`], which hands the event to [`EventVisitor::visit_unhandled`].",
-                event.name,
-                event.summary,
+                event.def.name,
+                event.def.summary,
                 method(event)
             ))
         })
         .collect();
-    let exhaustive_docs = schema.events.iter().map(|event| {
+    let exhaustive_docs = events.iter().map(|event| {
         doc(&format!(
             "Handles a `{}` delivery: {}",
-            event.name, event.summary
+            event.def.name, event.def.summary
         ))
     });
-    let default_docs = schema.events.iter().map(|event| {
+    let default_docs = events.iter().map(|event| {
         doc(&format!(
             "The default of [`EventVisitor::{}`](super::EventVisitor::{}): hands the event to [`EventVisitor::visit_unhandled`](super::EventVisitor::visit_unhandled).",
             method(event),
@@ -147,6 +146,7 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl<__R, __V> #runtime::Accept<__V, __R> for Event
         where
             __R: #runtime::VisitorOutput,
@@ -165,27 +165,26 @@ pub(super) fn generate(cx: &Context<'_>) -> TokenStream {
 /// Every method returns `impl Future<Output = __R> + Send`, so an implementation may be an
 /// `async fn` and the dispatch runs on a multi-threaded runtime; a future that is not `Send`
 /// is a compile error at the implementation.
-pub(super) fn generate_async(cx: &Context<'_>) -> TokenStream {
+pub(super) fn generate_async(cx: &Context<'_, '_>) -> TokenStream {
     let runtime = &cx.runtime;
-    let schema = cx.schema;
+    let events = &cx.api.events;
     let visitor_output = cx.runtime_link("VisitorOutput");
-    let structs: Vec<_> = schema.events.iter().map(struct_ident).collect();
-    let methods: Vec<_> = schema.events.iter().map(method).collect();
+    let structs: Vec<_> = events.iter().map(struct_ident).collect();
+    let methods: Vec<_> = events.iter().map(method).collect();
     let future = quote!(impl ::core::future::Future<Output = __R> + ::core::marker::Send);
-    let method_docs: Vec<_> = schema
-        .events
+    let method_docs: Vec<_> = events
         .iter()
         .map(|event| {
             doc(&format!(
                 "Handles a `{}` delivery: {}\n\nBy default, hands the event to [`AsyncEventVisitor::visit_unhandled`].",
-                event.name, event.summary
+                event.def.name, event.def.summary
             ))
         })
         .collect();
-    let exhaustive_docs = schema.events.iter().map(|event| {
+    let exhaustive_docs = events.iter().map(|event| {
         doc(&format!(
             "Handles a `{}` delivery: {}",
-            event.name, event.summary
+            event.def.name, event.def.summary
         ))
     });
     let trait_doc = doc(&format!(
@@ -268,6 +267,7 @@ pub(super) fn generate_async(cx: &Context<'_>) -> TokenStream {
             }
         }
 
+        #[automatically_derived]
         impl<__R, __V> #runtime::AcceptAsync<__V, __R> for Event
         where
             __R: #runtime::VisitorOutput + ::core::marker::Send,

@@ -75,15 +75,13 @@ mod tests {
     #[test]
     fn every_error_in_the_file_is_reported_together() {
         let source = event(
-            r#"{ name = "type", type = "string", doc = "A keyword." }, { name = "a", type = "nope", doc = "x" }, { name = "a", type = "string", doc = "twice" }"#,
-            r#"{"type": "x"}"#,
+            r#"{ name = "b", type = "string", doc = "A colour.", colour = "red" }, { name = "a", type = "nope", doc = "x" }, { name = "a", type = "string", doc = "twice" }"#,
+            r#"{"b": "x"}"#,
         );
         let found = errors(&source);
         assert_eq!(found.len(), 3, "{found:#?}");
         assert!(
-            found[0].contains(
-                "`type` is a Rust keyword; keep the wire name and add `rust_name = \"type_\"`"
-            ),
+            found[0].contains("unknown key `colour` in field `b` of event `member_signup`"),
             "{found:#?}"
         );
         assert!(found[1].contains("unknown type `nope`"), "{found:#?}");

@@ -2,7 +2,7 @@
 //! layout), and the typed fields every delivery carries besides them.
 
 use super::context::Context;
-use super::naming::{self, FieldOwner};
+use super::naming;
 use super::read_usable_fields;
 use super::references::{TypeNames, unknown_name_diagnostic};
 use super::toml_values::{Entry, Located, check_keys, key_span, optional_string, table};
@@ -24,7 +24,7 @@ pub(super) fn read_envelope(cx: &Context, item: &Item, types: &TypeNames<'_>) ->
     let content = optional_string(cx, &entry, "content", CONTEXT);
     let header = optional_string(cx, &entry, "header", CONTEXT);
     let fields = match entry.table.get("fields") {
-        Some(item) => read_usable_fields(cx, item, types, FieldOwner::Other, CONTEXT),
+        Some(item) => read_usable_fields(cx, item, types, CONTEXT),
         None => Some((Vec::new(), true)),
     };
     let layout_name = match (&layout, entry.table.get("layout")) {
@@ -400,9 +400,9 @@ mod tests {
     }
 
     #[test]
-    fn envelope_fields_cannot_take_the_tag_or_content_key_or_a_reserved_rust_name() {
+    fn envelope_fields_cannot_take_the_tag_or_content_key() {
         let found = errors(&ping(
-            "fields = [\n{ name = \"event_name\", type = \"string\", doc = \"x\" },\n{ name = \"data\", type = \"json\", doc = \"x\" },\n{ name = \"extra\", type = \"json\", doc = \"x\" },\n]",
+            "fields = [\n{ name = \"event_name\", type = \"string\", doc = \"x\" },\n{ name = \"data\", type = \"json\", doc = \"x\" },\n]",
             ID,
             r#"{"event_name": "ping", "data": {"id": 1}}"#,
         ));
@@ -411,7 +411,6 @@ mod tests {
             [
                 "events.toml:3:10: field `event_name` of `envelope` uses the key `event_name`, which holds the event's name (`tag`); remove the field, or give the envelope another `tag` or `content`",
                 "events.toml:4:10: field `data` of `envelope` uses the key `data`, which holds the event's fields (`content`); remove the field, or give the envelope another `tag` or `content`",
-                "events.toml:5:10: field `extra` of `envelope`: `extra` is reserved for the keys a struct does not declare; keep the wire name and add `rust_name = \"extra_\"`",
             ]
         );
     }
@@ -457,15 +456,14 @@ mod tests {
     fn under_the_header_layout_event_fields_cannot_reuse_an_envelope_key() {
         let found = errors(&ping(
             "layout = \"header\"\nheader = \"X-Event\"\nfields = [{ name = \"id\", type = \"u64\", doc = \"x\" }]",
-            r#"{ name = "id", type = "u64", doc = "x" }, { name = "type", type = "nope", doc = "x" }"#,
+            r#"{ name = "id", type = "u64", doc = "x" }, { name = "kind", type = "nope", doc = "x" }"#,
             r#"{"id": 1}"#,
         ));
-        assert_eq!(found.len(), 3, "{found:#?}");
+        assert_eq!(found.len(), 2, "{found:#?}");
         assert!(
             found[0].contains("field `id` of event `ping` uses the key `id`, which envelope field `id` already uses; under the `header` layout"),
             "{found:#?}"
         );
-        assert!(found[1].contains("`type` is a Rust keyword"), "{found:#?}");
-        assert!(found[2].contains("unknown type `nope`"), "{found:#?}");
+        assert!(found[1].contains("unknown type `nope`"), "{found:#?}");
     }
 }

@@ -21,11 +21,9 @@ use crate::diagnostic::{Diagnostic, SchemaError, line_column};
 use crate::example;
 use crate::model::{
     DEFAULT_SCHEMA_NAME, DEFAULT_SCHEMA_VERSION, EnumValue, Envelope, EventDef, Example, FieldDef,
-    IdRepr, Primitive, Schema, Span, TIMESTAMP_RFC3339, TypeDef, TypeKind, TypeRef,
+    IdRepr, Primitive, RustName, Schema, Span, TIMESTAMP_RFC3339, TypeDef, TypeKind, TypeRef,
 };
 use context::Context;
-use heck::ToSnakeCase;
-use naming::FieldOwner;
 use references::{
     TypeNames, check_required_cycles, resolve_selection_item, resolve_type, unknown_name_diagnostic,
 };
@@ -177,13 +175,6 @@ fn read_types(cx: &Context, item: &Item) -> ParsedTypes {
     for (name, item) in types.table.iter() {
         let span = key_span(types.table, name);
         let context = format!("type `{name}`");
-        let name_ok = match naming::check_type_name(name, span) {
-            Ok(()) => true,
-            Err(problem) => {
-                cx.push(problem);
-                false
-            }
-        };
         let Some(def) = table(cx, item, &context) else {
             continue;
         };
@@ -220,7 +211,7 @@ fn read_types(cx: &Context, item: &Item) -> ParsedTypes {
             "enum" => {
                 check_keys(cx, def.table, &["kind", "doc", "values", "open"], &context);
                 let open = optional_bool(cx, &def, "open", &context).unwrap_or(true);
-                let kind = read_enum_values(cx, &def, open, &context)
+                let kind = read_enum_values(cx, &def, &context)
                     .map(|values| TypeKind::Enum { values, open });
                 (kind, None)
             }
@@ -248,7 +239,7 @@ fn read_types(cx: &Context, item: &Item) -> ParsedTypes {
                 (None, None)
             }
         };
-        if let (true, Some(kind), Some(doc)) = (name_ok, kind, doc) {
+        if let (Some(kind), Some(doc)) = (kind, doc) {
             if let Some(needs) = needs {
                 pending.push((parsed.defs.len(), needs));
             }
@@ -280,7 +271,7 @@ fn complete_types(cx: &Context, parsed: &mut ParsedTypes, pending: Vec<(usize, P
                         .map(|item| TypeKind::Selection { item }),
                     PendingKind::Fields(fields) => {
                         let context = format!("type `{name}`");
-                        read_fields(cx, fields, &known, FieldOwner::Other, &context)
+                        read_fields(cx, fields, &known, &context)
                             .map(|fields| TypeKind::Object { fields })
                     }
                 };
@@ -431,12 +422,7 @@ fn read_id_repr(cx: &Context, def: &Entry<'_>, context: &str) -> Option<IdRepr> 
     }
 }
 
-fn read_enum_values(
-    cx: &Context,
-    def: &Entry<'_>,
-    open: bool,
-    context: &str,
-) -> Option<Vec<EnumValue>> {
+fn read_enum_values(cx: &Context, def: &Entry<'_>, context: &str) -> Option<Vec<EnumValue>> {
     let item = def.table.get("values");
     let Some(item) = item else {
         missing_key(cx, def, "values", context);
@@ -459,16 +445,6 @@ fn read_enum_values(
             ok = false;
             continue;
         };
-        if let Err(problem) = naming::check_variant_name(&variant, open, context) {
-            cx.push(problem);
-            ok = false;
-        } else if values.iter().any(|value| value.variant == variant.text) {
-            cx.error(
-                variant.span,
-                format!("duplicate variant `{}` in {context}", variant.text),
-            );
-            ok = false;
-        }
         if values.iter().any(|value| value.wire == wire.text) {
             cx.error(
                 wire.span,
@@ -478,6 +454,7 @@ fn read_enum_values(
         }
         values.push(EnumValue {
             span: wire.span.unwrap_or_default(),
+            variant_span: variant.span.unwrap_or_default(),
             wire: wire.text,
             variant: variant.text,
             doc: doc.text,
@@ -501,9 +478,6 @@ fn read_events(
     let mut events: Vec<(EventDef, Vec<PendingExample>)> = Vec::new();
     // Where each wire name and struct name was first declared, usable or not.
     let mut seen_names: HashMap<String, usize> = HashMap::new();
-    let mut seen_type_names: HashMap<String, String> = HashMap::new();
-    let mut seen_snake_names: HashMap<String, String> = HashMap::new();
-    let mut seen_delivery_names: HashMap<String, String> = HashMap::new();
     for (position, entry) in entries.iter().enumerate() {
         let provisional = format!("event #{}", position + 1);
         let Some(name) = required_string(cx, entry, "name", &provisional) else {
@@ -519,17 +493,15 @@ fn read_events(
         let rust_name = optional_string(cx, entry, "rust_name", &context);
         let summary = required_string(cx, entry, "summary", &context);
         let description = required_string(cx, entry, "description", &context);
-        let type_name = naming::event_type_name(&name, rust_name.as_ref(), types, &context)
-            .map_err(|problem| cx.push(problem))
-            .ok();
         let fields = match entry.table.get("fields") {
-            Some(item) => read_usable_fields(cx, item, types, FieldOwner::Event, &context)
-                .and_then(|(fields, complete)| {
+            Some(item) => {
+                read_usable_fields(cx, item, types, &context).and_then(|(fields, complete)| {
                     if let Some(envelope) = envelope {
                         envelope::check_event_fields(cx, envelope, &name.text, &fields);
                     }
                     complete.then_some(fields)
-                }),
+                })
+            }
             None => {
                 missing_key(cx, entry, "fields", &context);
                 None
@@ -545,51 +517,13 @@ fn read_events(
             continue;
         }
         seen_names.insert(name.text.clone(), name.span.unwrap_or_default().start);
-        let Some(type_name) = type_name else { continue };
-        if let Some(first) = seen_type_names.get(&type_name) {
-            cx.push(
-                Diagnostic::new(name.span, format!("{context} would generate the struct `{type_name}`, which event `{first}` already generates"))
-                    .with_help("give one of them a different `rust_name`"),
-            );
-            continue;
-        }
-        // The names an event's struct gives other generated items: its visitor methods
-        // (`visit_{snake}`) and its delivery's definition in the exports.
-        let snake_name = type_name.to_snake_case();
-        let delivery_name = naming::delivery_name(&type_name);
-        let clash = if let Some(first) = seen_snake_names.get(&snake_name) {
-            Some(format!(
-                "{context} would generate the visitor method `visit_{snake_name}`, which event `{first}` already generates"
-            ))
-        } else if let Some(first) = seen_delivery_names.get(&type_name) {
-            Some(format!(
-                "{context} would generate the struct `{type_name}`, the name event `{first}` gives its delivery in the JSON Schema and OpenAPI exports"
-            ))
-        } else {
-            seen_type_names.get(&delivery_name).map(|first| {
-                format!(
-                    "{context} would name its delivery `{delivery_name}` in the JSON Schema and OpenAPI exports, the struct event `{first}` generates"
-                )
-            })
-        };
-        if let Some(message) = clash {
-            cx.push(
-                Diagnostic::new(name.span, message)
-                    .with_help("give one of them a different `rust_name`"),
-            );
-            continue;
-        }
-        seen_type_names.insert(type_name.clone(), name.text.clone());
-        seen_snake_names.insert(snake_name.clone(), name.text.clone());
-        seen_delivery_names.insert(delivery_name, name.text.clone());
         if let (Some(summary), Some(description), Some(fields), Some(examples)) =
             (summary, description, fields, examples)
         {
             events.push((
                 EventDef {
                     name: name.text,
-                    type_name,
-                    snake_name,
+                    rust_name: rust_name.map(rust_name_of),
                     summary: summary.text,
                     description: description.text,
                     fields,
@@ -603,16 +537,23 @@ fn read_events(
     events
 }
 
-/// The fields of an event, an object type or the envelope (`owner`), which `context` names;
+/// A `rust_name` as the model keeps it.
+fn rust_name_of(located: Located) -> RustName {
+    RustName {
+        text: located.text,
+        span: located.span.unwrap_or_default(),
+    }
+}
+
+/// The fields of an event, an object type or the envelope, which `context` names;
 /// `None` when any of them is broken.
 fn read_fields(
     cx: &Context,
     item: &Item,
     types: &TypeNames<'_>,
-    owner: FieldOwner,
     context: &str,
 ) -> Option<Vec<FieldDef>> {
-    let (fields, complete) = read_usable_fields(cx, item, types, owner, context)?;
+    let (fields, complete) = read_usable_fields(cx, item, types, context)?;
     complete.then_some(fields)
 }
 
@@ -622,14 +563,12 @@ fn read_usable_fields(
     cx: &Context,
     item: &Item,
     types: &TypeNames<'_>,
-    owner: FieldOwner,
     context: &str,
 ) -> Option<(Vec<FieldDef>, bool)> {
     let entries = entries(cx, item, &format!("`fields` of {context}"))?;
     let mut fields: Vec<FieldDef> = Vec::new();
     // Names of every field seen, usable or not, so duplicates are found either way.
     let mut seen_names: Vec<String> = Vec::new();
-    let mut seen_rust_names: Vec<String> = Vec::new();
     let mut ok = true;
     for (position, entry) in entries.iter().enumerate() {
         let provisional = format!("field #{} of {context}", position + 1);
@@ -647,9 +586,6 @@ fn read_usable_fields(
         let required = optional_bool(cx, entry, "required", &field_context).unwrap_or(true);
         let nullable = optional_bool(cx, entry, "nullable", &field_context).unwrap_or(false);
         // Optional and nullable together is allowed: absent, `null` and a value differ.
-        let rust_name = naming::field_rust_name(&name, rust_name.as_ref(), owner, &field_context)
-            .map_err(|problem| cx.push(problem))
-            .ok();
         if seen_names.contains(&name.text) {
             cx.error(
                 name.span,
@@ -659,21 +595,10 @@ fn read_usable_fields(
             continue;
         }
         seen_names.push(name.text.clone());
-        if let Some(rust_name) = &rust_name
-            && seen_rust_names.contains(rust_name)
-        {
-            cx.error(
-                name.span,
-                format!("{field_context} has the Rust name `{rust_name}`, which another field of {context} already has"),
-            );
-            ok = false;
-            continue;
-        }
-        seen_rust_names.extend(rust_name.clone());
-        match (rust_name, ty, doc) {
-            (Some(rust_name), Some(ty), Some(doc)) => fields.push(FieldDef {
+        match (ty, doc) {
+            (Some(ty), Some(doc)) => fields.push(FieldDef {
                 name: name.text,
-                rust_name,
+                rust_name: rust_name.map(rust_name_of),
                 ty,
                 doc: doc.text,
                 required,
@@ -904,19 +829,13 @@ mod tests {
             .map(declare)
             .concat();
         let schema = parse(&source, "events.toml").unwrap_or_else(|error| panic!("{error}"));
-        let names: Vec<(&str, &str)> = schema
+        let names: Vec<&str> = schema
             .events
             .iter()
-            .map(|event| (event.name.as_str(), event.type_name.as_str()))
+            .map(|event| event.name.as_str())
             .collect();
-        assert_eq!(
-            names,
-            [
-                ("member_signup", "MemberSignup"),
-                ("group_create", "GroupCreate"),
-                ("message_open", "MessageOpen"),
-            ]
-        );
+        assert_eq!(names, ["member_signup", "group_create", "message_open"]);
+        assert!(schema.events.iter().all(|event| event.rust_name.is_none()));
         assert!(schema.events.iter().all(|event| event.examples.len() == 1));
     }
 
@@ -932,80 +851,6 @@ mod tests {
         assert_eq!(fields[1].ty, TypeRef::Primitive(Primitive::String));
         assert!(!fields[1].required);
         assert_eq!(schema.events[0].examples[0].value["data"]["member_id"], 5);
-    }
-
-    /// A schema of events without fields, one per `(name, rust_name)`.
-    fn bare_events(events: &[(&str, Option<&str>)]) -> String {
-        events
-            .iter()
-            .map(|(name, rust_name)| {
-                let rust_name = rust_name
-                    .map(|rust_name| format!("rust_name = \"{rust_name}\"\n"))
-                    .unwrap_or_default();
-                format!(
-                    "[[events]]\nname = \"{name}\"\n{rust_name}summary = \"s\"\ndescription = \"d\"\nfields = []\nexamples = ['{{\"event_name\": \"{name}\", \"data\": {{}}}}']\n\n"
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn events_whose_structs_give_the_same_visitor_method_are_rejected() {
-        // `XY` and `Xy` are different structs, but both give `visit_xy`.
-        let found = errors(&bare_events(&[("x_y", None), ("xy", None)]));
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(
-            found[0].starts_with(
-                "events.toml:9:8: event `xy` would generate the visitor method `visit_xy`, which event `x_y` already generates"
-            ),
-            "{found:#?}"
-        );
-    }
-
-    #[test]
-    fn an_event_struct_may_not_be_the_export_name_of_another_event_s_delivery() {
-        for (order, line, message) in [
-            (
-                [("x", None), ("x_delivery", None)],
-                9,
-                "event `x_delivery` would generate the struct `XDelivery`, the name event `x` gives its delivery",
-            ),
-            (
-                [("x_delivery", None), ("x", None)],
-                9,
-                "event `x` would name its delivery `XDelivery` in the JSON Schema and OpenAPI exports, the struct event `x_delivery` generates",
-            ),
-        ] {
-            let found = errors(&bare_events(&order));
-            assert_eq!(found.len(), 1, "{found:#?}");
-            assert!(
-                found[0].starts_with(&format!("events.toml:{line}:8: {message}")),
-                "{found:#?}"
-            );
-        }
-        // With a `rust_name`, both can be declared.
-        let schema = super::test_support::schema(&bare_events(&[
-            ("x", None),
-            ("x_delivery", Some("XHandedOver")),
-        ]));
-        assert_eq!(schema.events.len(), 2);
-    }
-
-    #[test]
-    fn an_event_may_not_take_a_visitor_method_every_visitor_has() {
-        let found = errors(&bare_events(&[("unhandled", None)]));
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(
-            found[0].starts_with(
-                "events.toml:2:8: event `unhandled` would generate the visitor method `visit_unhandled`, a name every visitor already has"
-            ),
-            "{found:#?}"
-        );
-        let found = errors(&bare_events(&[("lost", Some("UNKNOWN"))]));
-        assert!(
-            found[0].contains("would generate the visitor method `visit_unknown`"),
-            "{found:#?}"
-        );
     }
 
     #[test]
@@ -1101,7 +946,10 @@ mod tests {
         else {
             panic!("{:#?}", schema.types);
         };
-        assert_eq!(fields[1].rust_name, "kind");
+        assert_eq!(
+            fields[1].rust_name.as_ref().map(|name| name.text.as_str()),
+            Some("kind")
+        );
     }
 
     #[test]
@@ -1121,18 +969,16 @@ mod tests {
     }
 
     #[test]
-    fn object_fields_follow_the_rules_of_event_fields() {
+    fn object_fields_refer_to_types_as_event_fields_do() {
         let source = with_types(
-            "[types.Thing]\nkind = \"object\"\ndoc = \"x\"\nfields = [{ name = \"type\", type = \"string\", doc = \"x\" }, { name = \"extra\", type = \"json\", doc = \"x\" }, { name = \"a\", type = \"Thng\", doc = \"x\" }]",
+            "[types.Thing]\nkind = \"object\"\ndoc = \"x\"\nfields = [{ name = \"b\", type = \"string\", doc = \"x\" }, { name = \"a\", type = \"Thng\", doc = \"x\" }]",
             r#"{ name = "thing", type = "Thing", doc = "x" }"#,
             r#"{"thing": {}}"#,
         );
         assert_eq!(
             errors(&source),
             [
-                "events.toml:4:20: field `type` of type `Thing`: `type` is a Rust keyword; keep the wire name and add `rust_name = \"type_\"`",
-                "events.toml:4:67: field `extra` of type `Thing`: `extra` is reserved for the keys a struct does not declare; keep the wire name and add `rust_name = \"extra_\"`",
-                "events.toml:4:125: unknown type `Thng` in field `a` of type `Thing`; did you mean `Thing`?",
+                "events.toml:4:76: unknown type `Thng` in field `a` of type `Thing`; did you mean `Thing`?",
             ]
         );
     }
@@ -1263,7 +1109,7 @@ mod tests {
     }
 
     #[test]
-    fn closed_enums_reject_other_values_and_may_name_a_variant_other() {
+    fn closed_enums_reject_other_values() {
         let status = |open: &str| {
             format!(
                 "[types.Status]\nkind = \"enum\"\ndoc = \"x\"\n{open}values = [{{ wire = \"a\", variant = \"Active\", doc = \"x\" }}, {{ wire = \"o\", variant = \"Other\", doc = \"x\" }}]"
@@ -1289,12 +1135,6 @@ mod tests {
                 "events.toml:12:56: example 1 of event `ping` does not fit the event: `data.status` must be one of \"a\", \"o\" (Status), found the string \"z\""
             ]
         );
-        assert_eq!(
-            errors(&with_types(&status(""), field, r#"{"status": "z"}"#)),
-            [
-                "events.toml:4:82: variant name `Other` of type `Status` is reserved for values not listed; choose another name, or close the enum with `open = false`"
-            ]
-        );
     }
 
     #[test]
@@ -1307,20 +1147,6 @@ mod tests {
             let note = &schema.events[0].fields[0];
             assert!(!note.required && note.nullable);
         }
-    }
-
-    #[test]
-    fn an_event_field_cannot_have_the_rust_name_envelope() {
-        assert_eq!(
-            errors(&with_types(
-                "",
-                r#"{ name = "envelope", type = "json", doc = "x" }"#,
-                r#"{}"#,
-            )),
-            [
-                "events.toml:7:20: field `envelope` of event `ping`: `envelope` is reserved for the envelope fields every event struct carries; keep the wire name and add `rust_name = \"envelope_\"`"
-            ]
-        );
     }
 
     #[test]
