@@ -183,10 +183,11 @@ pub const UNKNOWN_DELIVERY: &str = "UnknownDelivery";
 /// The generated items at the root of every generated module, besides the schema's types and
 /// the event structs; `Envelope` only when the schema declares envelope fields.
 const GENERATED_ROOT_ITEMS: &[(&str, ItemKind)] = &[
-    (CONSTRUCTORS_MODULE, ItemKind::Module),
+    (PRIVATE_MODULE, ItemKind::Module),
     ("EventKind", ItemKind::Enum),
     ("Event", ItemKind::Enum),
     ("visit", ItemKind::Module),
+    // The visitor traits are defined in the private module and re-exported here.
     ("EventVisitor", ItemKind::Trait),
     ("ExhaustiveEventVisitor", ItemKind::Trait),
     ("AsyncEventVisitor", ItemKind::Trait),
@@ -195,8 +196,11 @@ const GENERATED_ROOT_ITEMS: &[(&str, ItemKind)] = &[
     ("openapi", ItemKind::Function),
 ];
 
-/// The private module that holds every struct's `new` (see `rust::structs::constructors`).
-pub const CONSTRUCTORS_MODULE: &str = "__constructors";
+/// The private module of the generated code: every struct's `new`, the visitor traits (which
+/// the root re-exports) and `Event`'s dispatch. A module sees none of its parent's names, so
+/// no constant of the caller's named like a parameter can capture it, and parameters and
+/// generics there are named as a reader expects (`event`, `R`).
+pub const PRIVATE_MODULE: &str = "__impls";
 
 /// The generated struct of the envelope fields.
 const ENVELOPE: &str = "Envelope";
@@ -1282,15 +1286,16 @@ mod tests {
         let written: Vec<String> = file
             .items
             .iter()
-            .filter_map(|item| match item {
-                syn::Item::Struct(item) => Some(item.ident.to_string()),
-                syn::Item::Enum(item) => Some(item.ident.to_string()),
-                syn::Item::Type(item) => Some(item.ident.to_string()),
-                syn::Item::Trait(item) => Some(item.ident.to_string()),
-                syn::Item::Mod(item) => Some(item.ident.to_string()),
-                syn::Item::Fn(item) => Some(item.sig.ident.to_string()),
-                syn::Item::Const(item) if item.ident != "_" => Some(item.ident.to_string()),
-                _ => None,
+            .flat_map(|item| match item {
+                syn::Item::Struct(item) => vec![item.ident.to_string()],
+                syn::Item::Enum(item) => vec![item.ident.to_string()],
+                syn::Item::Type(item) => vec![item.ident.to_string()],
+                syn::Item::Trait(item) => vec![item.ident.to_string()],
+                syn::Item::Mod(item) => vec![item.ident.to_string()],
+                syn::Item::Fn(item) => vec![item.sig.ident.to_string()],
+                syn::Item::Const(item) if item.ident != "_" => vec![item.ident.to_string()],
+                syn::Item::Use(item) => use_names(&item.tree),
+                _ => Vec::new(),
             })
             .collect();
         let named: Vec<&str> = api
@@ -1300,5 +1305,17 @@ mod tests {
             .map(|item| item.name.as_str())
             .collect();
         assert_eq!(written, named);
+    }
+
+    /// The names a `use` item brings in.
+    #[cfg(feature = "format")]
+    fn use_names(tree: &syn::UseTree) -> Vec<String> {
+        match tree {
+            syn::UseTree::Path(path) => use_names(&path.tree),
+            syn::UseTree::Name(name) => vec![name.ident.to_string()],
+            syn::UseTree::Rename(rename) => vec![rename.rename.to_string()],
+            syn::UseTree::Group(group) => group.items.iter().flat_map(use_names).collect(),
+            syn::UseTree::Glob(_) => Vec::new(),
+        }
     }
 }

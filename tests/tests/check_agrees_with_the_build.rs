@@ -213,15 +213,16 @@ fn root_names(schema: &emma_schema::Schema) -> Vec<String> {
     let mut names: Vec<String> = file
         .items
         .iter()
-        .filter_map(|item| match item {
-            syn::Item::Struct(item) => Some(item.ident.to_string()),
-            syn::Item::Enum(item) => Some(item.ident.to_string()),
-            syn::Item::Type(item) => Some(item.ident.to_string()),
-            syn::Item::Trait(item) => Some(item.ident.to_string()),
-            syn::Item::Mod(item) => Some(item.ident.to_string()),
-            syn::Item::Fn(item) => Some(item.sig.ident.to_string()),
-            syn::Item::Const(item) if item.ident != "_" => Some(item.ident.to_string()),
-            _ => None,
+        .flat_map(|item| match item {
+            syn::Item::Struct(item) => vec![item.ident.to_string()],
+            syn::Item::Enum(item) => vec![item.ident.to_string()],
+            syn::Item::Type(item) => vec![item.ident.to_string()],
+            syn::Item::Trait(item) => vec![item.ident.to_string()],
+            syn::Item::Mod(item) => vec![item.ident.to_string()],
+            syn::Item::Fn(item) => vec![item.sig.ident.to_string()],
+            syn::Item::Const(item) if item.ident != "_" => vec![item.ident.to_string()],
+            syn::Item::Use(item) => use_names(&item.tree),
+            _ => Vec::new(),
         })
         .collect();
     let api = emma_codegen::api::Api::new(schema);
@@ -338,4 +339,15 @@ fn every_schema_check_accepts_compiles_without_a_warning() {
         crate_dir.display(),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// The names a `use` item brings in.
+fn use_names(tree: &syn::UseTree) -> Vec<String> {
+    match tree {
+        syn::UseTree::Path(path) => use_names(&path.tree),
+        syn::UseTree::Name(name) => vec![name.ident.to_string()],
+        syn::UseTree::Rename(rename) => vec![rename.rename.to_string()],
+        syn::UseTree::Group(group) => group.items.iter().flat_map(use_names).collect(),
+        syn::UseTree::Glob(_) => Vec::new(),
+    }
 }

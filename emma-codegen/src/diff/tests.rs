@@ -632,7 +632,7 @@ fn the_generated_api_is_as_the_rules_assume() {
     let mut seen = BTreeSet::new();
     // The constructors are in a module of their own, as impls of `super::Name`.
     let constructors = file.items.iter().flat_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == crate::api::CONSTRUCTORS_MODULE => module
+        syn::Item::Mod(module) if module.ident == crate::api::PRIVATE_MODULE => module
             .content
             .as_ref()
             .map_or(&[][..], |(_, items)| items.as_slice()),

@@ -19,9 +19,10 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
             "The JSON Schema (draft 2020-12) of every delivery: one branch per event, selected by its name, plus a branch for event names the schema does not know."
         }
     };
+    let bundle_doc = super::doc(bundle_doc);
     let openapi = compact(&json_schema::openapi(cx.schema));
     quote! {
-        #[doc = #bundle_doc]
+        #bundle_doc
         pub fn json_schema() -> #runtime::__private::serde_json::Value {
             const __SCHEMA: &str = #bundle;
             #runtime::__private::embedded_json(__SCHEMA)

@@ -90,8 +90,9 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
             let doc = format!(
                 "Parses the body of a delivery whose event name came in the `{header}` header.\n\nOnly white space may follow the body. The error says where (line, column, event, field) and what was wrong."
             );
+            let doc = super::doc(&doc);
             quote! {
-                #[doc = #doc]
+                #doc
                 pub fn from_parts(__event_name: &::core::primitive::str, __body: &[::core::primitive::u8]) -> ::core::result::Result<Self, #runtime::ParseError> {
                     #runtime::__private::parse_parts(__event_name, __body)
                 }

@@ -65,26 +65,110 @@ pub fn tokens(schema: &Schema, options: &Options) -> TokenStream {
 /// The whole API of a resolved schema.
 pub fn api_tokens(api: &Api<'_>, options: &Options) -> TokenStream {
     let cx = Context::new(api, options);
-    let named_types = named_types::generate(&cx);
+    let (named_types, named_type_methods) = named_types::generate(&cx);
     let structs = structs::generate(&cx);
     let constructors = structs::constructors(&cx);
     let event_kind = event_kind::generate(&cx);
     let event_enum = event_enum::generate(&cx);
     let visitor = visitor::generate(&cx);
     let async_visitor = visitor::generate_async(&cx);
+    let private = cx.private_module();
+    let private_items = [&visitor.private, &async_visitor.private];
+    let (visitor, async_visitor) = (&visitor.root, &async_visitor.root);
     let json_schema = embedded_schemas::generate(&cx);
     let envelope = envelope::generate(&cx);
-    quote! {
+    let items = quote! {
         #named_types
         #envelope
         #structs
-        #constructors
+        // A constructor takes as many parameters as the struct has required fields.
+        #[allow(clippy::too_many_arguments)]
+        mod #private {
+            #named_type_methods
+            #constructors
+            #( #private_items )*
+        }
         #event_kind
         #event_enum
         #visitor
         #async_visitor
         #json_schema
+    };
+    before_every_item(items, &quote!(#GENERATED_LINTS))
+}
+
+/// The lint levels every generated item carries. Code `include!`d from a build script is
+/// linted as the including crate's own, so the lints a crate may turn on for its own style
+/// (clippy's `pedantic`, `nursery` and `restriction` groups: `absolute_paths`,
+/// `implicit_return`, `missing_inline_in_public_items`, ...; rustc's
+/// `unused_qualifications`) are allowed on what it did not write. Clippy's default lints are
+/// not: the generated code is kept clean under them, as the project's own lint run checks.
+const GENERATED_LINTS: GeneratedLints = GeneratedLints;
+
+/// See [`GENERATED_LINTS`].
+struct GeneratedLints;
+
+impl ToTokens for GeneratedLints {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(quote! {
+            #[allow(
+                unused_qualifications,
+                clippy::pedantic,
+                clippy::nursery,
+                clippy::restriction
+            )]
+        });
     }
+}
+
+/// `attributes` put before every item at the top level of `items` but its `use` items.
+///
+/// An item ends at a `;` at its top level, or, unless it is a `const`, `static`, `type` or
+/// `use` item (which end at their `;` whatever braces they hold), at its first brace-delimited
+/// group: the body of a `struct`, `enum`, `impl`, `trait`, `mod` or `fn`.
+fn before_every_item(items: TokenStream, attributes: &TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut out = TokenStream::new();
+    let mut item: Vec<TokenTree> = Vec::new();
+    let mut ends_at_semicolon: Option<bool> = None;
+    // A lint level on a `use` item is one of clippy's `useless_attribute`s: the re-exports of
+    // the visitor traits go without.
+    let mut is_use = false;
+    for token in items {
+        let ends_item = match &token {
+            TokenTree::Punct(punct) => punct.as_char() == ';',
+            TokenTree::Group(group) => {
+                group.delimiter() == Delimiter::Brace && ends_at_semicolon == Some(false)
+            }
+            TokenTree::Ident(ident) => {
+                if ends_at_semicolon.is_none() {
+                    let keyword = ident.to_string();
+                    if ["const", "static", "type", "use"].contains(&keyword.as_str()) {
+                        ends_at_semicolon = Some(true);
+                        is_use = keyword == "use";
+                    } else if ["struct", "enum", "impl", "trait", "mod", "fn", "union"]
+                        .contains(&keyword.as_str())
+                    {
+                        ends_at_semicolon = Some(false);
+                    }
+                }
+                false
+            }
+            TokenTree::Literal(_) => false,
+        };
+        item.push(token);
+        if ends_item {
+            if !is_use {
+                out.extend(attributes.clone());
+            }
+            out.extend(item.drain(..));
+            ends_at_semicolon = None;
+            is_use = false;
+        }
+    }
+    // Nothing is left over: every generated item ends as above.
+    out.extend(item);
+    out
 }
 
 /// What every generating function reads: the model, its resolved names and how to name the
@@ -113,6 +197,11 @@ impl<'a, 's> Context<'a, 's> {
             runtime,
             runtime_doc_path,
         }
+    }
+
+    /// The private module's name (see [`crate::api::PRIVATE_MODULE`]).
+    fn private_module(&self) -> Ident {
+        format_ident!("{}", crate::api::PRIVATE_MODULE)
     }
 
     /// An intra-doc link target to an item of the runtime, e.g. `emma_runtime::VisitorOutput`.
@@ -149,9 +238,20 @@ impl<'s> EventVariants<'s> {
     }
 }
 
-/// `#[doc = "..."]` for a text.
+/// The doc attributes of a text: one `#[doc = " line"]` per line, as `///` comments are, so
+/// that the expansion prints as `/// line` and rustdoc reads it as it would a hand-written
+/// comment.
 fn doc(text: &str) -> TokenStream {
-    quote!(#[doc = #text])
+    text.lines()
+        .map(|line| {
+            let line = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            quote!(#[doc = #line])
+        })
+        .collect()
 }
 
 fn struct_ident(event: &EventApi<'_>) -> Ident {
@@ -167,7 +267,7 @@ fn field_ident(field: &FieldApi<'_>) -> Ident {
 enum Scope {
     /// The generated module itself.
     Root,
-    /// The module of the constructors, a child of it (`super::Name`).
+    /// The private module, a child of it (`super::Name`).
     Constructors,
 }
 

@@ -7,8 +7,20 @@ use emma_schema::{EnumValue, IdRepr, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
-    cx.api.types.iter().map(|ty| named_type(cx, ty)).collect()
+/// The named types (at the root), and what of them goes in the private module: the inherent
+/// impls whose methods take parameters.
+pub(super) fn generate(cx: &Context<'_, '_>) -> (TokenStream, TokenStream) {
+    let root = cx.api.types.iter().map(|ty| named_type(cx, ty)).collect();
+    let private = cx
+        .api
+        .types
+        .iter()
+        .filter_map(|ty| match &ty.def.kind {
+            TypeKind::Timestamp { formats } => Some(timestamp_methods(cx, ty.def, formats)),
+            _ => None,
+        })
+        .collect();
+    (root, private)
 }
 
 fn named_type(cx: &Context<'_, '_>, ty: &TypeApi<'_>) -> TokenStream {
@@ -56,14 +68,64 @@ fn timestamp(cx: &Context<'_, '_>, def: &TypeDef, formats: &[String]) -> TokenSt
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct #name(#timestamp);
 
-        impl #name {
+        #[automatically_derived]
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, __formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.0, __formatter)
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::convert::From<::std::string::String> for #name {
+            fn from(__text: ::std::string::String) -> Self {
+                #name(#timestamp::from(__text))
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::convert::From<&::core::primitive::str> for #name {
+            fn from(__text: &::core::primitive::str) -> Self {
+                #name(#timestamp::from(__text))
+            }
+        }
+
+        const _: () = {
+            #[automatically_derived]
+            impl #serde::Serialize for #name {
+                fn serialize<__S: #serde::Serializer>(
+                    &self,
+                    __serializer: __S,
+                ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    #serde::Serialize::serialize(&self.0, __serializer)
+                }
+            }
+
+            #[automatically_derived]
+            impl<'de> #serde::Deserialize<'de> for #name {
+                fn deserialize<__D: #serde::Deserializer<'de>>(
+                    __deserializer: __D,
+                ) -> ::core::result::Result<Self, __D::Error> {
+                    <#timestamp as #serde::Deserialize>::deserialize(__deserializer).map(#name)
+                }
+            }
+        };
+    }
+}
+
+/// A timestamp type's methods, for the private module (`new` takes a parameter).
+fn timestamp_methods(cx: &Context<'_, '_>, def: &TypeDef, formats: &[String]) -> TokenStream {
+    let runtime = &cx.runtime;
+    let name = format_ident!("{}", def.name);
+    let timestamp = quote!(#runtime::Timestamp);
+    quote! {
+        impl super::#name {
             /// The forms [`Self::to_datetime`] tries, in order, as the schema declares them:
             /// chrono `strftime` patterns, or `rfc3339`.
             pub const FORMATS: &'static [&'static ::core::primitive::str] = &[#(#formats),*];
 
             /// Wraps a timestamp string without checking it.
             pub fn new(text: impl ::core::convert::Into<::std::string::String>) -> Self {
-                #name(#timestamp::new(text))
+                Self(#timestamp::new(text))
             }
 
             /// The string as received.
@@ -88,48 +150,6 @@ fn timestamp(cx: &Context<'_, '_>, def: &TypeDef, formats: &[String]) -> TokenSt
                 self.0.to_datetime_in(Self::FORMATS)
             }
         }
-
-        #[automatically_derived]
-        impl ::core::fmt::Display for #name {
-            fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::core::fmt::Display::fmt(&self.0, formatter)
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::From<::std::string::String> for #name {
-            fn from(text: ::std::string::String) -> Self {
-                #name(#timestamp::from(text))
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::From<&::core::primitive::str> for #name {
-            fn from(text: &::core::primitive::str) -> Self {
-                #name(#timestamp::from(text))
-            }
-        }
-
-        const _: () = {
-            #[automatically_derived]
-            impl #serde::Serialize for #name {
-                fn serialize<__S: #serde::Serializer>(
-                    &self,
-                    __serializer: __S,
-                ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                    #serde::Serialize::serialize(&self.0, __serializer)
-                }
-            }
-
-            #[automatically_derived]
-            impl<'de> #serde::Deserialize<'de> for #name {
-                fn deserialize<__D: #serde::Deserializer<'de>>(
-                    __deserializer: __D,
-                ) -> ::core::result::Result<Self, __D::Error> {
-                    <#timestamp as #serde::Deserialize>::deserialize(__deserializer).map(#name)
-                }
-            }
-        };
     }
 }
 

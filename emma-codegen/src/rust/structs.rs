@@ -123,12 +123,13 @@ pub(super) fn object_struct(cx: &Context<'_, '_>, ty: &TypeApi<'_>) -> TokenStre
     }
 }
 
-/// The module holding every struct's `new`: the object types', the envelope's and the events'.
+/// Every struct's `new` (the object types', the envelope's and the events'), for the private
+/// module.
 ///
 /// A module does not see the names of its parent, so no constant of the caller's named like a
 /// field can turn a parameter of `new` into a pattern; the parameters can then be named like
-/// the fields, as the reader of the rustdoc expects. The module is private: its impls are the
-/// structs' own wherever the structs are.
+/// the fields, as the reader of the rustdoc expects. The impls are the structs' own wherever
+/// the structs are.
 pub(super) fn constructors(cx: &Context<'_, '_>) -> TokenStream {
     let objects = cx
         .api
@@ -158,13 +159,10 @@ pub(super) fn constructors(cx: &Context<'_, '_>) -> TokenStream {
             has_envelope,
         )
     });
-    let module = format_ident!("{}", crate::api::CONSTRUCTORS_MODULE);
     quote! {
-        mod #module {
-            #( #objects )*
-            #envelope
-            #( #events )*
-        }
+        #( #objects )*
+        #envelope
+        #( #events )*
     }
 }
 
@@ -227,9 +225,10 @@ fn constructor(
             listed.join(", ")
         )
     };
+    let doc_text = doc(&doc_text);
     quote! {
         impl super::#name {
-            #[doc = #doc_text]
+            #doc_text
             pub fn new(#( #params ),*) -> Self {
                 Self {
                     #( #inits )*
