@@ -220,13 +220,50 @@ fn bad_data_sent_before_event_name_still_names_event_and_field() {
     assert!(error.message().ends_with("of `data`"), "{error}");
 }
 
+/// Checks that `input` parses or gives an error located inside it (a line and column of the
+/// input, or just past its end) with a message, and gives which it was.
+fn parses_or_locates(input: &[u8]) -> Result<Event, ParseError> {
+    let result = Event::from_slice(input);
+    if let Err(error) = &result {
+        let shown = String::from_utf8_lossy(input);
+        assert!(!error.message().is_empty(), "no message for {shown:?}");
+        let lines: Vec<&[u8]> = input.split(|byte| *byte == b'\n').collect();
+        assert!(
+            (1..=lines.len()).contains(&error.line()),
+            "line {} of {} for {shown:?}: {error}",
+            error.line(),
+            lines.len()
+        );
+        let line = lines[error.line() - 1];
+        assert!(
+            (1..=line.len() + 1).contains(&error.column()),
+            "column {} of a line of {} bytes for {shown:?}: {error}",
+            error.column(),
+            line.len()
+        );
+    }
+    result
+}
+
+/// Every cut of a valid delivery, and every one of its bytes flipped, gives `Ok` or a located
+/// `Err`: never a panic (which would fail the test), and every cut is an error.
 #[test]
 fn arbitrary_bytes_never_panic() {
     let valid = signup(SIGNUP_DATA).into_bytes();
+    let event = parses_or_locates(&valid).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(event.name(), "member_signup");
+    let mut flipped_errors = 0;
     for cut in 0..valid.len() {
-        let _ = Event::from_slice(&valid[..cut]);
+        let truncated = parses_or_locates(&valid[..cut]);
+        assert!(
+            truncated.is_err(),
+            "a cut delivery parsed: {:?}",
+            String::from_utf8_lossy(&valid[..cut])
+        );
         let mut flipped = valid.clone();
         flipped[cut] ^= 0x5a;
-        let _ = Event::from_slice(&flipped);
+        flipped_errors += usize::from(parses_or_locates(&flipped).is_err());
     }
+    // Flipping a byte of the structure (a brace, a quote, a colon) breaks the delivery.
+    assert!(flipped_errors > 0);
 }
