@@ -130,7 +130,7 @@ fn the_committed_exports_are_valid_2020_12_schemas() {
     let dir = export_dir();
     let bundle_path = dir.join("emma-events.schema.json");
     assert_valid_2020_12(&read_json(&bundle_path), &bundle_path.display().to_string());
-    for kind in EventKind::ALL.iter().copied() {
+    for kind in EventKind::ALL.iter() {
         let path = dir.join("events").join(format!("{kind}.schema.json"));
         assert_valid_2020_12(&read_json(&path), &path.display().to_string());
     }
