@@ -349,13 +349,32 @@ mod tests {
 
     #[test]
     fn events_are_read_by_wire_name() {
-        let cli = Cli::try_parse_from(["emma", "example", "member_signup"]).unwrap();
-        let Command::Example(args) = cli.command else {
-            panic!("not example")
-        };
-        assert_eq!(args.event, Some(EventKind::ALL[0]));
-        let error = Cli::try_parse_from(["emma", "example", "member_sigup"]).unwrap_err();
-        assert!(error.to_string().contains("member_signup"), "{error}");
+        for kind in EventKind::ALL.iter().copied() {
+            let cli = Cli::try_parse_from(["emma", "example", kind.as_str()]).unwrap();
+            let Command::Example(args) = cli.command else {
+                panic!("not example")
+            };
+            assert_eq!(args.event, Some(kind));
+        }
+    }
+
+    #[test]
+    fn a_misspelt_event_is_a_usage_error_suggesting_the_event() {
+        // Some event, its name missing its last letter: no schema-specific spelling.
+        let kind = EventKind::ALL[0];
+        let misspelt = &kind.as_str()[..kind.as_str().len() - 1];
+        assert!(
+            misspelt.parse::<EventKind>().is_err(),
+            "{misspelt} is an event"
+        );
+        let error = Cli::try_parse_from(["emma", "example", misspelt]).unwrap_err();
+        assert_eq!(error.kind(), clap::error::ErrorKind::InvalidValue);
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("a similar value exists: '{kind}'")),
+            "{error}"
+        );
     }
 
     #[test]

@@ -73,19 +73,79 @@ mod tests {
         line(&Event::from_slice(text.as_bytes()).unwrap())
     }
 
+    /// For every event (its first example, `data`'s keys sent in reverse alphabetical
+    /// order): the declared fields present are shown in the schema's order, whatever order
+    /// they came in, and keys the schema does not declare are counted.
     #[test]
     fn declared_fields_are_shown_and_extra_keys_counted() {
-        assert_eq!(
-            summary(
-                r#"{"event_name": "member_signup", "data": {"mailing_id": 3, "account_id": 1, "member_id": 2}}"#
-            ),
-            "member_signup  account_id=1 member_id=2 mailing_id=3"
-        );
-        assert_eq!(
-            summary(
-                r#"{"event_name": "member_signup", "resource_url": "u", "data": {"account_id": 1, "member_id": 2, "mailing_id": 3, "x": true}}"#
-            ),
-            "member_signup  account_id=1 member_id=2 mailing_id=3  (2 extra keys)"
+        let mut reordered = 0;
+        for kind in emma_events::EventKind::ALL.iter().copied() {
+            let example: Value = serde_json::from_str(kind.examples()[0]).unwrap();
+            let data = example["data"].as_object().unwrap();
+            let mut keys: Vec<&String> = data.keys().collect();
+            keys.sort_by(|a, b| b.cmp(a));
+            let entries: Vec<String> = keys
+                .iter()
+                .map(|key| format!("{}: {}", Value::from(key.as_str()), data[key.as_str()]))
+                .collect();
+            // With `extra`, two undeclared keys: one next to `data` and one first in it.
+            let sent = |extra: bool| {
+                let (top, first) = if extra {
+                    (r#", "resource_url": "u""#, r#""zz_not_declared": true, "#)
+                } else {
+                    ("", "")
+                };
+                format!(
+                    r#"{{"event_name": "{kind}"{top}, "data": {{{first}{}}}}}"#,
+                    entries.join(", ")
+                )
+            };
+            let declared = kind.fields();
+            let shown: Vec<String> = declared
+                .iter()
+                .filter_map(|field| {
+                    let value = data.get(field.name)?;
+                    Some(format!("{}={}", field.name, short(value)))
+                })
+                .collect();
+            let in_schema_order: Vec<&str> = declared
+                .iter()
+                .map(|field| field.name)
+                .filter(|name| data.contains_key(*name))
+                .collect();
+            let as_sent: Vec<&str> = keys
+                .iter()
+                .map(|key| key.as_str())
+                .filter(|key| in_schema_order.contains(key))
+                .collect();
+            reordered += usize::from(as_sent != in_schema_order);
+            let mut expected = kind.as_str().to_owned();
+            if !shown.is_empty() {
+                expected = format!("{expected}  {}", shown.join(" "));
+            }
+            let undeclared = keys
+                .iter()
+                .filter(|key| !declared.iter().any(|field| field.name == key.as_str()))
+                .count();
+            let counted = |extra: usize| match extra {
+                0 => String::new(),
+                1 => "  (1 extra key)".to_owned(),
+                n => format!("  ({n} extra keys)"),
+            };
+            assert_eq!(
+                summary(&sent(false)),
+                format!("{expected}{}", counted(undeclared)),
+                "{kind}"
+            );
+            assert_eq!(
+                summary(&sent(true)),
+                format!("{expected}{}", counted(undeclared + 2)),
+                "{kind}"
+            );
+        }
+        assert!(
+            reordered > 0,
+            "no event's fields were sent out of the schema's order"
         );
     }
 

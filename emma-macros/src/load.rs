@@ -92,12 +92,47 @@ mod tests {
         );
     }
 
+    /// The `compile_error!`s at the top level of an expansion.
+    fn compile_errors(expanded: &TokenStream) -> usize {
+        expanded
+            .clone()
+            .into_iter()
+            .filter(|token| {
+                matches!(token, proc_macro2::TokenTree::Ident(ident) if ident == "compile_error")
+            })
+            .count()
+    }
+
+    /// Each bad fixture expands to as many `compile_error!`s as emma-schema finds problems in
+    /// it (none for one it accepts), each naming the file; at least one fixture has several
+    /// problems, so "one per problem" is not "one in all".
     #[test]
     fn a_schema_error_becomes_one_compile_error_per_problem() {
-        let schema = "../tests/fixtures/bad/duplicate_field.toml";
-        let input: Input = syn::parse_quote!(#schema);
-        let expanded = expand(&input).to_string();
-        assert!(expanded.contains("compile_error"), "{expanded}");
-        assert!(expanded.contains("duplicate_field.toml:"), "{expanded}");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/bad");
+        let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(".toml"))
+            .collect();
+        fixtures.sort();
+        assert!(!fixtures.is_empty(), "no fixture in {}", dir.display());
+        let mut most = 0;
+        for name in &fixtures {
+            let relative = format!("../tests/fixtures/bad/{name}");
+            let source = std::fs::read_to_string(dir.join(name)).unwrap();
+            let problems = emma_schema::parse(&source, &relative)
+                .map_or_else(|error| error.diagnostics.len(), |_| 0);
+            let input: Input = syn::parse_quote!(#relative);
+            let expanded = expand(&input);
+            assert_eq!(compile_errors(&expanded), problems, "{name}: {expanded}");
+            if problems > 0 {
+                assert!(
+                    expanded.to_string().contains(&format!("{name}:")),
+                    "{name}: {expanded}"
+                );
+            }
+            most = most.max(problems);
+        }
+        assert!(most > 1, "no fixture has more than one problem");
     }
 }

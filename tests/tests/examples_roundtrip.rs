@@ -6,7 +6,7 @@ use emma_tests::schema_examples;
 #[test]
 fn every_event_of_the_schema_has_an_example() {
     let examples = schema_examples();
-    for &kind in emma_events::EventKind::ALL {
+    for kind in emma_events::EventKind::ALL.iter().copied() {
         assert!(
             examples
                 .iter()

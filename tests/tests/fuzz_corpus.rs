@@ -67,18 +67,25 @@ fn replay(kind: &str) -> usize {
     ran
 }
 
+/// The target directories under `fuzz/<kind>/`; a missing `fuzz/<kind>/` fails the test, as a
+/// replay of nothing would pass whatever the inputs were.
+fn target_dirs(kind: &str) -> Vec<PathBuf> {
+    let dir = fuzz_dir().join(kind);
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()));
+    let mut dirs: Vec<PathBuf> = entries
+        .map(|entry| entry.expect("a readable directory entry").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
 /// No directory is misnamed: each one under `corpus/` and `regressions/` is a target.
 #[test]
 fn every_input_directory_is_a_target() {
     for kind in ["corpus", "regressions"] {
-        let Ok(entries) = std::fs::read_dir(fuzz_dir().join(kind)) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if !path.is_dir() {
-                continue;
-            }
+        for path in target_dirs(kind) {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             assert!(
                 TARGETS.iter().any(|(target, _)| *target == name),
@@ -101,9 +108,20 @@ fn every_corpus_input_passes_its_targets_checks() {
     eprintln!("fuzz_corpus: {ran} corpus inputs replayed");
 }
 
+/// Every committed regression is replayed: `fuzz/regressions/` exists, none of its target
+/// directories is empty, and at least one input ran (a missing or emptied folder fails).
 #[test]
 fn every_regression_input_passes_its_targets_checks() {
+    let dirs = target_dirs("regressions");
+    assert!(
+        !dirs.is_empty(),
+        "fuzz/regressions/ has no target directory"
+    );
+    for dir in &dirs {
+        assert!(!inputs(dir).is_empty(), "{} holds no input", dir.display());
+    }
     let ran = replay("regressions");
+    assert!(ran > 0, "no regression input was replayed");
     eprintln!("fuzz_corpus: {ran} regression inputs replayed");
 }
 

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 #[test]
 fn every_example_round_trips_through_the_colliding_names() {
-    for &kind in EventKind::ALL {
+    for kind in EventKind::ALL.iter().copied() {
         for text in kind.examples() {
             let event = Event::from_slice(text.as_bytes()).unwrap();
             assert_eq!(event.kind(), Some(kind));

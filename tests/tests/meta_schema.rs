@@ -118,7 +118,7 @@ fn the_bundle_is_a_valid_2020_12_schema() {
 
 #[test]
 fn every_event_schema_is_a_valid_2020_12_schema() {
-    for &kind in EventKind::ALL {
+    for kind in EventKind::ALL.iter().copied() {
         let schema = kind.json_schema();
         assert_eq!(schema["$schema"], DIALECT, "{kind}");
         assert_valid_2020_12(&schema, &format!("EventKind::{kind:?}.json_schema()"));
@@ -130,7 +130,7 @@ fn the_committed_exports_are_valid_2020_12_schemas() {
     let dir = export_dir();
     let bundle_path = dir.join("emma-events.schema.json");
     assert_valid_2020_12(&read_json(&bundle_path), &bundle_path.display().to_string());
-    for &kind in EventKind::ALL {
+    for kind in EventKind::ALL.iter() {
         let path = dir.join("events").join(format!("{kind}.schema.json"));
         assert_valid_2020_12(&read_json(&path), &path.display().to_string());
     }

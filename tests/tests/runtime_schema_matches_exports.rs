@@ -49,7 +49,7 @@ fn the_bundle_at_run_time_is_the_committed_bundle() {
 
 #[test]
 fn each_event_schema_at_run_time_is_its_committed_file() {
-    for &kind in EventKind::ALL {
+    for kind in EventKind::ALL.iter().copied() {
         assert_same(
             &kind.json_schema(),
             &committed(&format!("events/{kind}.schema.json")),

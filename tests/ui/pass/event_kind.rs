@@ -2,7 +2,14 @@
 use emma_events::{Event, EventKind};
 
 fn main() {
-    assert_eq!(EventKind::ALL.len(), 21);
+    // As many kinds as the schema declares events, each once (the count comes from the schema).
+    let schema = emma_schema::parse(include_str!("../../../schema/events.toml"), "events.toml")
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(EventKind::ALL.len(), schema.events.len());
+    for (index, kind) in EventKind::ALL.iter().copied().enumerate() {
+        assert!(!EventKind::ALL[..index].contains(&kind), "{kind} listed twice");
+        assert_eq!(kind.as_str().parse::<EventKind>(), Ok(kind));
+    }
     let kind: EventKind = "member_status_update".parse().unwrap();
     assert_eq!(kind, EventKind::MemberStatusUpdate);
     assert_eq!(kind.to_string(), "member_status_update");
