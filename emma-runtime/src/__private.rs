@@ -147,3 +147,74 @@ pub fn envelope_field<T: DeserializeOwned>(
     }
     parsed.transpose()
 }
+
+/// What the schema says about a field, for the generated `FIELDS` constants.
+pub const fn field_info(
+    name: &'static str,
+    rust_name: &'static str,
+    type_name: &'static str,
+    required: bool,
+    nullable: bool,
+    doc: &'static str,
+) -> crate::FieldInfo {
+    crate::FieldInfo::new(name, rust_name, type_name, required, nullable, doc)
+}
+
+/// The error of a closed enum's `FromStr` for a value it does not list.
+pub fn unknown_value(
+    type_name: &'static str,
+    value: &str,
+    allowed: &'static [&'static str],
+) -> crate::UnknownValue {
+    crate::UnknownValue::new(type_name, value, allowed)
+}
+
+/// A closed enum's [`unknown_value`] as a deserializer's error.
+pub fn unknown_value_error<E: de::Error>(unknown: crate::UnknownValue) -> E {
+    unknown.into_de_error()
+}
+
+/// An open enum's `Other` for a value its generated `From` found unlisted.
+pub fn unlisted(text: impl Into<String>) -> crate::Unlisted {
+    crate::Unlisted::new(text.into())
+}
+
+/// Reads an open enum's value as text without allocating for a listed one: `known` gives the
+/// variant of a listed value, and only an unlisted one is copied (or moved, when the
+/// deserializer owns it) into `other`.
+pub fn deserialize_open_enum<'de, D, T>(
+    deserializer: D,
+    expecting: &'static str,
+    known: fn(&str) -> Option<T>,
+    other: fn(crate::Unlisted) -> T,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct OpenEnum<T> {
+        expecting: &'static str,
+        known: fn(&str) -> Option<T>,
+        other: fn(crate::Unlisted) -> T,
+    }
+    impl<T> Visitor<'_> for OpenEnum<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
+            Ok((self.known)(text)
+                .unwrap_or_else(|| (self.other)(crate::Unlisted::new(text.to_owned()))))
+        }
+        fn visit_string<E: de::Error>(self, text: String) -> Result<T, E> {
+            match (self.known)(&text) {
+                Some(value) => Ok(value),
+                None => Ok((self.other)(crate::Unlisted::new(text))),
+            }
+        }
+    }
+    deserializer.deserialize_str(OpenEnum {
+        expecting,
+        known,
+        other,
+    })
+}

@@ -231,9 +231,13 @@ pub struct UnknownValue {
 }
 
 impl UnknownValue {
-    /// The error for `value`, which is none of `allowed`, the values of the enum `type_name`;
-    /// used by generated code.
-    pub fn new(type_name: &'static str, value: &str, allowed: &'static [&'static str]) -> Self {
+    /// The error for `value`, which is none of `allowed`, the values of the enum `type_name`
+    /// (generated code reaches it through `__private::unknown_value`).
+    pub(crate) fn new(
+        type_name: &'static str,
+        value: &str,
+        allowed: &'static [&'static str],
+    ) -> Self {
         UnknownValue {
             type_name,
             value: value.to_owned(),
@@ -252,7 +256,7 @@ impl UnknownValue {
     }
 
     /// The same error for a deserializer: serde's "invalid value" naming what was expected.
-    pub fn into_de_error<E: serde::de::Error>(self) -> E {
+    pub(crate) fn into_de_error<E: serde::de::Error>(self) -> E {
         E::invalid_value(serde::de::Unexpected::Str(&self.value), &self)
     }
 

@@ -81,8 +81,8 @@ pub struct FieldInfo {
 }
 
 impl FieldInfo {
-    /// Describes a field; used by generated code.
-    pub const fn new(
+    /// Describes a field (generated code reaches it through `__private::field_info`).
+    pub(crate) const fn new(
         name: &'static str,
         rust_name: &'static str,
         type_name: &'static str,

@@ -45,12 +45,13 @@ pub mod axum;
 mod delivery;
 mod error;
 mod event_set;
-mod map;
+pub mod map;
 mod raw_fields;
 mod raw_json;
 mod selection;
 mod timestamp;
 mod unknown;
+mod unlisted;
 mod visitor_output;
 mod wording;
 
@@ -67,6 +68,7 @@ pub use raw_json::RawJson;
 pub use selection::Selection;
 pub use timestamp::{Timestamp, TimestampError};
 pub use unknown::{Extra, UnknownEvent};
+pub use unlisted::Unlisted;
 pub use visitor_output::VisitorOutput;
 
 /// The events of `tests/fixtures/things.toml`, for the runtime's own unit tests.

@@ -9,8 +9,10 @@ use std::marker::PhantomData;
 /// A JSON object with string keys and values of one type, in the order received: a schema's
 /// `map<T>`.
 ///
-/// It derefs to an [`indexmap::IndexMap`], so lookups, iteration and edits are the usual map
-/// ones. A key sent twice is an error, as it is everywhere else in a delivery.
+/// Lookups, iteration and edits are the usual map ones, in the order received; the map that
+/// holds the entries is the runtime's own business (nothing of it is public, so the runtime
+/// can change it in a minor release). A key sent twice is an error, as it is everywhere else
+/// in a delivery.
 ///
 /// ```
 /// use emma_runtime::Map;
@@ -20,12 +22,62 @@ use std::marker::PhantomData;
 /// assert!(serde_json::from_str::<Map<u8>>(r#"{"a": 1, "a": 2}"#).is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Map<V>(pub indexmap::IndexMap<String, V>);
+pub struct Map<V>(indexmap::IndexMap<String, V>);
 
 impl<V> Map<V> {
     /// An empty map.
     pub fn new() -> Self {
         Map(indexmap::IndexMap::new())
+    }
+
+    /// How many entries it has.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it has no entry.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The value of `key`, if it has one.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.get(key)
+    }
+
+    /// The value of `key`, to change, if it has one.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        self.0.get_mut(key)
+    }
+
+    /// Whether `key` has a value.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    /// Sets the value of `key`, returning the one it replaces; a new key goes last.
+    pub fn insert(&mut self, key: impl Into<String>, value: V) -> Option<V> {
+        self.0.insert(key.into(), value)
+    }
+
+    /// Removes `key`, keeping the order of the others, and returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<V> {
+        self.0.shift_remove(key)
+    }
+
+    /// The entries, in order.
+    pub fn iter(&self) -> Iter<'_, V> {
+        Iter(self.0.iter())
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator {
+        self.0.keys().map(String::as_str)
+    }
+
+    /// The values, in order.
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &V> + DoubleEndedIterator {
+        self.0.values()
     }
 }
 
@@ -35,17 +87,19 @@ impl<V> Default for Map<V> {
     }
 }
 
-impl<V> std::ops::Deref for Map<V> {
-    type Target = indexmap::IndexMap<String, V>;
+impl<V> std::ops::Index<&str> for Map<V> {
+    type Output = V;
 
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl<V> std::ops::DerefMut for Map<V> {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
+    /// The value of `key`.
+    ///
+    /// # Panics
+    ///
+    /// When `key` has no value, as for the standard maps.
+    fn index(&self, key: &str) -> &V {
+        match self.0.get(key) {
+            Some(value) => value,
+            None => panic!("no entry for the key {key:?} in the map"),
+        }
     }
 }
 
@@ -55,21 +109,69 @@ impl<V> FromIterator<(String, V)> for Map<V> {
     }
 }
 
+/// The entries of a [`Map`], in order, borrowed.
+#[derive(Debug, Clone)]
+pub struct Iter<'a, V>(indexmap::map::Iter<'a, String, V>);
+
+impl<'a, V> Iterator for Iter<'a, V> {
+    type Item = (&'a str, &'a V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(key, value)| (key.as_str(), value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl<V> ExactSizeIterator for Iter<'_, V> {}
+
+impl<V> DoubleEndedIterator for Iter<'_, V> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back().map(|(key, value)| (key.as_str(), value))
+    }
+}
+
+/// The entries of a [`Map`], in order, owned.
+#[derive(Debug)]
+pub struct IntoIter<V>(indexmap::map::IntoIter<String, V>);
+
+impl<V> Iterator for IntoIter<V> {
+    type Item = (String, V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl<V> ExactSizeIterator for IntoIter<V> {}
+
+impl<V> DoubleEndedIterator for IntoIter<V> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back()
+    }
+}
+
 impl<V> IntoIterator for Map<V> {
     type Item = (String, V);
-    type IntoIter = indexmap::map::IntoIter<String, V>;
+    type IntoIter = IntoIter<V>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        IntoIter(self.0.into_iter())
     }
 }
 
 impl<'a, V> IntoIterator for &'a Map<V> {
-    type Item = (&'a String, &'a V);
-    type IntoIter = indexmap::map::Iter<'a, String, V>;
+    type Item = (&'a str, &'a V);
+    type IntoIter = Iter<'a, V>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.iter()
     }
 }
 

@@ -118,7 +118,11 @@ fn member_status_keeps_values_it_does_not_know() {
     let Event::MemberStatusUpdate(update) = &event else {
         panic!()
     };
-    assert_eq!(update.new_status, MemberStatus::Other("active".into()));
+    assert!(
+        matches!(&update.new_status, MemberStatus::Other(other) if other == "active"),
+        "{:?}",
+        update.new_status
+    );
     assert_eq!(
         serde_json::to_value(&event).unwrap()["data"]["new_status"],
         "active"

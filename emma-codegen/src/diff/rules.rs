@@ -292,12 +292,12 @@ rules! {
     /// A closed enum became open (`open = true`).
     EnumOpened = "enum-opened" {
         old: Accepted, new: Rejected, rust: Major, other: Breaking,
-        why: "Receivers on the old schema reject values outside the list. The enum gains `Other(String)` and loses `Copy`, `ALL` and `FromStr`.",
+        why: "Receivers on the old schema reject values outside the list. The enum gains `Other(Unlisted)` and loses `Copy`, `ALL` and `FromStr`.",
     }
     /// An open enum became closed (`open = false`).
     EnumClosed = "enum-closed" {
         old: Rejected, new: Accepted, rust: Major, other: Breaking,
-        why: "Receivers on the new schema reject values outside the list, which parsed as `Other(..)` before. The enum loses `Other(String)` and `From<String>`.",
+        why: "Receivers on the new schema reject values outside the list, which parsed as `Other(..)` before. The enum loses `Other(Unlisted)` and `From<String>`.",
     }
     /// The envelope's layout changed between `adjacent` and `internal`.
     EnvelopeLayoutChanged = "envelope-layout-changed" {

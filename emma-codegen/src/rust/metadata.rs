@@ -7,7 +7,7 @@ use crate::api::EventApi;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `&[FieldInfo::new(...), ...]`: one entry per field of `event`, in schema order.
+/// `&[field_info(...), ...]`: one entry per field of `event`, in schema order.
 pub(super) fn field_infos(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
     let runtime = &cx.runtime;
     let entries = event.fields.iter().map(|resolved| {
@@ -19,7 +19,7 @@ pub(super) fn field_infos(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenSt
         let nullable = field.nullable;
         let doc = &field.doc;
         quote! {
-            #runtime::FieldInfo::new(#name, #rust_name, #type_name, #required, #nullable, #doc)
+            #runtime::__private::field_info(#name, #rust_name, #type_name, #required, #nullable, #doc)
         }
     });
     quote!(&[ #( #entries ),* ])

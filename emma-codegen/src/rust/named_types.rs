@@ -223,6 +223,7 @@ fn id(cx: &Context<'_, '_>, def: &TypeDef) -> TokenStream {
 
 fn open_enum(cx: &Context<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> TokenStream {
     let runtime = &cx.runtime;
+    let expecting = format!("a string ({})", def.name);
     let serde = quote!(#runtime::__private::serde);
     let name = format_ident!("{}", def.name);
     let type_doc = doc(&def.doc);
@@ -240,8 +241,8 @@ fn open_enum(cx: &Context<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Token
         #[non_exhaustive]
         pub enum #name {
             #( #variant_docs #variants, )*
-            /// A value not listed in the schema, kept exactly as received.
-            Other(::std::string::String),
+            /// A value not listed in the schema, kept exactly as received; never a listed one.
+            Other(#runtime::Unlisted),
         }
 
         impl #name {
@@ -249,7 +250,15 @@ fn open_enum(cx: &Context<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Token
             pub fn as_str(&self) -> &::core::primitive::str {
                 match self {
                     #( #name::#variants => #wires, )*
-                    #name::Other(__other) => __other,
+                    #name::Other(__other) => __other.as_str(),
+                }
+            }
+
+            /// The variant of a listed value.
+            fn __listed(__text: &::core::primitive::str) -> ::core::option::Option<Self> {
+                match __text {
+                    #( #wires => ::core::option::Option::Some(#name::#variants), )*
+                    _ => ::core::option::Option::None,
                 }
             }
         }
@@ -257,20 +266,14 @@ fn open_enum(cx: &Context<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Token
         #[automatically_derived]
         impl ::core::convert::From<::std::string::String> for #name {
             fn from(__text: ::std::string::String) -> Self {
-                match __text.as_str() {
-                    #( #wires => #name::#variants, )*
-                    _ => #name::Other(__text),
-                }
+                #name::__listed(&__text).unwrap_or_else(|| #name::Other(#runtime::__private::unlisted(__text)))
             }
         }
 
         #[automatically_derived]
         impl ::core::convert::From<&::core::primitive::str> for #name {
             fn from(__text: &::core::primitive::str) -> Self {
-                match __text {
-                    #( #wires => #name::#variants, )*
-                    _ => #name::Other(::std::borrow::ToOwned::to_owned(__text)),
-                }
+                #name::__listed(__text).unwrap_or_else(|| #name::Other(#runtime::__private::unlisted(__text)))
             }
         }
 
@@ -292,7 +295,7 @@ fn open_enum(cx: &Context<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Token
             #[automatically_derived]
             impl<'de> #serde::Deserialize<'de> for #name {
                 fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
-                    <::std::string::String as #serde::Deserialize>::deserialize(__deserializer).map(<#name as ::core::convert::From<::std::string::String>>::from)
+                    #runtime::__private::deserialize_open_enum(__deserializer, #expecting, #name::__listed, #name::Other)
                 }
             }
         };
@@ -427,7 +430,7 @@ fn closed_enum(cx: &Context<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Tok
             fn from_str(__text: &::core::primitive::str) -> ::core::result::Result<Self, Self::Err> {
                 match __text {
                     #( #wires => ::core::result::Result::Ok(#name::#variants), )*
-                    _ => ::core::result::Result::Err(#runtime::UnknownValue::new(#type_name, __text, &[ #( #wires ),* ])),
+                    _ => ::core::result::Result::Err(#runtime::__private::unknown_value(#type_name, __text, &[ #( #wires ),* ])),
                 }
             }
         }
@@ -444,7 +447,7 @@ fn closed_enum(cx: &Context<'_, '_>, def: &TypeDef, values: &[EnumValue]) -> Tok
             impl<'de> #serde::Deserialize<'de> for #name {
                 fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                     let __text = <#runtime::__private::Key<'de> as #serde::Deserialize>::deserialize(__deserializer)?;
-                    <#name as ::core::str::FromStr>::from_str(__text.as_str()).map_err(|__unknown| __unknown.into_de_error())
+                    <#name as ::core::str::FromStr>::from_str(__text.as_str()).map_err(#runtime::__private::unknown_value_error)
                 }
             }
         };

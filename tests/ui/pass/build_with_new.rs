@@ -20,5 +20,5 @@ fn main() {
         _ => false,
     };
     assert!(known(&Carrier::Ups));
-    assert!(!known(&Carrier::Other("fedex".into())));
+    assert!(!known(&Carrier::from("fedex")));
 }
