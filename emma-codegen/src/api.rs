@@ -436,6 +436,34 @@ impl<'s> Api<'s> {
             .chain(SHARED_VISITOR_METHODS.iter().copied())
     }
 
+    /// The fields of the generated struct `name` (an event's, an object type's or `Envelope`),
+    /// in order: the schema's, then `envelope` (an event's, when the schema declares envelope
+    /// fields) and `extra` (an event's or an object type's), which the generator adds.
+    pub fn struct_fields(&self, name: &str) -> Option<Vec<&str>> {
+        fn idents<'f>(fields: &'f [FieldApi<'_>]) -> Vec<&'f str> {
+            fields.iter().map(|field| field.ident.as_str()).collect()
+        }
+        if let Some(event) = self.events.iter().find(|event| event.struct_name == name) {
+            let mut fields = idents(&event.fields);
+            if !self.envelope_fields.is_empty() {
+                fields.push(ENVELOPE_FIELD);
+            }
+            fields.push(EXTRA_FIELD);
+            return Some(fields);
+        }
+        if let Some(ty) = self
+            .types
+            .iter()
+            .find(|ty| ty.def.name == name && matches!(ty.def.kind, TypeKind::Object { .. }))
+        {
+            let mut fields = idents(&ty.fields);
+            fields.push(EXTRA_FIELD);
+            return Some(fields);
+        }
+        (name == ENVELOPE && !self.envelope_fields.is_empty())
+            .then(|| idents(&self.envelope_fields))
+    }
+
     /// `(object type, field wire name)` for every field of an object type that is boxed.
     pub fn boxed_fields(&self) -> BTreeSet<(String, String)> {
         self.types

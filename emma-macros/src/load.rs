@@ -103,8 +103,9 @@ mod tests {
             .count()
     }
 
-    /// Each bad fixture expands to as many `compile_error!`s as emma-schema finds problems in
-    /// it (none for one it accepts), each naming the file; at least one fixture has several
+    /// Each bad fixture expands to as many `compile_error!`s as `emma_codegen::parse` (the
+    /// schema's reading, then the generated API's checks) finds problems in it (none for one
+    /// it accepts), each naming the file; at least one fixture has several
     /// problems, so "one per problem" is not "one in all".
     #[test]
     fn a_schema_error_becomes_one_compile_error_per_problem() {
@@ -120,7 +121,7 @@ mod tests {
         for name in &fixtures {
             let relative = format!("../tests/fixtures/bad/{name}");
             let source = std::fs::read_to_string(dir.join(name)).unwrap();
-            let problems = emma_schema::parse(&source, &relative)
+            let problems = emma_codegen::parse(&source, &relative)
                 .map_or_else(|error| error.diagnostics.len(), |_| 0);
             let input: Input = syn::parse_quote!(#relative);
             let expanded = expand(&input);

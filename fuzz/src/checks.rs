@@ -736,9 +736,10 @@ pub fn check_generated(schema: &Schema, text: &str) {
             panic!("an accepted schema generates no Rust file: {error}\n--- schema ---\n{text}")
         }
     };
-    if let Some(clash) = first_name_declared_twice(&file) {
+    let api = emma_codegen::api::Api::new(schema);
+    if let Some(difference) = first_difference_from_the_model(&file, &api) {
         panic!(
-            "the Rust generated for an accepted schema declares {clash} twice\n--- schema ---\n{text}"
+            "the Rust generated for an accepted schema is not what its model says: {difference}\n--- schema ---\n{text}"
         );
     }
     // Printing the tree (prettyplease) must not panic.
@@ -757,105 +758,186 @@ pub fn check_generated(schema: &Schema, text: &str) {
     }
 }
 
-/// The first name `file` declares twice in a scope where Rust wants it once, described: items
-/// of one module in the type or value namespace, associated items of a trait, of a trait impl
-/// or of all inherent impls of one type, variants of an enum, fields of a struct.
-pub fn first_name_declared_twice(file: &syn::File) -> Option<String> {
-    first_clash_in_items(&file.items, "the crate root")
-}
+/// The first way the generated `file` differs from the names `api`, the generator's model of
+/// its output, says it has, or the first name the model gives twice where Rust wants it once.
+///
+/// Rust's rules are not restated here: the namespaces of root items are the model's
+/// ([`emma_codegen::api::ItemKind::namespaces`]). Compared with the output: the root items in
+/// order, the variants of `Event` and `EventKind`, the methods of `EventVisitor` and every
+/// struct's fields.
+pub fn first_difference_from_the_model(
+    file: &syn::File,
+    api: &emma_codegen::api::Api<'_>,
+) -> Option<String> {
+    use emma_codegen::api::Origin;
+    use std::collections::HashSet;
 
-fn first_clash_in_items(items: &[syn::Item], scope: &str) -> Option<String> {
-    use quote::ToTokens as _;
-    use std::collections::{HashMap, HashSet};
-    use syn::{Fields, ImplItem, Item, TraitItem};
-
-    let mut types = HashSet::new();
-    let mut values = HashSet::new();
-    let mut inherent: HashMap<String, HashSet<String>> = HashMap::new();
-    let twice = |what: &str, name: &dyn std::fmt::Display, place: &str| {
-        Some(format!("{what} `{name}` in {place}"))
-    };
-    for item in items {
-        let (type_name, value_name) = match item {
-            Item::Struct(item) => {
-                let fields = item.fields.iter().filter_map(|field| field.ident.as_ref());
-                if let Some(name) = first_repeat(fields, &mut HashSet::new()) {
-                    return twice("the field", name, &format!("struct `{}`", item.ident));
-                }
-                let constructor = !matches!(item.fields, Fields::Named(_));
-                (Some(&item.ident), constructor.then_some(&item.ident))
-            }
-            Item::Enum(item) => {
-                let variants = item.variants.iter().map(|variant| &variant.ident);
-                if let Some(name) = first_repeat(variants, &mut HashSet::new()) {
-                    return twice("the variant", name, &format!("enum `{}`", item.ident));
-                }
-                (Some(&item.ident), None)
-            }
-            Item::Union(item) => (Some(&item.ident), None),
-            Item::Type(item) => (Some(&item.ident), None),
-            Item::Trait(item) => {
-                let names = item.items.iter().filter_map(|trait_item| match trait_item {
-                    TraitItem::Fn(method) => Some(&method.sig.ident),
-                    TraitItem::Const(constant) => Some(&constant.ident),
-                    TraitItem::Type(alias) => Some(&alias.ident),
-                    _ => None,
-                });
-                if let Some(name) = first_repeat(names, &mut HashSet::new()) {
-                    return twice("the item", name, &format!("trait `{}`", item.ident));
-                }
-                (Some(&item.ident), None)
-            }
-            Item::Mod(item) => {
-                if let Some((_, inner)) = &item.content
-                    && let Some(clash) =
-                        first_clash_in_items(inner, &format!("module `{}`", item.ident))
-                {
-                    return Some(clash);
-                }
-                (Some(&item.ident), None)
-            }
-            Item::Fn(item) => (None, Some(&item.sig.ident)),
-            // `const _` may be declared any number of times.
-            Item::Const(item) if item.ident == "_" => (None, None),
-            Item::Const(item) => (None, Some(&item.ident)),
-            Item::Static(item) => (None, Some(&item.ident)),
-            Item::Impl(item) => {
-                let self_type = item.self_ty.to_token_stream().to_string();
-                let mut own = HashSet::new();
-                let names = match &item.trait_ {
-                    None => inherent.entry(self_type.clone()).or_default(),
-                    Some(_) => &mut own,
-                };
-                let items = item.items.iter().filter_map(|impl_item| match impl_item {
-                    ImplItem::Fn(method) => Some(&method.sig.ident),
-                    ImplItem::Const(constant) => Some(&constant.ident),
-                    ImplItem::Type(alias) => Some(&alias.ident),
-                    _ => None,
-                });
-                if let Some(name) = first_repeat(items, names) {
-                    return twice("the item", name, &format!("the impls of `{self_type}`"));
-                }
-                (None, None)
-            }
-            _ => (None, None),
-        };
-        if let Some(name) = first_repeat(type_name, &mut types) {
-            return twice("the type-namespace name", name, scope);
+    // The model names nothing twice.
+    for namespace in [
+        emma_codegen::api::Namespace::Type,
+        emma_codegen::api::Namespace::Value,
+    ] {
+        let names = api
+            .root_items
+            .iter()
+            .filter(|item| item.kind.namespaces().contains(&namespace))
+            .map(|item| item.name.as_str());
+        if let Some(name) = first_repeat(names, &mut HashSet::new()) {
+            return Some(format!(
+                "the model names `{name}` twice in the root's {namespace:?} namespace"
+            ));
         }
-        if let Some(name) = first_repeat(value_name, &mut values) {
-            return twice("the value-namespace name", name, scope);
+    }
+    if let Some(name) = first_repeat(api.event_variants(), &mut HashSet::new()) {
+        return Some(format!(
+            "the model names the variant `{name}` of `Event` twice"
+        ));
+    }
+    if let Some(name) = first_repeat(api.visitor_methods(), &mut HashSet::new()) {
+        return Some(format!("the model names the visitor method `{name}` twice"));
+    }
+    for item in &api.root_items {
+        if let Some(fields) = api.struct_fields(&item.name)
+            && let Some(name) = first_repeat(fields, &mut HashSet::new())
+        {
+            return Some(format!(
+                "the model names the field `{name}` of `{}` twice",
+                item.name
+            ));
+        }
+    }
+    for ty in &api.types {
+        let variants = ty.variants.iter().map(|variant| variant.name.as_str());
+        if let Some(name) = first_repeat(variants, &mut HashSet::new()) {
+            return Some(format!(
+                "the model names the variant `{name}` of `{}` twice",
+                ty.def.name
+            ));
+        }
+    }
+
+    // The output has what the model names, no more and no less.
+    let written: Vec<String> = file.items.iter().flat_map(item_names).collect();
+    let named: Vec<&str> = api
+        .root_items
+        .iter()
+        .filter(|item| item.origin != Origin::Runtime)
+        .map(|item| item.name.as_str())
+        .collect();
+    if written != named {
+        return Some(format!(
+            "the root items are {written:?}, the model says {named:?}"
+        ));
+    }
+    let private: &[syn::Item] = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == emma_codegen::api::PRIVATE_MODULE => {
+                module.content.as_ref().map(|(_, items)| items.as_slice())
+            }
+            _ => None,
+        })
+        .unwrap_or(&[]);
+    let kinds: Vec<&str> = api
+        .events
+        .iter()
+        .map(|event| event.struct_name.as_str())
+        .collect();
+    for item in file.items.iter().chain(private) {
+        match item {
+            syn::Item::Enum(item) => {
+                let variants: Vec<String> = item
+                    .variants
+                    .iter()
+                    .map(|variant| variant.ident.to_string())
+                    .collect();
+                let expected: Option<Vec<&str>> = match item.ident.to_string().as_str() {
+                    "Event" => Some(api.event_variants().collect()),
+                    "EventKind" => Some(kinds.clone()),
+                    name => api.named_type(name).map(|ty| {
+                        ty.variants
+                            .iter()
+                            .map(|variant| variant.name.as_str())
+                            .collect()
+                    }),
+                };
+                if let Some(expected) = expected
+                    && variants != expected
+                {
+                    return Some(format!(
+                        "enum `{}` has the variants {variants:?}, the model says {expected:?}",
+                        item.ident
+                    ));
+                }
+            }
+            syn::Item::Struct(item) => {
+                let fields: Vec<String> = item
+                    .fields
+                    .iter()
+                    .filter_map(|field| field.ident.as_ref().map(ToString::to_string))
+                    .collect();
+                if let Some(expected) = api.struct_fields(&item.ident.to_string())
+                    && fields != expected
+                {
+                    return Some(format!(
+                        "struct `{}` has the fields {fields:?}, the model says {expected:?}",
+                        item.ident
+                    ));
+                }
+            }
+            syn::Item::Trait(item) if item.ident == "EventVisitor" => {
+                let methods: Vec<String> = item
+                    .items
+                    .iter()
+                    .filter_map(|inner| match inner {
+                        syn::TraitItem::Fn(method) => Some(method.sig.ident.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                let expected: Vec<&str> = api.visitor_methods().collect();
+                if methods != expected {
+                    return Some(format!(
+                        "`EventVisitor` has the methods {methods:?}, the model says {expected:?}"
+                    ));
+                }
+            }
+            _ => {}
         }
     }
     None
 }
 
+/// The names a root item of the generated file declares (none for `const _` and impls).
+fn item_names(item: &syn::Item) -> Vec<String> {
+    match item {
+        syn::Item::Struct(item) => vec![item.ident.to_string()],
+        syn::Item::Enum(item) => vec![item.ident.to_string()],
+        syn::Item::Type(item) => vec![item.ident.to_string()],
+        syn::Item::Trait(item) => vec![item.ident.to_string()],
+        syn::Item::Mod(item) => vec![item.ident.to_string()],
+        syn::Item::Fn(item) => vec![item.sig.ident.to_string()],
+        syn::Item::Const(item) if item.ident != "_" => vec![item.ident.to_string()],
+        syn::Item::Use(item) => use_names(&item.tree),
+        _ => Vec::new(),
+    }
+}
+
+/// The names a `use` item brings in.
+fn use_names(tree: &syn::UseTree) -> Vec<String> {
+    match tree {
+        syn::UseTree::Path(path) => use_names(&path.tree),
+        syn::UseTree::Name(name) => vec![name.ident.to_string()],
+        syn::UseTree::Rename(rename) => vec![rename.rename.to_string()],
+        syn::UseTree::Group(group) => group.items.iter().flat_map(use_names).collect(),
+        syn::UseTree::Glob(_) => Vec::new(),
+    }
+}
+
 /// The first of `names` already in `seen`, which gains the others on the way.
 fn first_repeat<'a>(
-    names: impl IntoIterator<Item = &'a syn::Ident>,
-    seen: &mut std::collections::HashSet<String>,
-) -> Option<&'a syn::Ident> {
-    names
-        .into_iter()
-        .find(|name| !seen.insert(name.to_string()))
+    names: impl IntoIterator<Item = &'a str>,
+    seen: &mut std::collections::HashSet<&'a str>,
+) -> Option<&'a str> {
+    names.into_iter().find(|name| !seen.insert(name))
 }

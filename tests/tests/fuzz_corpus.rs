@@ -145,42 +145,69 @@ fn the_input_builders_start_from_the_real_examples_and_schemas() {
     }
 }
 
-/// The generator target's name check finds what rustc rejects and syn accepts, and leaves
-/// alone what Rust allows (a type and a function of one name; one method in two traits;
-/// unnamed constants).
+/// The generator target's check compares the output with the generator's model of it, and
+/// the model with itself: it finds nothing in what the generator writes, and finds an item,
+/// a field, a variant or a method the output adds, and a name the model gives twice.
 #[test]
-fn the_generated_name_check_finds_names_declared_twice() {
-    let clash = |source: &str| {
-        checks::first_name_declared_twice(&syn::parse_file(source).expect("test Rust parses"))
+fn the_model_check_finds_what_the_output_adds_and_what_the_model_names_twice() {
+    let source = "[envelope]\nfields = [{ name = \"at\", type = \"string\", required = false, doc = \"d\" }]\n\n[types.Colour]\nkind = \"enum\"\ndoc = \"d\"\nvalues = [{ wire = \"r\", variant = \"Red\", doc = \"d\" }]\n\n[types.Thing]\nkind = \"object\"\ndoc = \"d\"\nfields = [{ name = \"a\", type = \"u64\", doc = \"d\" }]\n\n[[events]]\nname = \"ping\"\nsummary = \"s\"\ndescription = \"d\"\nfields = [{ name = \"b\", type = \"u64\", doc = \"d\" }]\nexamples = ['{\"event_name\": \"ping\", \"data\": {\"b\": 1}}']\n";
+    let schema = emma_schema::parse(source, "s.toml").unwrap_or_else(|error| panic!("{error}"));
+    let api = emma_codegen::api::Api::new(&schema);
+    let file = emma_codegen::syntax_tree(&schema, &emma_codegen::Options::default()).unwrap();
+    assert_eq!(checks::first_difference_from_the_model(&file, &api), None);
+
+    let with = |extra: &str| {
+        let mut edited = file.clone();
+        edited
+            .items
+            .extend(syn::parse_file(extra).expect("test Rust parses").items);
+        checks::first_difference_from_the_model(&edited, &api)
     };
-    assert_eq!(
-        clash("pub trait V { fn visit_xy(&self); fn visit_xy(&self); }").as_deref(),
-        Some("the item `visit_xy` in trait `V`")
+    let added = with("pub struct Stray;").unwrap_or_default();
+    assert!(added.starts_with("the root items are"), "{added}");
+    let edit_item = |name: &str, edit: &dyn Fn(&mut syn::Item)| {
+        let mut edited = file.clone();
+        for item in &mut edited.items {
+            let matches = match item {
+                syn::Item::Struct(item) => item.ident == name,
+                syn::Item::Enum(item) => item.ident == name,
+                _ => false,
+            };
+            if matches {
+                edit(item);
+            }
+        }
+        checks::first_difference_from_the_model(&edited, &api).unwrap_or_default()
+    };
+    let field = edit_item("Ping", &|item| {
+        if let syn::Item::Struct(item) = item
+            && let syn::Fields::Named(fields) = &mut item.fields
+        {
+            fields.named.push(syn::parse_quote!(pub b2: u64));
+        }
+    });
+    assert!(field.starts_with("struct `Ping` has the fields"), "{field}");
+    let variant = edit_item("Colour", &|item| {
+        if let syn::Item::Enum(item) = item {
+            item.variants.push(syn::parse_quote!(Red));
+        }
+    });
+    assert!(
+        variant.starts_with("enum `Colour` has the variants"),
+        "{variant}"
     );
+
+    // `x_y` and `xy` read as a schema, but their structs give one visitor method.
+    let clashing = source
+        .replace("name = \"ping\"", "name = \"x_y\"")
+        .replace("\"event_name\": \"ping\"", "\"event_name\": \"x_y\"")
+        + "\n[[events]]\nname = \"xy\"\nsummary = \"s\"\ndescription = \"d\"\nfields = []\nexamples = ['{\"event_name\": \"xy\", \"data\": {}}']\n";
+    let schema = emma_schema::parse(&clashing, "s.toml").unwrap_or_else(|error| panic!("{error}"));
+    let api = emma_codegen::api::Api::new(&schema);
+    assert!(!api.problems().is_empty());
+    let file = emma_codegen::syntax_tree(&schema, &emma_codegen::Options::default()).unwrap();
     assert_eq!(
-        clash("mod m { pub fn f() {} pub fn f() {} }").as_deref(),
-        Some("the value-namespace name `f` in module `m`")
-    );
-    assert_eq!(
-        clash("struct S; impl S { fn a() {} } impl S { fn a() {} }").as_deref(),
-        Some("the item `a` in the impls of `S`")
-    );
-    assert_eq!(
-        clash("struct S; enum S {}").as_deref(),
-        Some("the type-namespace name `S` in the crate root")
-    );
-    assert_eq!(
-        clash("enum E { A, A }").as_deref(),
-        Some("the variant `A` in enum `E`")
-    );
-    assert_eq!(
-        clash("struct S { a: u8, a: u8 }").as_deref(),
-        Some("the field `a` in struct `S`")
-    );
-    assert_eq!(
-        clash(
-            "struct S { a: u8 } fn S() {} trait A { fn f(); } trait B { fn f(); } impl A for S { fn f() {} } impl B for S { fn f() {} }"
-        ),
-        None
+        checks::first_difference_from_the_model(&file, &api).as_deref(),
+        Some("the model names the visitor method `visit_xy` twice")
     );
 }
