@@ -1311,21 +1311,7 @@ mod tests {
         let schema = schema(&source);
         let api = Api::new(&schema);
         let file = crate::syntax_tree(&schema, &crate::Options::default()).unwrap();
-        let written: Vec<String> = file
-            .items
-            .iter()
-            .flat_map(|item| match item {
-                syn::Item::Struct(item) => vec![item.ident.to_string()],
-                syn::Item::Enum(item) => vec![item.ident.to_string()],
-                syn::Item::Type(item) => vec![item.ident.to_string()],
-                syn::Item::Trait(item) => vec![item.ident.to_string()],
-                syn::Item::Mod(item) => vec![item.ident.to_string()],
-                syn::Item::Fn(item) => vec![item.sig.ident.to_string()],
-                syn::Item::Const(item) if item.ident != "_" => vec![item.ident.to_string()],
-                syn::Item::Use(item) => use_names(&item.tree),
-                _ => Vec::new(),
-            })
-            .collect();
+        let written = crate::root_names(&file);
         let named: Vec<&str> = api
             .root_items
             .iter()
@@ -1333,17 +1319,5 @@ mod tests {
             .map(|item| item.name.as_str())
             .collect();
         assert_eq!(written, named);
-    }
-
-    /// The names a `use` item brings in.
-    #[cfg(feature = "format")]
-    fn use_names(tree: &syn::UseTree) -> Vec<String> {
-        match tree {
-            syn::UseTree::Path(path) => use_names(&path.tree),
-            syn::UseTree::Name(name) => vec![name.ident.to_string()],
-            syn::UseTree::Rename(rename) => vec![rename.rename.to_string()],
-            syn::UseTree::Group(group) => group.items.iter().flat_map(use_names).collect(),
-            syn::UseTree::Glob(_) => Vec::new(),
-        }
     }
 }

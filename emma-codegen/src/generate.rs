@@ -79,3 +79,35 @@ pub fn print(file: &syn::File, origin: &str) -> String {
         prettyplease::unparse(file)
     )
 }
+
+/// The names the items at the root of a generated `file` declare, in order: what
+/// [`crate::api::Api::root_items`] says they are (but the runtime names a crate re-exports
+/// itself), for tools and tests that hold the output to its model. `const _` blocks and impls
+/// declare none; a `use` declares what it brings in.
+pub fn root_names(file: &syn::File) -> Vec<String> {
+    file.items.iter().flat_map(item_names).collect()
+}
+
+fn item_names(item: &syn::Item) -> Vec<String> {
+    match item {
+        syn::Item::Struct(item) => vec![item.ident.to_string()],
+        syn::Item::Enum(item) => vec![item.ident.to_string()],
+        syn::Item::Type(item) => vec![item.ident.to_string()],
+        syn::Item::Trait(item) => vec![item.ident.to_string()],
+        syn::Item::Mod(item) => vec![item.ident.to_string()],
+        syn::Item::Fn(item) => vec![item.sig.ident.to_string()],
+        syn::Item::Const(item) if item.ident != "_" => vec![item.ident.to_string()],
+        syn::Item::Use(item) => use_names(&item.tree),
+        _ => Vec::new(),
+    }
+}
+
+fn use_names(tree: &syn::UseTree) -> Vec<String> {
+    match tree {
+        syn::UseTree::Path(path) => use_names(&path.tree),
+        syn::UseTree::Name(name) => vec![name.ident.to_string()],
+        syn::UseTree::Rename(rename) => vec![rename.rename.to_string()],
+        syn::UseTree::Group(group) => group.items.iter().flat_map(use_names).collect(),
+        syn::UseTree::Glob(_) => Vec::new(),
+    }
+}

@@ -49,7 +49,7 @@ mod load;
 pub mod rust;
 
 #[cfg(feature = "format")]
-pub use generate::{Error, format, generate, generate_with, print, syntax_tree};
+pub use generate::{Error, format, generate, generate_with, print, root_names, syntax_tree};
 pub use load::{load, parse};
 pub use rust::Options;
 

@@ -817,7 +817,7 @@ pub fn first_difference_from_the_model(
     }
 
     // The output has what the model names, no more and no less.
-    let written: Vec<String> = file.items.iter().flat_map(item_names).collect();
+    let written = emma_codegen::root_names(file);
     let named: Vec<&str> = api
         .root_items
         .iter()
@@ -906,32 +906,6 @@ pub fn first_difference_from_the_model(
         }
     }
     None
-}
-
-/// The names a root item of the generated file declares (none for `const _` and impls).
-fn item_names(item: &syn::Item) -> Vec<String> {
-    match item {
-        syn::Item::Struct(item) => vec![item.ident.to_string()],
-        syn::Item::Enum(item) => vec![item.ident.to_string()],
-        syn::Item::Type(item) => vec![item.ident.to_string()],
-        syn::Item::Trait(item) => vec![item.ident.to_string()],
-        syn::Item::Mod(item) => vec![item.ident.to_string()],
-        syn::Item::Fn(item) => vec![item.sig.ident.to_string()],
-        syn::Item::Const(item) if item.ident != "_" => vec![item.ident.to_string()],
-        syn::Item::Use(item) => use_names(&item.tree),
-        _ => Vec::new(),
-    }
-}
-
-/// The names a `use` item brings in.
-fn use_names(tree: &syn::UseTree) -> Vec<String> {
-    match tree {
-        syn::UseTree::Path(path) => use_names(&path.tree),
-        syn::UseTree::Name(name) => vec![name.ident.to_string()],
-        syn::UseTree::Rename(rename) => vec![rename.rename.to_string()],
-        syn::UseTree::Group(group) => group.items.iter().flat_map(use_names).collect(),
-        syn::UseTree::Glob(_) => Vec::new(),
-    }
 }
 
 /// The first of `names` already in `seen`, which gains the others on the way.

@@ -210,21 +210,7 @@ fn cases() -> Vec<(String, String)> {
 fn root_names(schema: &emma_schema::Schema) -> Vec<String> {
     let file = emma_codegen::syntax_tree(schema, &emma_codegen::Options::default())
         .unwrap_or_else(|error| panic!("{error}"));
-    let mut names: Vec<String> = file
-        .items
-        .iter()
-        .flat_map(|item| match item {
-            syn::Item::Struct(item) => vec![item.ident.to_string()],
-            syn::Item::Enum(item) => vec![item.ident.to_string()],
-            syn::Item::Type(item) => vec![item.ident.to_string()],
-            syn::Item::Trait(item) => vec![item.ident.to_string()],
-            syn::Item::Mod(item) => vec![item.ident.to_string()],
-            syn::Item::Fn(item) => vec![item.sig.ident.to_string()],
-            syn::Item::Const(item) if item.ident != "_" => vec![item.ident.to_string()],
-            syn::Item::Use(item) => use_names(&item.tree),
-            _ => Vec::new(),
-        })
-        .collect();
+    let mut names = emma_codegen::root_names(&file);
     let api = emma_codegen::api::Api::new(schema);
     names.extend(
         api.root_items
@@ -339,15 +325,4 @@ fn every_schema_check_accepts_compiles_without_a_warning() {
         crate_dir.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-/// The names a `use` item brings in.
-fn use_names(tree: &syn::UseTree) -> Vec<String> {
-    match tree {
-        syn::UseTree::Path(path) => use_names(&path.tree),
-        syn::UseTree::Name(name) => vec![name.ident.to_string()],
-        syn::UseTree::Rename(rename) => vec![rename.rename.to_string()],
-        syn::UseTree::Group(group) => group.items.iter().flat_map(use_names).collect(),
-        syn::UseTree::Glob(_) => Vec::new(),
-    }
 }
