@@ -481,8 +481,9 @@ fn docs_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema-diff.md")
 }
 
-/// `docs/schema-diff.md` lists every rule as the code defines it; `UPDATE_DOCS=1` rewrites the
-/// table (then review the diff).
+/// `docs/schema-diff.md` lists every rule as the code defines it. With `UPDATE_DOCS=1` a stale
+/// table is rewritten, and the test still fails, so that it never passes on a stale file:
+/// review the diff and run it again.
 #[test]
 fn the_rule_table_in_the_docs_matches_the_code() {
     const START: &str = "<!-- rules:start -->\n";
@@ -492,9 +493,12 @@ fn the_rule_table_in_the_docs_matches_the_code() {
     let (before, rest) = docs.split_once(START).expect("the start marker");
     let (table, after) = rest.split_once(END).expect("the end marker");
     let expected = emma_codegen::diff::markdown_table();
-    if std::env::var_os("UPDATE_DOCS").is_some() {
+    if table != expected && std::env::var_os("UPDATE_DOCS").is_some() {
         std::fs::write(&path, format!("{before}{START}{expected}{END}{after}")).unwrap();
-        return;
+        panic!(
+            "{} was stale and is rewritten; review the diff and run the test again",
+            path.display()
+        );
     }
     assert!(
         table == expected,
