@@ -1,8 +1,10 @@
 //! Reads an `events.toml` webhook schema into a validated [`Schema`] model.
 //!
-//! This crate is the first step of the emma-events flow: it is the only code that reads TOML.
-//! Everything after it (`emma-codegen`'s Rust, JSON Schema and OpenAPI output, the
-//! `include_events!` macro) works from the model.
+//! This crate is the first step of the emma-events flow: it is the only code that reads TOML,
+//! and it knows nothing of Rust. Everything after it works from the model: `emma-codegen`
+//! resolves the Rust names of the generated API (and rejects those that collide or are not
+//! Rust), then writes the Rust, JSON Schema and OpenAPI output; `emma_codegen::parse` is this
+//! crate's [`parse`] followed by those checks.
 //!
 //! ```
 //! let source = r#"
