@@ -71,7 +71,16 @@ step() {
   fi
 }
 
-for file in "$export_dir/emma-events.schema.json" "$export_dir/openapi.json"; do
+# The bundle of an export: its one top-level `<name>.schema.json`, named after the schema.
+bundle_of() {
+  local found=("$1"/*.schema.json)
+  if [[ ${#found[@]} -ne 1 || ! -f "${found[0]}" ]]; then
+    return 1
+  fi
+  printf '%s\n' "${found[0]}"
+}
+
+for file in "$(bundle_of "$export_dir" || echo "$export_dir/<name>.schema.json")" "$export_dir/openapi.json"; do
   if [[ ! -f "$file" ]]; then
     echo "interop: missing $file (run: cargo run -p emma-schema-cli -- export)" >&2
     exit 1
@@ -116,7 +125,7 @@ cd "$here/ts"
 rm -rf generated
 mkdir -p generated
 step "json2ts: declarations from the bundle" \
-  ./node_modules/.bin/json2ts --input "$export_dir/emma-events.schema.json" \
+  ./node_modules/.bin/json2ts --input "$(bundle_of "$export_dir")" \
   --output generated/deliveries.d.ts --unknownAny
 step "declarations read like hand-written types" \
   node shape-check.mjs "$export_dir" generated/deliveries.d.ts
@@ -133,7 +142,7 @@ for fixture in "$root"/tests/fixtures/providers/*.toml; do
   out="$provider_exports/$name"
   echo "=== $name ($fixture)"
   step "$name: emma-schema export" export_fixture "$fixture" "$out"
-  if [[ ! -f "$out/emma-events.schema.json" ]]; then
+  if ! bundle_of "$out" >/dev/null; then
     echo "skipping $name: it was not exported"
     continue
   fi
@@ -150,7 +159,7 @@ for fixture in "$root"/tests/fixtures/providers/*.toml; do
 { "extends": "../../tsconfig.json", "files": ["examples.ts"] }
 JSON
   step "$name: json2ts: declarations from the bundle" \
-    ./node_modules/.bin/json2ts --input "$out/emma-events.schema.json" \
+    ./node_modules/.bin/json2ts --input "$(bundle_of "$out")" \
     --output "$generated/deliveries.d.ts" --unknownAny
   step "$name: declarations read like hand-written types" \
     node shape-check.mjs "$out" "$generated/deliveries.d.ts"

@@ -44,10 +44,20 @@ from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[3]
-EMMA_EXPORT = ROOT / "emma-events" / "schema" / "export"
+EMMA_EXPORT = ROOT / "schema" / "export"
+
+
+def bundle_of(export: Path) -> Path:
+    """The bundle of an export: its one top-level `<name>.schema.json`, named after the schema."""
+    bundles = sorted(export.glob("*.schema.json"))
+    if len(bundles) != 1:
+        raise SystemExit(f"{export}: expected one bundle (*.schema.json), found {[b.name for b in bundles]}")
+    return bundles[0]
+
+
 # The export checked: Emma's unless the command line names another (see main()).
 EXPORT = EMMA_EXPORT
-BUNDLE_PATH = EXPORT / "emma-events.schema.json"
+BUNDLE_PATH = bundle_of(EXPORT)
 OPENAPI_PATH = EXPORT / "openapi.json"
 EVENTS_DIR = EXPORT / "events"
 # An event name no schema declares.
@@ -642,7 +652,7 @@ def main(argv: list[str]) -> int:
         return 2
     if len(argv) == 3:
         EXPORT = Path(argv[2]).resolve()
-        BUNDLE_PATH = EXPORT / "emma-events.schema.json"
+        BUNDLE_PATH = bundle_of(EXPORT)
         OPENAPI_PATH = EXPORT / "openapi.json"
         EVENTS_DIR = EXPORT / "events"
     return commands[argv[1]]()

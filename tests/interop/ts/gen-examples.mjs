@@ -15,10 +15,16 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const exportDir = resolve(process.argv[2] ?? join(here, "..", "..", "..", "emma-events", "schema", "export"));
+const exportDir = resolve(process.argv[2] ?? join(here, "..", "..", "..", "schema", "export"));
 const outDir = resolve(process.argv[3] ?? join(here, "generated"));
 const eventsDir = join(exportDir, "events");
-const bundle = JSON.parse(readFileSync(join(exportDir, "emma-events.schema.json"), "utf8"));
+// The bundle is the export's one top-level `<name>.schema.json`, named after the schema.
+const bundles = readdirSync(exportDir).filter((file) => file.endsWith(".schema.json"));
+if (bundles.length !== 1) {
+  console.error(`${exportDir}: expected one bundle (*.schema.json), found ${bundles}`);
+  process.exit(1);
+}
+const bundle = JSON.parse(readFileSync(join(exportDir, bundles[0]), "utf8"));
 // json2ts names the root type after the bundle's title, in UpperCamelCase ("Emma webhooks" →
 // EmmaWebhooks).
 const rootType = bundle.title

@@ -15,7 +15,7 @@
 //
 // Usage: node shape-check.mjs EXPORT_DIR DECLARATIONS
 // Ends with "ts shape: N passed, M failed" and exits 1 when anything failed.
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const [exportDir, declarationsPath] = process.argv.slice(2);
@@ -23,7 +23,13 @@ if (!exportDir || !declarationsPath) {
   console.error("usage: node shape-check.mjs EXPORT_DIR DECLARATIONS");
   process.exit(2);
 }
-const bundle = JSON.parse(readFileSync(join(exportDir, "emma-events.schema.json"), "utf8"));
+// The bundle is the export's one top-level `<name>.schema.json`, named after the schema.
+const bundles = readdirSync(exportDir).filter((file) => file.endsWith(".schema.json"));
+if (bundles.length !== 1) {
+  console.error(`${exportDir}: expected one bundle (*.schema.json), found ${bundles}`);
+  process.exit(1);
+}
+const bundle = JSON.parse(readFileSync(join(exportDir, bundles[0]), "utf8"));
 const text = readFileSync(declarationsPath, "utf8");
 // json2ts names the root type after the bundle's title, in UpperCamelCase.
 const rootType = bundle.title
