@@ -45,10 +45,11 @@ pub const EVENT_FILE_SUFFIX: &str = ".schema.json";
 pub fn files(schema: &Schema) -> Vec<(PathBuf, String)> {
     let mut files = Vec::with_capacity(schema.events.len() + 2);
     files.push((bundle_path(schema), pretty(&json_schema::bundle(schema))));
-    for event in &schema.events {
+    let api = crate::api::Api::new(schema);
+    for event in &api.events {
         files.push((
-            event_path(&event.name),
-            pretty(&json_schema::event_schema(schema, event)),
+            event_path(&event.def.name),
+            pretty(&json_schema::resolved_event_schema(&api, event)),
         ));
     }
     files.push((

@@ -108,6 +108,13 @@ pub fn event_schema(schema: &Schema, event: &EventDef) -> Value {
     let event = api
         .event(&event.name)
         .unwrap_or_else(|| panic!("`{}` is not an event of the schema", event.name));
+    resolved_event_schema(&api, event)
+}
+
+/// [`event_schema`] of an event of a resolved schema, without resolving it again (the
+/// generator and the export build one per event).
+pub(crate) fn resolved_event_schema(api: &Api<'_>, event: &EventApi<'_>) -> Value {
+    let schema = api.schema;
     let mut document = Map::new();
     document.insert("$schema".into(), DIALECT.into());
     let Value::Object(delivery) = delivery_schema(schema, event, DEFS_PREFIX) else {

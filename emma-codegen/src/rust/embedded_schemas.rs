@@ -2,8 +2,8 @@
 //! embedded as text.
 
 use super::Context;
+use crate::api::EventApi;
 use crate::json_schema;
-use emma_schema::EventDef;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -38,8 +38,8 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
 }
 
 /// `const __SCHEMA: &str = "..."` holding one event's standalone schema.
-pub(super) fn event_schema_const(cx: &Context<'_, '_>, event: &EventDef) -> TokenStream {
-    let text = compact(&json_schema::event_schema(cx.schema, event));
+pub(super) fn event_schema_const(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
+    let text = compact(&json_schema::resolved_event_schema(cx.api, event));
     quote! { const __SCHEMA: &str = #text; }
 }
 

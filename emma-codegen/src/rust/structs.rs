@@ -40,7 +40,7 @@ fn event_struct(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
     let struct_doc = doc(&struct_doc_text(event.def));
     let fields = struct_fields(cx, &event.fields);
     let kind_variant = struct_ident(event);
-    let schema_const = super::embedded_schemas::event_schema_const(cx, event.def);
+    let schema_const = super::embedded_schemas::event_schema_const(cx, event);
     let field_infos = super::metadata::field_infos(cx, event);
     let serialize = serialize_impls(cx, &name, &event.fields, &Extra::Event);
     let expecting = format!("the `data` object of a `{}` event", event.def.name);
