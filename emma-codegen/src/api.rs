@@ -210,7 +210,7 @@ const ENVELOPE: &str = "Envelope";
 const RUNTIME_REEXPORTS: &[&str] = &[
     "UnknownEvent",
     "UnknownEventKind",
-    "Extra",
+    "Delivered",
     "ParseError",
     "VisitorOutput",
 ];
@@ -227,9 +227,6 @@ const OTHER_VARIANT: &str = "Other";
 /// The field every generated struct keeps undeclared keys in.
 const EXTRA_FIELD: &str = "extra";
 
-/// The field event structs keep the delivery's envelope fields in, when there are some.
-const ENVELOPE_FIELD: &str = "envelope";
-
 /// Types of Rust's prelude that a generated public name had better not shadow.
 const PRELUDE: &[&str] = &["Option", "Result", "String", "Vec", "Box"];
 
@@ -242,17 +239,8 @@ enum FieldOwner {
 
 impl FieldOwner {
     /// Why the generated struct already has a field `name`, if it does.
-    ///
-    /// `envelope` is kept for event structs whether or not the schema declares envelope fields
-    /// yet, so that declaring some later breaks no field.
     fn reserves(self, name: &str) -> Option<&'static str> {
-        if name == EXTRA_FIELD {
-            Some("is reserved for the keys a struct does not declare")
-        } else if self == FieldOwner::Event && name == ENVELOPE_FIELD {
-            Some("is reserved for the envelope fields every event struct carries")
-        } else {
-            None
-        }
+        (name == EXTRA_FIELD).then_some("is reserved for the keys a struct does not declare")
     }
 }
 
@@ -437,17 +425,14 @@ impl<'s> Api<'s> {
     }
 
     /// The fields of the generated struct `name` (an event's, an object type's or `Envelope`),
-    /// in order: the schema's, then `envelope` (an event's, when the schema declares envelope
-    /// fields) and `extra` (an event's or an object type's), which the generator adds.
+    /// in order: the schema's, then `extra` (an event's or an object type's), which the
+    /// generator adds.
     pub fn struct_fields(&self, name: &str) -> Option<Vec<&str>> {
         fn idents<'f>(fields: &'f [FieldApi<'_>]) -> Vec<&'f str> {
             fields.iter().map(|field| field.ident.as_str()).collect()
         }
         if let Some(event) = self.events.iter().find(|event| event.struct_name == name) {
             let mut fields = idents(&event.fields);
-            if !self.envelope_fields.is_empty() {
-                fields.push(ENVELOPE_FIELD);
-            }
             fields.push(EXTRA_FIELD);
             return Some(fields);
         }
@@ -1205,16 +1190,15 @@ mod tests {
                 "events.toml:5:37: field `a` of event `ping`: `extra` is reserved for the keys a struct does not declare; use a name such as `extra_`"
             ]
         );
-        assert_eq!(
-            field(r#"{ name = "envelope", type = "json", required = false, doc = "x" }"#),
-            [
-                "events.toml:5:20: field `envelope` of event `ping`: `envelope` is reserved for the envelope fields every event struct carries; keep the wire name and add `rust_name = \"envelope_\"`"
-            ]
+        // The envelope is the delivery's, not a field of the event's struct.
+        assert!(
+            field(r#"{ name = "envelope", type = "json", required = false, doc = "x" }"#)
+                .is_empty()
         );
     }
 
     #[test]
-    fn object_types_and_the_envelope_may_have_a_field_named_envelope_but_not_extra() {
+    fn object_types_and_the_envelope_may_not_have_a_field_named_extra() {
         let object = "[types.Thing]\nkind = \"object\"\ndoc = \"x\"\nfields = [{ name = \"envelope\", type = \"u64\", required = false, doc = \"x\" }, { name = \"extra\", type = \"json\", required = false, doc = \"x\" }]\n\n";
         assert_eq!(
             problems(&ping(

@@ -61,9 +61,9 @@ impl EventVisitor<Result<(), String>> for Receiver {
             .signup_form_id
             .map_or("by hand".to_owned(), |form| format!("through form {form}"));
         println!(
-            "  member {} added {form}; {} key(s) beyond the schema kept",
+            "  member {} added {form}; {} key(s) of `data` beyond the schema kept",
             event.member_id,
-            event.extra.data.len() + event.extra.envelope.len()
+            event.extra.len()
         );
         Ok(())
     }

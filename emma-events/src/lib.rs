@@ -46,7 +46,7 @@ pub mod axum;
 
 /// The schema-agnostic runtime the generated code is built on.
 pub use emma_runtime as runtime;
-pub use emma_runtime::{Extra, ParseError, UnknownEvent, UnknownEventKind, VisitorOutput};
+pub use emma_runtime::{Delivered, ParseError, UnknownEvent, UnknownEventKind, VisitorOutput};
 
 /// Generates the typed API of a webhook schema file of your own, as
 /// [`emma_runtime::include_events!`] does, with this crate's runtime.

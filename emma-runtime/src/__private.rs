@@ -127,12 +127,11 @@ pub fn embedded_json(text: &str) -> Value {
     serde_json::from_str(text).expect("embedded JSON Schema is valid JSON")
 }
 
-/// Reads the envelope field `key` out of the kept top-level keys (removing it when `take`):
-/// `None` when it is absent. The error names the field.
+/// Reads the envelope field `key` out of the kept top-level keys: `None` when it is absent.
+/// The error names the field.
 pub fn envelope_field<T: DeserializeOwned>(
-    keys: &mut RawFields,
+    keys: &RawFields,
     key: &str,
-    take: bool,
 ) -> Result<Option<T>, String> {
     let parsed = keys.get(key).map(|value| {
         value.parse().map_err(|error| {
@@ -142,9 +141,6 @@ pub fn envelope_field<T: DeserializeOwned>(
             )
         })
     });
-    if take && parsed.is_some() {
-        keys.remove(key);
-    }
     parsed.transpose()
 }
 

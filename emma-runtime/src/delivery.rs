@@ -63,12 +63,13 @@ pub trait Delivery: Sized {
     /// under the internal one, the body under the header one.
     fn from_data<'de, D: Deserializer<'de>>(event_name: &str, data: D) -> Result<Self, D::Error>;
 
-    /// The top-level keys the schema does not declare (adjacent layout only).
+    /// The delivery's top-level keys besides the name and the fields (adjacent layout only).
     fn envelope_mut(&mut self) -> &mut RawFields;
 
-    /// Reads the schema's typed envelope fields out of the keys kept while reading, once the
-    /// whole delivery is read; the error names the field. Generated when the schema declares
-    /// envelope fields.
+    /// Checks the schema's typed envelope fields among the keys kept while reading, once the
+    /// whole delivery is read, and (but under the adjacent layout, where they already are)
+    /// moves them from the event's fields to the delivery's own keys; the error names the
+    /// field. Generated when the schema declares envelope fields.
     fn read_envelope_fields(&mut self) -> Result<(), String> {
         Ok(())
     }
@@ -313,20 +314,18 @@ fn known_path(path: &serde_path_to_error::Path) -> Option<String> {
     (text != "." && !text.is_empty()).then_some(text)
 }
 
-/// Writes a delivery in `layout`: the name (unless it goes in a header), the fields, the typed
-/// envelope fields, then the kept top-level keys.
-pub fn serialize_delivery<S, D, V>(
+/// Writes a delivery in `layout`: the name (unless it goes in a header), the fields, then the
+/// kept top-level keys (the envelope fields among them, as received).
+pub fn serialize_delivery<S, D>(
     serializer: S,
     layout: Layout,
     event_name: &str,
     data: &D,
-    envelope_fields: &V,
     envelope: &RawFields,
 ) -> Result<S::Ok, S::Error>
 where
     S: Serializer,
     D: Entries + ?Sized,
-    V: Entries + ?Sized,
 {
     let mut map = serializer.serialize_map(None)?;
     match layout {
@@ -340,7 +339,6 @@ where
         }
         Layout::Header { .. } => data.serialize_entries(&mut map)?,
     }
-    envelope_fields.serialize_entries(&mut map)?;
     for (key, value) in envelope {
         map.serialize_entry(key, value)?;
     }

@@ -3,7 +3,7 @@
 //! [`include_events!`] turns a webhook schema file (`events.toml`) into typed Rust at compile
 //! time: one struct per event, an `Event` enum with a variant per event plus `Unknown`, an
 //! `EventKind`, and visitor traits. The generated code is built from the pieces here: the
-//! [`Timestamp`], the "all"-or-list [`Selection`], the [`Extra`] keys and [`UnknownEvent`]s
+//! [`Timestamp`], the "all"-or-list [`Selection`], the [`Delivered`] envelope and [`UnknownEvent`]s
 //! that keep everything received, [`ParseError`]s that say where and what, and the
 //! [`VisitorOutput`] of visitors. With the `axum` feature, [`axum`] receives any generated
 //! event set over HTTP.
@@ -42,6 +42,7 @@ pub mod __private;
 /// Receiving deliveries in an axum service: an extractor and a visitor dispatcher.
 #[cfg(feature = "axum")]
 pub mod axum;
+mod delivered;
 mod delivery;
 mod error;
 mod event_set;
@@ -58,6 +59,7 @@ mod wording;
 /// The date and time a timestamp's typed view gives (chrono's, re-exported so that generated
 /// code and its users name the same type).
 pub use chrono::NaiveDateTime;
+pub use delivered::Delivered;
 #[cfg(feature = "macros")]
 pub use emma_macros::include_events;
 pub use error::{ErrorCategory, ParseError, UnknownEventKind, UnknownValue};
@@ -67,7 +69,7 @@ pub use raw_fields::RawFields;
 pub use raw_json::RawJson;
 pub use selection::Selection;
 pub use timestamp::{Timestamp, TimestampError};
-pub use unknown::{Extra, UnknownEvent};
+pub use unknown::UnknownEvent;
 pub use unlisted::Unlisted;
 pub use visitor_output::VisitorOutput;
 

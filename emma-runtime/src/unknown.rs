@@ -1,29 +1,6 @@
-//! What a delivery carries beyond the schema: unknown events and extra keys.
+//! Deliveries of events the schema does not know.
 
 use crate::RawFields;
-
-/// Keys of a delivery that the schema does not declare, kept so that nothing received is lost.
-///
-/// Every generated event struct has an `extra` field of this type. Serializing the struct
-/// writes [`Extra::data`] back into `data`; serializing the generated `Event` also writes
-/// [`Extra::envelope`] back next to `event_name`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Extra {
-    /// Keys inside `data` that the event does not declare, in the order received, with
-    /// their values as received.
-    pub data: RawFields,
-    /// Keys at the top level of the delivery other than the event's name and its data (and
-    /// the envelope fields the schema declares), in the order received: providers add keys
-    /// there that their documents do not list.
-    pub envelope: RawFields,
-}
-
-impl Extra {
-    /// Whether nothing beyond the schema was received.
-    pub fn is_empty(&self) -> bool {
-        self.data.is_empty() && self.envelope.is_empty()
-    }
-}
 
 /// A delivery whose `event_name` the schema does not know, kept as received.
 ///

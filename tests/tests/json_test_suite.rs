@@ -80,9 +80,8 @@ fn kept(event: &Event) -> Option<&str> {
     match event {
         Event::NoteAdded(note) => Some(
             note.extra
-                .data
                 .get("x")
-                .or_else(|| note.extra.envelope.get("x"))
+                .or_else(|| note.envelope().get("x"))
                 .map_or(note.body.get(), |raw| raw.get()),
         ),
         Event::Unknown(unknown) => unknown.data.get("x").map(|raw| raw.get()),

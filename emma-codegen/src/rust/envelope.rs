@@ -12,17 +12,15 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
         return TokenStream::new();
     }
     let runtime = &cx.runtime;
-    let serde = quote!(#runtime::__private::serde);
     let declarations = super::structs::struct_fields(cx, fields);
-    let entries = super::structs::entry_statements(cx, fields);
     let reads = fields.iter().map(|field| {
         let ident = field_ident(field);
         let key = &field.def.name;
         let value = present_type(cx, field);
         let read = if field.def.nullable {
-            quote!(#runtime::__private::envelope_field::<::core::option::Option<#value>>(__keys, #key, __take)?)
+            quote!(#runtime::__private::envelope_field::<::core::option::Option<#value>>(__keys, #key)?)
         } else {
-            quote!(#runtime::__private::envelope_field::<#value>(__keys, #key, __take)?)
+            quote!(#runtime::__private::envelope_field::<#value>(__keys, #key)?)
         };
         if field.def.required {
             quote! {
@@ -46,25 +44,15 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
         }
 
         impl Envelope {
-            /// Reads the envelope fields out of `__keys`, the top-level keys kept while reading a
-            /// delivery; with `__take`, the fields read are removed from it. The error names the
-            /// field.
+            /// Reads the envelope fields out of `__keys`, a delivery's top-level keys (or, under
+            /// the internal and header layouts, its object's). The error names the field.
             #[doc(hidden)]
             pub fn __read(
-                __keys: &mut #runtime::RawFields,
-                __take: ::core::primitive::bool,
+                __keys: &#runtime::RawFields,
             ) -> ::core::result::Result<Envelope, ::std::string::String> {
                 ::core::result::Result::Ok(Envelope {
                     #( #reads )*
                 })
-            }
-        }
-
-        #[automatically_derived]
-        impl #runtime::__private::Entries for Envelope {
-            fn serialize_entries<__M: #serde::ser::SerializeMap>(&self, __map: &mut __M) -> ::core::result::Result<(), __M::Error> {
-                #entries
-                ::core::result::Result::Ok(())
             }
         }
     }

@@ -27,21 +27,39 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
         }
     };
     let has_envelope_fields = !cx.schema.envelope.fields.is_empty();
-    // Where the envelope fields are among the keys kept while reading: beside the content
-    // under the adjacent layout, among the event's own fields under the others.
-    let (known_keys, unknown_keys) = match &cx.schema.envelope.layout {
-        Layout::Adjacent { .. } => (quote!(extra.envelope), quote!(envelope)),
-        Layout::Internal { .. } | Layout::Header { .. } => (quote!(extra.data), quote!(data)),
+    // Under the internal and header layouts the envelope fields sit among the event's own
+    // keys: they are moved to the delivery's, where the adjacent layout already keeps them.
+    let envelope_keys: Vec<&str> = cx
+        .schema
+        .envelope
+        .fields
+        .iter()
+        .map(|field| field.name.as_str())
+        .collect();
+    let (move_keys, unknown_keys) = match &cx.schema.envelope.layout {
+        Layout::Adjacent { .. } => (TokenStream::new(), quote!(envelope)),
+        Layout::Internal { .. } | Layout::Header { .. } => (
+            quote! {
+                let (__data, __keys) = __event.parts_mut();
+                for __key in [ #( #envelope_keys ),* ] {
+                    if let ::core::option::Option::Some(__value) = __data.extra.remove(__key) {
+                        __keys.insert(::std::borrow::ToOwned::to_owned(__key), __value);
+                    }
+                }
+            },
+            quote!(data),
+        ),
     };
     let read_envelope_fields = has_envelope_fields.then(|| {
         quote! {
             fn read_envelope_fields(&mut self) -> ::core::result::Result<(), ::std::string::String> {
                 match self {
                     #( Event::#variants(__event) => {
-                        __event.envelope = ::core::option::Option::Some(Envelope::__read(&mut __event.#known_keys, true)?);
+                        #move_keys
+                        Envelope::__read(__event.envelope())?;
                     } )*
                     Event::Unknown(__event) => {
-                        Envelope::__read(&mut __event.#unknown_keys, false)?;
+                        Envelope::__read(&__event.#unknown_keys)?;
                     }
                 }
                 ::core::result::Result::Ok(())
@@ -50,28 +68,17 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
     });
     let envelope_accessor = has_envelope_fields.then(|| {
         quote! {
-            /// The typed envelope fields of a known event read as a whole delivery (`None` for
-            /// an unknown event, whose top-level keys are kept as received, and for an event
-            /// built by hand).
-            pub fn envelope_fields(&self) -> ::core::option::Option<&Envelope> {
+            /// The typed envelope fields of a known event, read from its delivery's top-level
+            /// keys (they always read for a delivery parsed whole); `None` for an unknown event,
+            /// whose keys are kept as received, and for an event built by hand without them.
+            pub fn envelope_fields(&self) -> ::core::option::Option<Envelope> {
                 match self {
-                    #( Event::#variants(__event) => __event.envelope.as_ref(), )*
+                    #( Event::#variants(__event) => Envelope::__read(__event.envelope()).ok(), )*
                     Event::Unknown(_) => ::core::option::Option::None,
                 }
             }
         }
     });
-    let no_envelope = quote!(#runtime::RawFields::new());
-    let envelope_entries = if has_envelope_fields {
-        quote!(&__event.envelope)
-    } else {
-        quote!(&#no_envelope)
-    };
-    let unknown_envelope_entries = if has_envelope_fields {
-        quote!(&::core::option::Option::<Envelope>::None)
-    } else {
-        quote!(&#no_envelope)
-    };
     let (name_header, from_parts_body) = match &cx.schema.envelope.layout {
         Layout::Header { header } => (
             quote!(::core::option::Option::Some(#header)),
@@ -113,7 +120,7 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum Event {
-            #( #variant_docs #variants(#variants), )*
+            #( #variant_docs #variants(#runtime::Delivered<#variants>), )*
             /// An event the schema does not describe, kept as received.
             Unknown(#runtime::UnknownEvent),
         }
@@ -135,10 +142,11 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
                 }
             }
 
-            /// Top-level keys received besides `event_name` and `data`.
+            /// The delivery's top-level keys besides the event's name and its data, as received
+            /// (the schema's envelope fields among them).
             pub fn envelope(&self) -> &#json_map {
                 match self {
-                    #( Event::#variants(__event) => &__event.extra.envelope, )*
+                    #( Event::#variants(__event) => __event.envelope(), )*
                     Event::Unknown(__event) => &__event.envelope,
                 }
             }
@@ -210,14 +218,14 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
                     __data: __D,
                 ) -> ::core::result::Result<Self, __D::Error> {
                     match __event_name {
-                        #( #wire_names => <#variants as #serde::Deserialize>::deserialize(__data).map(Event::#variants), )*
+                        #( #wire_names => <#variants as #serde::Deserialize>::deserialize(__data).map(|__event| Event::#variants(#runtime::Delivered::new(__event))), )*
                         _ => #runtime::__private::unknown_event(__event_name, __data).map(Event::Unknown),
                     }
                 }
 
                 fn envelope_mut(&mut self) -> &mut #json_map {
                     match self {
-                        #( Event::#variants(__event) => &mut __event.extra.envelope, )*
+                        #( Event::#variants(__event) => __event.envelope_mut(), )*
                         Event::Unknown(__event) => &mut __event.envelope,
                     }
                 }
@@ -230,8 +238,8 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
                 fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                     let __layout = <Event as #runtime::__private::Delivery>::LAYOUT;
                     match self {
-                        #( Event::#variants(__event) => #runtime::__private::serialize_delivery(__serializer, __layout, #wire_names, __event, #envelope_entries, &__event.extra.envelope), )*
-                        Event::Unknown(__event) => #runtime::__private::serialize_delivery(__serializer, __layout, &__event.event_name, &__event.data, #unknown_envelope_entries, &__event.envelope),
+                        #( Event::#variants(__event) => #runtime::__private::serialize_delivery(__serializer, __layout, #wire_names, __event.data(), __event.envelope()), )*
+                        Event::Unknown(__event) => #runtime::__private::serialize_delivery(__serializer, __layout, &__event.event_name, &__event.data, &__event.envelope),
                     }
                 }
             }

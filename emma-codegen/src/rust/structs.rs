@@ -25,14 +25,6 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
         .collect()
 }
 
-/// Where a struct keeps the keys it does not declare.
-pub(super) enum Extra {
-    /// An event's `data`: `extra: Extra`, unknown keys in `extra.data`.
-    Event,
-    /// An object type's: `extra: Map<String, Value>`.
-    Object,
-}
-
 fn event_struct(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
     let runtime = &cx.runtime;
     let name = struct_ident(event);
@@ -42,26 +34,21 @@ fn event_struct(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
     let kind_variant = struct_ident(event);
     let schema_const = super::embedded_schemas::event_schema_const(cx, event);
     let field_infos = super::metadata::field_infos(cx, event);
-    let serialize = serialize_impls(cx, &name, &event.fields, &Extra::Event);
+    let serialize = serialize_impls(cx, &name, &event.fields);
     let expecting = format!("the `data` object of a `{}` event", event.def.name);
-    let deserialize = deserialize_impl(cx, &name, &event.fields, &expecting, &Extra::Event);
-    let has_envelope = !cx.schema.envelope.fields.is_empty();
-    let envelope_field = has_envelope.then(|| {
-        quote! {
-            /// The delivery's envelope fields: `Some` for every event read as a whole delivery,
-            /// `None` for one read from its fields alone or built by hand.
-            pub envelope: ::core::option::Option<Envelope>,
-        }
-    });
+    let deserialize = deserialize_impl(cx, &name, &event.fields, &expecting);
+    let extra_doc = doc(&format!(
+        "Keys of `data` that the schema does not declare, each value as the JSON text received, in the order received; written back when serializing. The delivery's own top-level keys are not the event's: they are kept by [`Delivered`]({}).",
+        cx.runtime_link("Delivered")
+    ));
     quote! {
         #struct_doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #fields
-            #envelope_field
-            /// Keys received that the schema does not declare; written back when serializing.
-            pub extra: #runtime::Extra,
+            #extra_doc
+            pub extra: #runtime::RawFields,
         }
 
         impl #name {
@@ -84,7 +71,7 @@ fn event_struct(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
         #[automatically_derived]
         impl ::core::convert::From<#name> for Event {
             fn from(__event: #name) -> Self {
-                Event::#kind_variant(__event)
+                Event::#kind_variant(#runtime::Delivered::new(__event))
             }
         }
 
@@ -103,9 +90,9 @@ pub(super) fn object_struct(cx: &Context<'_, '_>, ty: &TypeApi<'_>) -> TokenStre
     let name = format_ident!("{}", def.name);
     let struct_doc = doc(&def.doc);
     let struct_fields = struct_fields(cx, fields);
-    let serialize = serialize_impls(cx, &name, fields, &Extra::Object);
+    let serialize = serialize_impls(cx, &name, fields);
     let expecting = format!("an object ({})", def.name);
-    let deserialize = deserialize_impl(cx, &name, fields, &expecting, &Extra::Object);
+    let deserialize = deserialize_impl(cx, &name, fields, &expecting);
     quote! {
         #struct_doc
         #[derive(Debug, Clone, PartialEq)]
@@ -138,27 +125,21 @@ pub(super) fn constructors(cx: &Context<'_, '_>) -> TokenStream {
         .filter(|ty| matches!(ty.def.kind, emma_schema::TypeKind::Object { .. }))
         .map(|ty| {
             let name = format_ident!("{}", ty.def.name);
-            constructor(cx, &name, &ty.fields, Some(&Extra::Object), false)
+            constructor(cx, &name, &ty.fields, true)
         });
     let envelope = (!cx.api.envelope_fields.is_empty()).then(|| {
         constructor(
             cx,
             &format_ident!("Envelope"),
             &cx.api.envelope_fields,
-            None,
             false,
         )
     });
-    let has_envelope = !cx.api.envelope_fields.is_empty();
-    let events = cx.api.events.iter().map(|event| {
-        constructor(
-            cx,
-            &struct_ident(event),
-            &event.fields,
-            Some(&Extra::Event),
-            has_envelope,
-        )
-    });
+    let events = cx
+        .api
+        .events
+        .iter()
+        .map(|event| constructor(cx, &struct_ident(event), &event.fields, true));
     quote! {
         #( #objects )*
         #envelope
@@ -177,8 +158,7 @@ fn constructor(
     cx: &Context<'_, '_>,
     name: &Ident,
     fields: &[FieldApi<'_>],
-    extra: Option<&Extra>,
-    has_envelope: bool,
+    has_extra: bool,
 ) -> TokenStream {
     let runtime = &cx.runtime;
     let required: Vec<(&FieldApi<'_>, &str)> = fields
@@ -199,20 +179,13 @@ fn constructor(
             quote! { #ident: ::core::option::Option::None, }
         }
     });
-    let envelope = has_envelope.then(|| quote!(envelope: ::core::option::Option::None,));
-    let extra_init = match extra {
-        Some(Extra::Event) => {
-            quote!(extra: <#runtime::Extra as ::core::default::Default>::default(),)
-        }
-        Some(Extra::Object) => quote!(extra: #runtime::RawFields::new(),),
-        None => TokenStream::new(),
-    };
+    let extra_init = has_extra.then(|| quote!(extra: #runtime::RawFields::new(),));
     let listed: Vec<String> = required
         .iter()
         .map(|(field, _)| format!("`{}`", field.def.name))
         .collect();
     let how = "Set the optional fields on the result. The struct is `#[non_exhaustive]`, so other crates build it this way rather than with a struct literal, and a call keeps compiling when the schema gains an optional field.";
-    let nothing_extra = if extra.is_some() {
+    let nothing_extra = if has_extra {
         " and nothing is extra"
     } else {
         ""
@@ -232,7 +205,6 @@ fn constructor(
             pub fn new(#( #params ),*) -> Self {
                 Self {
                     #( #inits )*
-                    #envelope
                     #extra_init
                 }
             }
@@ -310,19 +282,11 @@ fn slot_ident(index: usize) -> proc_macro2::Ident {
 
 /// `Entries` (the fields, then the kept keys, in a map being written) and `Serialize` (a map
 /// of those entries).
-fn serialize_impls(
-    cx: &Context<'_, '_>,
-    name: &Ident,
-    fields: &[FieldApi<'_>],
-    extra: &Extra,
-) -> TokenStream {
+fn serialize_impls(cx: &Context<'_, '_>, name: &Ident, fields: &[FieldApi<'_>]) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
     let entries = entry_statements(cx, fields);
-    let kept = match extra {
-        Extra::Event => quote!(&self.extra.data),
-        Extra::Object => quote!(&self.extra),
-    };
+    let kept = quote!(&self.extra);
     quote! {
         #[automatically_derived]
         impl #runtime::__private::Entries for #name {
@@ -351,7 +315,6 @@ fn deserialize_impl(
     name: &Ident,
     fields: &[FieldApi<'_>],
     expecting: &str,
-    extra: &Extra,
 ) -> TokenStream {
     let runtime = &cx.runtime;
     let serde = quote!(#runtime::__private::serde);
@@ -380,20 +343,7 @@ fn deserialize_impl(
             quote! { #ident: #slot, }
         }
     });
-    let extra_init = match extra {
-        Extra::Event => {
-            let envelope = (!cx.schema.envelope.fields.is_empty())
-                .then(|| quote!(envelope: ::core::option::Option::None,));
-            quote! {
-                #envelope
-                extra: #runtime::Extra {
-                    data: __extra,
-                    envelope: #runtime::RawFields::new(),
-                },
-            }
-        }
-        Extra::Object => quote!(extra: __extra,),
-    };
+    let extra_init = quote!(extra: __extra,);
     quote! {
         #[automatically_derived]
         impl<'de> #serde::Deserialize<'de> for #name {

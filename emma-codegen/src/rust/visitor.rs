@@ -148,7 +148,7 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> Visitors {
                 V: EventVisitor<R> + ?::core::marker::Sized,
             {
                 match self {
-                    #( super::Event::#structs(event) => <V as EventVisitor<R>>::#methods(visitor, event), )*
+                    #( super::Event::#structs(event) => <V as EventVisitor<R>>::#methods(visitor, event.data()), )*
                     super::Event::Unknown(event) => <V as EventVisitor<R>>::visit_unknown(visitor, event),
                 }
             }
@@ -159,7 +159,7 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> Visitors {
                 V: ExhaustiveEventVisitor<R> + ?::core::marker::Sized,
             {
                 match self {
-                    #( super::Event::#structs(event) => <V as ExhaustiveEventVisitor<R>>::#methods(visitor, event), )*
+                    #( super::Event::#structs(event) => <V as ExhaustiveEventVisitor<R>>::#methods(visitor, event.data()), )*
                     super::Event::Unknown(event) => <V as ExhaustiveEventVisitor<R>>::visit_unknown(visitor, event),
                 }
             }
@@ -276,7 +276,7 @@ pub(super) fn generate_async(cx: &Context<'_, '_>) -> Visitors {
                 V: AsyncEventVisitor<R> + ?::core::marker::Sized,
             {
                 match self {
-                    #( super::Event::#structs(event) => <V as AsyncEventVisitor<R>>::#methods(visitor, event).await, )*
+                    #( super::Event::#structs(event) => <V as AsyncEventVisitor<R>>::#methods(visitor, event.data()).await, )*
                     super::Event::Unknown(event) => <V as AsyncEventVisitor<R>>::visit_unknown(visitor, event).await,
                 }
             }
@@ -287,7 +287,7 @@ pub(super) fn generate_async(cx: &Context<'_, '_>) -> Visitors {
                 V: ExhaustiveAsyncEventVisitor<R> + ?::core::marker::Sized,
             {
                 match self {
-                    #( super::Event::#structs(event) => <V as ExhaustiveAsyncEventVisitor<R>>::#methods(visitor, event).await, )*
+                    #( super::Event::#structs(event) => <V as ExhaustiveAsyncEventVisitor<R>>::#methods(visitor, event.data()).await, )*
                     super::Event::Unknown(event) => <V as ExhaustiveAsyncEventVisitor<R>>::visit_unknown(visitor, event).await,
                 }
             }

@@ -1,9 +1,15 @@
-// Matching on `Event` needs a wildcard arm, because new events may be added.
+// Matching on `Event` needs a wildcard arm, because new events may be added. A known event's
+// variant holds its delivery (`Delivered`), which derefs to the event's struct, and whose
+// `data()` can be destructured.
 use emma_events::{Event, MessageClick};
 
 fn describe(event: &Event) -> String {
     match event {
-        Event::MessageClick(MessageClick { link_id, .. }) => format!("clicked link {link_id}"),
+        Event::MessageClick(click) => {
+            let MessageClick { link_id, .. } = click.data();
+            assert_eq!(*link_id, click.link_id);
+            format!("clicked link {link_id}")
+        }
         Event::Unknown(unknown) => format!("unknown event {}", unknown.event_name),
         other => format!("{} event", other.name()),
     }
