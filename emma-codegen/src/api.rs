@@ -407,6 +407,16 @@ impl<'s> Api<'s> {
         self.types.iter().find(|ty| ty.def.name == name)
     }
 
+    /// The names of the root items the generator writes, in order: [`Api::root_items`] but
+    /// the runtime's names, which a crate re-exports itself (what
+    /// [`crate::root_names`] reads back from the output).
+    pub fn written_root_names(&self) -> impl Iterator<Item = &str> {
+        self.root_items
+            .iter()
+            .filter(|item| item.origin != Origin::Runtime)
+            .map(|item| item.name.as_str())
+    }
+
     /// The variants of `Event`: one per event, then `Unknown`.
     pub fn event_variants(&self) -> impl Iterator<Item = &str> {
         self.events
@@ -1296,12 +1306,6 @@ mod tests {
         let api = Api::new(&schema);
         let file = crate::syntax_tree(&schema, &crate::Options::default()).unwrap();
         let written = crate::root_names(&file);
-        let named: Vec<&str> = api
-            .root_items
-            .iter()
-            .filter(|item| item.origin != Origin::Runtime)
-            .map(|item| item.name.as_str())
-            .collect();
-        assert_eq!(written, named);
+        assert_eq!(written, api.written_root_names().collect::<Vec<_>>());
     }
 }

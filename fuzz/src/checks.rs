@@ -769,7 +769,6 @@ pub fn first_difference_from_the_model(
     file: &syn::File,
     api: &emma_codegen::api::Api<'_>,
 ) -> Option<String> {
-    use emma_codegen::api::Origin;
     use std::collections::HashSet;
 
     // The model names nothing twice.
@@ -818,12 +817,7 @@ pub fn first_difference_from_the_model(
 
     // The output has what the model names, no more and no less.
     let written = emma_codegen::root_names(file);
-    let named: Vec<&str> = api
-        .root_items
-        .iter()
-        .filter(|item| item.origin != Origin::Runtime)
-        .map(|item| item.name.as_str())
-        .collect();
+    let named: Vec<&str> = api.written_root_names().collect();
     if written != named {
         return Some(format!(
             "the root items are {written:?}, the model says {named:?}"
