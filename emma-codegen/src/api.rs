@@ -230,18 +230,9 @@ const EXTRA_FIELD: &str = "extra";
 /// Types of Rust's prelude that a generated public name had better not shadow.
 const PRELUDE: &[&str] = &["Option", "Result", "String", "Vec", "Box"];
 
-/// Whose field a field is, which decides the names it cannot take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FieldOwner {
-    Event,
-    Other,
-}
-
-impl FieldOwner {
-    /// Why the generated struct already has a field `name`, if it does.
-    fn reserves(self, name: &str) -> Option<&'static str> {
-        (name == EXTRA_FIELD).then_some("is reserved for the keys a struct does not declare")
-    }
+/// Why a generated struct already has a field `name`, if it does.
+fn reserved_field(name: &str) -> Option<&'static str> {
+    (name == EXTRA_FIELD).then_some("is reserved for the keys a struct does not declare")
 }
 
 /// The resolved API of a schema: see the [module](self) documentation.
@@ -271,11 +262,10 @@ impl<'s> Api<'s> {
         let holds = holds_directly(schema);
         let mut problems = Vec::new();
         let fields_of = |owner: Option<&str>,
-                         kind: FieldOwner,
                          fields: &'s [FieldDef],
                          context: &str,
                          problems: &mut Vec<Diagnostic>| {
-            resolve_fields(owner, kind, fields, context, &holds, problems)
+            resolve_fields(owner, fields, context, &holds, problems)
         };
         let types: Vec<TypeApi<'s>> = schema
             .types
@@ -289,13 +279,7 @@ impl<'s> Api<'s> {
                     ),
                     TypeKind::Object { fields } => (
                         Vec::new(),
-                        fields_of(
-                            Some(&def.name),
-                            FieldOwner::Other,
-                            fields,
-                            &context,
-                            &mut problems,
-                        ),
+                        fields_of(Some(&def.name), fields, &context, &mut problems),
                     ),
                     _ => (Vec::new(), Vec::new()),
                 };
@@ -318,25 +302,14 @@ impl<'s> Api<'s> {
                     def,
                     delivery_definition: format!("{struct_name}Delivery"),
                     visitor_method,
-                    fields: fields_of(
-                        None,
-                        FieldOwner::Event,
-                        &def.fields,
-                        &context,
-                        &mut problems,
-                    ),
+                    fields: fields_of(None, &def.fields, &context, &mut problems),
                     struct_name,
                     span,
                 }
             })
             .collect();
-        let envelope_fields = fields_of(
-            None,
-            FieldOwner::Other,
-            &schema.envelope.fields,
-            "the envelope",
-            &mut problems,
-        );
+        let envelope_fields =
+            fields_of(None, &schema.envelope.fields, "the envelope", &mut problems);
         let mut api = Api {
             schema,
             root_items: root_items(schema, &events),
@@ -739,7 +712,6 @@ fn resolve_variants(
 /// The fields of a struct, with their Rust names and boxing, checking each name.
 fn resolve_fields<'s>(
     owner: Option<&str>,
-    kind: FieldOwner,
     fields: &'s [FieldDef],
     context: &str,
     holds: &BTreeMap<&str, BTreeSet<&str>>,
@@ -755,15 +727,14 @@ fn resolve_fields<'s>(
         } else if ident::is_keyword(&ident) {
             Some(format!("`{ident}` is a Rust keyword"))
         } else {
-            kind.reserves(&ident)
-                .map(|reason| format!("`{ident}` {reason}"))
+            reserved_field(&ident).map(|reason| format!("`{ident}` {reason}"))
         };
         if let Some(problem) = problem {
             let suggestion = match ident.to_snake_case() {
                 snake
                     if ident::is_snake_case(&snake)
                         && !ident::is_keyword(&snake)
-                        && kind.reserves(&snake).is_none() =>
+                        && reserved_field(&snake).is_none() =>
                 {
                     snake
                 }
