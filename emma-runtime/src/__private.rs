@@ -144,7 +144,8 @@ pub fn envelope_field<T: DeserializeOwned>(
     parsed.transpose()
 }
 
-/// What the schema says about a field, for the generated `FIELDS` constants.
+/// What the schema says about a field, for the generated `FIELDS` constants (`FieldInfo` is
+/// `#[non_exhaustive]`: other crates read it, and only generated code builds it, through this).
 pub const fn field_info(
     name: &'static str,
     rust_name: &'static str,
@@ -153,7 +154,14 @@ pub const fn field_info(
     nullable: bool,
     doc: &'static str,
 ) -> crate::FieldInfo {
-    crate::FieldInfo::new(name, rust_name, type_name, required, nullable, doc)
+    crate::FieldInfo {
+        name,
+        rust_name,
+        type_name,
+        required,
+        nullable,
+        doc,
+    }
 }
 
 /// The error of a closed enum's `FromStr` for a value it does not list.

@@ -79,24 +79,3 @@ pub struct FieldInfo {
     /// The schema's documentation of the field.
     pub doc: &'static str,
 }
-
-impl FieldInfo {
-    /// Describes a field (generated code reaches it through `__private::field_info`).
-    pub(crate) const fn new(
-        name: &'static str,
-        rust_name: &'static str,
-        type_name: &'static str,
-        required: bool,
-        nullable: bool,
-        doc: &'static str,
-    ) -> Self {
-        FieldInfo {
-            name,
-            rust_name,
-            type_name,
-            required,
-            nullable,
-            doc,
-        }
-    }
-}
