@@ -43,9 +43,12 @@ pub const EVENT_FILE_SUFFIX: &str = ".schema.json";
 /// document, whose `info.version` is the schema's `version`. The same schema always gives the
 /// same bytes, and the same documents as the generated `json_schema()` and `openapi()`.
 pub fn files(schema: &Schema) -> Vec<(PathBuf, String)> {
-    let mut files = Vec::with_capacity(schema.events.len() + 2);
-    files.push((bundle_path(schema), pretty(&json_schema::bundle(schema))));
     let api = crate::api::Api::new(schema);
+    let mut files = Vec::with_capacity(schema.events.len() + 2);
+    files.push((
+        bundle_path(schema),
+        pretty(&json_schema::resolved_bundle(&api)),
+    ));
     for event in &api.events {
         files.push((
             event_path(&event.def.name),
@@ -54,7 +57,7 @@ pub fn files(schema: &Schema) -> Vec<(PathBuf, String)> {
     }
     files.push((
         PathBuf::from(OPENAPI_FILE),
-        pretty(&json_schema::openapi(schema)),
+        pretty(&json_schema::resolved_openapi(&api)),
     ));
     files
 }

@@ -59,7 +59,12 @@ pub use crate::api::{KNOWN_DELIVERY, UNKNOWN_DELIVERY};
 /// branch for event names the schema does not know. Under the `header` layout: an `anyOf` over
 /// every event's body (see the module documentation).
 pub fn bundle(schema: &Schema) -> Value {
-    let api = Api::new(schema);
+    resolved_bundle(&Api::new(schema))
+}
+
+/// [`bundle`] of a resolved schema, without resolving it again.
+pub(crate) fn resolved_bundle(api: &Api<'_>) -> Value {
+    let schema = api.schema;
     let mut document = Map::new();
     document.insert("$schema".into(), DIALECT.into());
     insert_title_and_description(&mut document, schema);
@@ -71,7 +76,7 @@ pub fn bundle(schema: &Schema) -> Value {
         Layout::Header { .. } => {
             document.insert(
                 "anyOf".into(),
-                Value::Array(delivery_refs(&api, DEFS_PREFIX)),
+                Value::Array(delivery_refs(api, DEFS_PREFIX)),
             );
         }
         Layout::Adjacent { .. } | Layout::Internal { .. } => {
@@ -86,7 +91,7 @@ pub fn bundle(schema: &Schema) -> Value {
     }
     document.insert(
         "$defs".into(),
-        Value::Object(all_definitions(&api, DEFS_PREFIX)),
+        Value::Object(all_definitions(api, DEFS_PREFIX)),
     );
     Value::Object(document)
 }
@@ -139,7 +144,12 @@ pub(crate) fn resolved_event_schema(api: &Api<'_>, event: &EventApi<'_>) -> Valu
 /// layout each POST declares the header, whose value is the event's name, as a required
 /// parameter, and its request body is the event's body.
 pub fn openapi(schema: &Schema) -> Value {
-    let api = Api::new(schema);
+    resolved_openapi(&Api::new(schema))
+}
+
+/// [`openapi`] of a resolved schema, without resolving it again.
+pub(crate) fn resolved_openapi(api: &Api<'_>) -> Value {
+    let schema = api.schema;
     let mut webhooks = Map::new();
     for resolved in &api.events {
         let event = resolved.def;
@@ -209,7 +219,7 @@ pub fn openapi(schema: &Schema) -> Value {
         "info": info,
         "jsonSchemaDialect": DIALECT,
         "webhooks": webhooks,
-        "components": { "schemas": all_definitions(&api, COMPONENTS_PREFIX) },
+        "components": { "schemas": all_definitions(api, COMPONENTS_PREFIX) },
     })
 }
 

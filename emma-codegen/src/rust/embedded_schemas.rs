@@ -10,7 +10,7 @@ use quote::quote;
 /// `json_schema()` for the whole set of deliveries, and `openapi()`.
 pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
     let runtime = &cx.runtime;
-    let bundle = compact(&json_schema::bundle(cx.schema));
+    let bundle = compact(&json_schema::resolved_bundle(cx.api));
     let bundle_doc = match cx.schema.envelope.layout {
         emma_schema::Layout::Header { .. } => {
             "The JSON Schema (draft 2020-12) of every delivery's body: any of the events' bodies (the event's name is in a header, so the body alone cannot say which)."
@@ -20,7 +20,7 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
         }
     };
     let bundle_doc = super::doc(bundle_doc);
-    let openapi = compact(&json_schema::openapi(cx.schema));
+    let openapi = compact(&json_schema::resolved_openapi(cx.api));
     quote! {
         #bundle_doc
         pub fn json_schema() -> #runtime::__private::serde_json::Value {
