@@ -127,17 +127,34 @@ pub(crate) fn resolved_event_schema(api: &Api<'_>, event: &EventApi<'_>) -> Valu
     };
     document.extend(delivery);
     let mut definitions = Map::new();
-    if let Layout::Adjacent { content, .. } = &schema.envelope.layout {
-        definitions.insert(
-            event.struct_name.clone(),
-            data_schema(event, content, DEFS_PREFIX),
-        );
-    }
-    for def in used_types(schema, event.def) {
-        definitions.insert(def.name.clone(), named_type_schema(def, DEFS_PREFIX));
+    for name in event_definition_names(api, event) {
+        let definition = match (&schema.envelope.layout, schema.named_type(name)) {
+            (_, Some(def)) => named_type_schema(def, DEFS_PREFIX),
+            (Layout::Adjacent { content, .. }, None) => data_schema(event, content, DEFS_PREFIX),
+            (_, None) => unreachable!("only the adjacent layout defines the event's data"),
+        };
+        definitions.insert(name.to_owned(), definition);
     }
     document.insert("$defs".into(), Value::Object(definitions));
     Value::Object(document)
+}
+
+/// The `$defs` of `event`'s standalone document, in order: its data (under the `adjacent`
+/// layout) and the named types it uses. Each is defined the same way in the bundle, so the
+/// generated `json_schema()` of an event cuts its document out of the bundle by these names.
+pub(crate) fn event_definition_names<'a>(
+    api: &'a Api<'_>,
+    event: &'a EventApi<'_>,
+) -> Vec<&'a str> {
+    let data = matches!(api.schema.envelope.layout, Layout::Adjacent { .. })
+        .then_some(event.struct_name.as_str());
+    data.into_iter()
+        .chain(
+            used_types(api.schema, event.def)
+                .into_iter()
+                .map(|def| def.name.as_str()),
+        )
+        .collect()
 }
 
 /// An OpenAPI 3.1 document whose `webhooks` has one POST per event. Under the `header`

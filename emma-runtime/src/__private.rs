@@ -127,6 +127,31 @@ pub fn embedded_json(text: &str) -> Value {
     serde_json::from_str(text).expect("embedded JSON Schema is valid JSON")
 }
 
+/// One event's standalone document, cut out of the generated `bundle`: the bundle's `$schema`,
+/// the entries of the event's `delivery` definition, and the `definitions` it uses, in order.
+pub fn event_schema(bundle: Value, delivery: &str, definitions: &[&str]) -> Value {
+    let Value::Object(mut bundle) = bundle else {
+        unreachable!("the generated bundle is a JSON object");
+    };
+    let mut all = match bundle.remove("$defs") {
+        Some(Value::Object(all)) => all,
+        _ => serde_json::Map::new(),
+    };
+    let mut document = serde_json::Map::new();
+    if let Some(dialect) = bundle.remove("$schema") {
+        document.insert("$schema".to_owned(), dialect);
+    }
+    if let Some(Value::Object(entries)) = all.remove(delivery) {
+        document.extend(entries);
+    }
+    let used: serde_json::Map<String, Value> = definitions
+        .iter()
+        .filter_map(|name| Some(((*name).to_owned(), all.remove(*name)?)))
+        .collect();
+    document.insert("$defs".to_owned(), Value::Object(used));
+    Value::Object(document)
+}
+
 /// Reads the envelope field `key` out of the kept top-level keys: `None` when it is absent.
 /// The error names the field.
 pub fn envelope_field<T: DeserializeOwned>(

@@ -37,10 +37,16 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
     }
 }
 
-/// `const __SCHEMA: &str = "..."` holding one event's standalone schema.
-pub(super) fn event_schema_const(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
-    let text = compact(&json_schema::resolved_event_schema(cx.api, event));
-    quote! { const __SCHEMA: &str = #text; }
+/// The body of an event's `json_schema()`: its standalone document, cut out of the bundle at
+/// run time (its delivery's definition and the definitions it uses, named here), so that the
+/// expansion builds and embeds one document rather than one more per event.
+pub(super) fn event_schema_body(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
+    let runtime = &cx.runtime;
+    let delivery = &event.delivery_definition;
+    let definitions = json_schema::event_definition_names(cx.api, event);
+    quote! {
+        #runtime::__private::event_schema(json_schema(), #delivery, &[ #( #definitions ),* ])
+    }
 }
 
 /// The document as compact JSON text: what is embedded is only ever parsed, never read.

@@ -32,7 +32,7 @@ fn event_struct(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
     let struct_doc = doc(&struct_doc_text(event.def));
     let fields = struct_fields(cx, &event.fields);
     let kind_variant = struct_ident(event);
-    let schema_const = super::embedded_schemas::event_schema_const(cx, event);
+    let schema_body = super::embedded_schemas::event_schema_body(cx, event);
     let field_infos = super::metadata::field_infos(cx, event);
     let serialize = serialize_impls(cx, &name, &event.fields);
     let expecting = format!("the `data` object of a `{}` event", event.def.name);
@@ -63,8 +63,7 @@ fn event_struct(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
 
             /// The standalone JSON Schema (draft 2020-12) of this event's deliveries.
             pub fn json_schema() -> #runtime::__private::serde_json::Value {
-                #schema_const
-                #runtime::__private::embedded_json(__SCHEMA)
+                #schema_body
             }
         }
 
