@@ -1078,6 +1078,40 @@ mod tests {
         assert!(!problems(&declare("Self")).is_empty());
     }
 
+    /// `docs/schema-format.md` lists the names a type may not take; the list is the model's:
+    /// every generated or re-exported root type name and the exports' unions are in it.
+    #[test]
+    fn the_format_docs_name_every_type_name_the_model_takes() {
+        let docs = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema-format.md"),
+        )
+        .unwrap();
+        let (_, rest) = docs
+            .split_once("`<Name>` is the Rust type name")
+            .expect("the paragraph on type names");
+        let (paragraph, _) = rest.split_once("\n\n").unwrap();
+        let schema = schema(
+            &("[envelope]\nfields = [{ name = \"at\", type = \"string\", required = false, doc = \"d\" }]\n\n"
+                .to_owned()
+                + &bare_event("ping", None)),
+        );
+        let api = Api::new(&schema);
+        let taken = api
+            .root_items
+            .iter()
+            .filter(|item| matches!(item.origin, Origin::Generated | Origin::Runtime))
+            .filter(|item| item.kind.namespaces().contains(&Namespace::Type))
+            .map(|item| item.name.as_str())
+            .filter(|name| is_type_name(name))
+            .chain([KNOWN_DELIVERY, UNKNOWN_DELIVERY]);
+        for name in taken {
+            assert!(
+                paragraph.contains(&format!("`{name}`")),
+                "docs/schema-format.md does not list `{name}` among the names a type may not take"
+            );
+        }
+    }
+
     #[test]
     fn the_envelope_struct_is_taken_only_when_the_schema_declares_envelope_fields() {
         let declare = |envelope: &str| {
