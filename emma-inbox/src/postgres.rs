@@ -1,0 +1,503 @@
+//! The shared backend: one PostgreSQL table, written and claimed by any number of receivers and
+//! workers on any number of machines.
+//!
+//! Deliveries waiting together are stored by one `INSERT ... SELECT FROM UNNEST(...)` (a group
+//! commit); the dedupe key is `UNIQUE`, so `ON CONFLICT DO NOTHING` keeps one copy however many
+//! receivers get it at once. Workers claim with `FOR UPDATE SKIP LOCKED`, so they never wait on
+//! each other's rows. Times are the server's clock (`clock_timestamp()`), so that machines
+//! whose clocks disagree still agree on when a lease ran out.
+
+use crate::delivery::{headers_from_json, headers_to_json};
+use crate::{
+    Claimed, Counts, DeliveryId, Error, ErrorKind, Filter, Incoming, LEASE_EXPIRED, Lease, Options,
+    Outcome, Received, RetrySchedule, Settlement, State, Stored,
+};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use std::sync::Arc;
+use tokio::sync::{Mutex, OnceCell, mpsc, oneshot};
+use tokio_postgres::{GenericClient, NoTls, Row};
+
+const NOW: &str = "(extract(epoch FROM clock_timestamp()) * 1000)::int8";
+
+/// Makes the table once per database, even with many processes starting at once.
+const SCHEMA: &str = "
+SELECT pg_advisory_xact_lock(7306122023);
+CREATE TABLE IF NOT EXISTS emma_inbox_deliveries (
+    id BIGSERIAL PRIMARY KEY,
+    received_at BIGINT NOT NULL,
+    event TEXT NOT NULL,
+    dedupe_key TEXT UNIQUE,
+    order_key TEXT,
+    headers TEXT NOT NULL,
+    body BYTEA NOT NULL,
+    state TEXT NOT NULL DEFAULT 'ready' CHECK (state IN ('ready', 'leased', 'done', 'dead')),
+    attempts INT NOT NULL DEFAULT 0,
+    next_run_at BIGINT NOT NULL,
+    lease_token BIGINT,
+    lease_expires_at BIGINT,
+    last_error TEXT,
+    settled_at BIGINT
+) WITH (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_cost_delay = 0);
+CREATE INDEX IF NOT EXISTS emma_inbox_ready ON emma_inbox_deliveries (next_run_at, id) WHERE state = 'ready';
+CREATE INDEX IF NOT EXISTS emma_inbox_leased ON emma_inbox_deliveries (lease_expires_at) WHERE state = 'leased';
+CREATE INDEX IF NOT EXISTS emma_inbox_order ON emma_inbox_deliveries (order_key, id) WHERE order_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS emma_inbox_settled ON emma_inbox_deliveries (settled_at) WHERE state IN ('done', 'dead');
+";
+
+const COLUMNS: &str = "id, received_at, event, dedupe_key, order_key, headers, body, state, attempts, next_run_at, last_error";
+
+type Waiting = (Incoming, oneshot::Sender<Result<Received, Error>>);
+
+#[derive(Debug)]
+pub(crate) struct Postgres {
+    pool: Pool,
+    schema: Arc<OnceCell<()>>,
+    writes: mpsc::Sender<Waiting>,
+}
+
+fn database(error: &tokio_postgres::Error) -> Error {
+    // A server's SQL error has a code; a lost or refused connection has none.
+    let kind = if error.code().is_some() {
+        ErrorKind::Storage
+    } else {
+        ErrorKind::Unavailable
+    };
+    let detail = error
+        .as_db_error()
+        .map_or_else(|| error.to_string(), |db| db.message().to_owned());
+    Error::new(kind, format!("PostgreSQL: {detail}"))
+}
+
+fn pool_error(error: &deadpool_postgres::PoolError) -> Error {
+    match error {
+        deadpool_postgres::PoolError::Backend(error) => database(error),
+        other => Error::new(
+            ErrorKind::Unavailable,
+            format!("PostgreSQL: no connection: {other}"),
+        ),
+    }
+}
+
+fn stored(row: &Row) -> Result<Stored, tokio_postgres::Error> {
+    let state: String = row.try_get(7)?;
+    let attempts: i32 = row.try_get(8)?;
+    Ok(Stored {
+        id: DeliveryId(row.try_get(0)?),
+        received_at: row.try_get(1)?,
+        event: row.try_get(2)?,
+        dedupe_key: row.try_get(3)?,
+        order_key: row.try_get(4)?,
+        headers: headers_from_json(row.try_get(5)?),
+        body: row.try_get(6)?,
+        state: state.parse().unwrap_or(State::Dead),
+        attempts: u32::try_from(attempts).unwrap_or(0),
+        next_run_at: row.try_get(9)?,
+        last_error: row.try_get(10)?,
+    })
+}
+
+impl Postgres {
+    pub(crate) fn open(url: &str, options: &Options) -> Result<Self, Error> {
+        let mut config: tokio_postgres::Config = url.parse().map_err(|error| {
+            Error::new(
+                ErrorKind::Url,
+                format!("`{url}` is not a PostgreSQL URL: {error}"),
+            )
+        })?;
+        config.connect_timeout(options.connect_timeout);
+        if config.get_application_name().is_none() {
+            config.application_name("emma-inbox");
+        }
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(options.max_connections.max(2))
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(options.connect_timeout))
+            .create_timeout(Some(options.connect_timeout))
+            .recycle_timeout(Some(options.connect_timeout))
+            .build()
+            .map_err(|error| Error::new(ErrorKind::Url, format!("PostgreSQL: {error}")))?;
+        let schema = Arc::new(OnceCell::new());
+        let (writes, queue) = mpsc::channel::<Waiting>(options.max_batch.max(1) * 4);
+        let queue = Arc::new(Mutex::new(queue));
+        // Two writers: one commits while the other gathers the next group.
+        for _ in 0..2 {
+            tokio::spawn(write_groups(
+                pool.clone(),
+                Arc::clone(&schema),
+                Arc::clone(&queue),
+                options.max_batch.max(1),
+            ));
+        }
+        Ok(Postgres {
+            pool,
+            schema,
+            writes,
+        })
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, Error> {
+        client(&self.pool, &self.schema).await
+    }
+
+    pub(crate) async fn receive(&self, delivery: Incoming) -> Result<Received, Error> {
+        let gone = || Error::new(ErrorKind::Unavailable, "the PostgreSQL writer has stopped");
+        let (answer, answered) = oneshot::channel();
+        self.writes
+            .send((delivery, answer))
+            .await
+            .map_err(|_| gone())?;
+        answered.await.map_err(|_| gone())?
+    }
+
+    pub(crate) async fn ping(&self) -> Result<(), Error> {
+        let client = self.client().await?;
+        client
+            .simple_query("SELECT 1")
+            .await
+            .map_err(|error| database(&error))?;
+        Ok(())
+    }
+
+    pub(crate) async fn claim(
+        &self,
+        limit: usize,
+        lease_ms: i64,
+        ordered: bool,
+        max_attempts: u32,
+    ) -> Result<Vec<Claimed>, Error> {
+        let client = self.client().await?;
+        let max_attempts = i32::try_from(max_attempts).unwrap_or(i32::MAX);
+        let reclaim = client
+            .prepare_cached(&format!(
+                "WITH expired AS (SELECT id FROM emma_inbox_deliveries \
+                 WHERE state = 'leased' AND lease_expires_at <= {NOW} FOR UPDATE SKIP LOCKED) \
+                 UPDATE emma_inbox_deliveries d SET \
+                 state = CASE WHEN attempts >= $1 THEN 'dead' ELSE 'ready' END, \
+                 settled_at = CASE WHEN attempts >= $1 THEN {NOW} END, \
+                 next_run_at = {NOW}, last_error = $2, lease_token = NULL, lease_expires_at = NULL \
+                 FROM expired WHERE d.id = expired.id"
+            ))
+            .await
+            .map_err(|error| database(&error))?;
+        client
+            .execute(&reclaim, &[&max_attempts, &LEASE_EXPIRED])
+            .await
+            .map_err(|error| database(&error))?;
+        let order = if ordered {
+            "AND (d.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM emma_inbox_deliveries e \
+             WHERE e.order_key = d.order_key AND e.id < d.id AND e.state IN ('ready', 'leased')))"
+        } else {
+            ""
+        };
+        let claim = client
+            .prepare_cached(&format!(
+                "WITH picked AS (SELECT d.id FROM emma_inbox_deliveries d WHERE d.state = 'ready' \
+                 AND d.next_run_at <= {NOW} {order} ORDER BY d.next_run_at, d.id LIMIT $2 \
+                 FOR UPDATE OF d SKIP LOCKED) \
+                 UPDATE emma_inbox_deliveries t SET state = 'leased', attempts = t.attempts + 1, \
+                 lease_token = $1, lease_expires_at = {NOW} + $3 FROM picked WHERE t.id = picked.id \
+                 RETURNING {}",
+                COLUMNS
+                    .split(", ")
+                    .map(|column| format!("t.{column}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .await
+            .map_err(|error| database(&error))?;
+        let token = fastrand::i64(1..i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = client
+            .query(&claim, &[&token, &limit, &lease_ms])
+            .await
+            .map_err(|error| database(&error))?;
+        let mut claimed = rows
+            .iter()
+            .map(stored)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| database(&error))?;
+        claimed.sort_by_key(|delivery| (delivery.next_run_at, delivery.id));
+        Ok(claimed
+            .into_iter()
+            .map(|delivery| Claimed {
+                lease: Lease {
+                    id: delivery.id,
+                    attempt: delivery.attempts,
+                    token,
+                },
+                delivery,
+            })
+            .collect())
+    }
+
+    pub(crate) async fn heartbeat(&self, lease: &Lease, extend_ms: i64) -> Result<bool, Error> {
+        let client = self.client().await?;
+        let changed = client
+            .execute(
+                &format!(
+                    "UPDATE emma_inbox_deliveries SET lease_expires_at = {NOW} + $3 \
+                     WHERE id = $1 AND lease_token = $2 AND state = 'leased' \
+                     AND lease_expires_at > {NOW}"
+                ),
+                &[&lease.id.0, &lease.token, &extend_ms],
+            )
+            .await
+            .map_err(|error| database(&error))?;
+        Ok(changed == 1)
+    }
+
+    pub(crate) async fn settle(
+        &self,
+        lease: &Lease,
+        settlement: &Settlement,
+    ) -> Result<bool, Error> {
+        let client = self.client().await?;
+        settle_with(&**client, lease, settlement).await
+    }
+
+    pub(crate) async fn release(&self, lease: &Lease) -> Result<bool, Error> {
+        let client = self.client().await?;
+        let changed = client
+            .execute(
+                &format!(
+                    "UPDATE emma_inbox_deliveries SET state = 'ready', \
+                     attempts = greatest(attempts - 1, 0), next_run_at = {NOW}, \
+                     lease_token = NULL, lease_expires_at = NULL \
+                     WHERE id = $1 AND lease_token = $2 AND state = 'leased'"
+                ),
+                &[&lease.id.0, &lease.token],
+            )
+            .await
+            .map_err(|error| database(&error))?;
+        Ok(changed == 1)
+    }
+
+    pub(crate) async fn counts(&self) -> Result<Counts, Error> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT state, count(*) FROM emma_inbox_deliveries GROUP BY state",
+                &[],
+            )
+            .await
+            .map_err(|error| database(&error))?;
+        let mut counts = Counts::default();
+        for row in rows {
+            let state: String = row.get(0);
+            let count: i64 = row.get(1);
+            if let Ok(state) = state.parse() {
+                counts.add(state, u64::try_from(count).unwrap_or(0));
+            }
+        }
+        Ok(counts)
+    }
+
+    pub(crate) async fn list(&self, filter: &Filter) -> Result<Vec<Stored>, Error> {
+        let client = self.client().await?;
+        let limit = filter
+            .limit
+            .map(|limit| i64::try_from(limit).unwrap_or(i64::MAX));
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM emma_inbox_deliveries \
+                     WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR event = $2) \
+                     AND ($3::int8 IS NULL OR id = $3) AND id > $4 ORDER BY id LIMIT $5"
+                ),
+                &[
+                    &filter.state.map(State::as_str),
+                    &filter.event,
+                    &filter.id.map(|id| id.0),
+                    &filter.after.map_or(i64::MIN, |id| id.0),
+                    &limit,
+                ],
+            )
+            .await
+            .map_err(|error| database(&error))?;
+        rows.iter()
+            .map(stored)
+            .collect::<Result<_, _>>()
+            .map_err(|error| database(&error))
+    }
+
+    pub(crate) async fn rearm(&self, filter: &Filter) -> Result<u64, Error> {
+        let client = self.client().await?;
+        client
+            .execute(
+                &format!(
+                    "UPDATE emma_inbox_deliveries SET state = 'ready', attempts = 0, \
+                     next_run_at = {NOW}, settled_at = NULL \
+                     WHERE state IN ('done', 'dead') AND ($1::text IS NULL OR state = $1) \
+                     AND ($2::text IS NULL OR event = $2) AND ($3::int8 IS NULL OR id = $3) \
+                     AND id > $4"
+                ),
+                &[
+                    &filter.state.map(State::as_str),
+                    &filter.event,
+                    &filter.id.map(|id| id.0),
+                    &filter.after.map_or(i64::MIN, |id| id.0),
+                ],
+            )
+            .await
+            .map_err(|error| database(&error))
+    }
+
+    pub(crate) async fn purge(&self, age_ms: i64) -> Result<u64, Error> {
+        let client = self.client().await?;
+        client
+            .execute(
+                &format!(
+                    "DELETE FROM emma_inbox_deliveries WHERE state IN ('done', 'dead') \
+                     AND settled_at <= {NOW} - $1"
+                ),
+                &[&age_ms],
+            )
+            .await
+            .map_err(|error| database(&error))
+    }
+}
+
+async fn client(pool: &Pool, schema: &OnceCell<()>) -> Result<deadpool_postgres::Object, Error> {
+    let client = pool.get().await.map_err(|error| pool_error(&error))?;
+    schema
+        .get_or_try_init(|| async {
+            client
+                .batch_execute(&format!("BEGIN; {SCHEMA} COMMIT;"))
+                .await
+                .map_err(|error| database(&error))
+        })
+        .await?;
+    Ok(client)
+}
+
+async fn settle_with<C: GenericClient + Sync>(
+    client: &C,
+    lease: &Lease,
+    settlement: &Settlement,
+) -> Result<bool, Error> {
+    let settled = if settlement.state == State::Ready {
+        "NULL"
+    } else {
+        NOW
+    };
+    let changed = client
+        .execute(
+            &format!(
+                "UPDATE emma_inbox_deliveries SET state = $3, next_run_at = {NOW} + $4, \
+                 last_error = coalesce($5, last_error), settled_at = {settled}, \
+                 lease_token = NULL, lease_expires_at = NULL \
+                 WHERE id = $1 AND lease_token = $2 AND state = 'leased' \
+                 AND lease_expires_at > {NOW}"
+            ),
+            &[
+                &lease.id.0,
+                &lease.token,
+                &settlement.state.as_str(),
+                &settlement.delay_ms,
+                &settlement.error,
+            ],
+        )
+        .await
+        .map_err(|error| database(&error))?;
+    Ok(changed == 1)
+}
+
+/// Settles a claimed delivery inside the caller's own PostgreSQL transaction (or on its
+/// client), so that a handler's database work and the delivery's settlement commit together:
+/// exactly-once effects for work that stays in the database.
+///
+/// Returns `false`, writing nothing, if the lease is no longer the worker's; roll the
+/// transaction back then, as another worker has (or will have) the delivery. The worker that
+/// ran the handler finds the delivery settled and leaves it so.
+pub async fn settle_in<C: GenericClient + Sync>(
+    client: &C,
+    lease: &Lease,
+    outcome: &Outcome,
+    schedule: &RetrySchedule,
+) -> Result<bool, Error> {
+    settle_with(client, lease, &Settlement::of(lease, outcome, schedule)).await
+}
+
+/// Takes the deliveries waiting, stores them with one statement, and answers each.
+async fn write_groups(
+    pool: Pool,
+    schema: Arc<OnceCell<()>>,
+    queue: Arc<Mutex<mpsc::Receiver<Waiting>>>,
+    max_batch: usize,
+) {
+    loop {
+        let mut group = Vec::new();
+        {
+            let mut queue = queue.lock().await;
+            if queue.recv_many(&mut group, max_batch).await == 0 {
+                return;
+            }
+        }
+        let result = store_group(&pool, &schema, &group).await;
+        match result {
+            Ok(outcomes) => {
+                for ((_, answer), outcome) in group.into_iter().zip(outcomes) {
+                    let _ = answer.send(Ok(outcome));
+                }
+            }
+            Err(error) => {
+                for (_, answer) in group {
+                    let _ = answer.send(Err(Error::new(error.kind(), error.to_string())));
+                }
+            }
+        }
+    }
+}
+
+async fn store_group(
+    pool: &Pool,
+    schema: &OnceCell<()>,
+    group: &[Waiting],
+) -> Result<Vec<Received>, Error> {
+    let client = client(pool, schema).await?;
+    let statement = client
+        .prepare_cached(&format!(
+            "INSERT INTO emma_inbox_deliveries \
+             (received_at, event, dedupe_key, order_key, headers, body, next_run_at) \
+             SELECT now.ms, u.event, u.dedupe_key, u.order_key, u.headers, u.body, now.ms \
+             FROM (SELECT {NOW} AS ms) now, \
+             UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[]) \
+             AS u(event, dedupe_key, order_key, headers, body) \
+             ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key"
+        ))
+        .await
+        .map_err(|error| database(&error))?;
+    let events: Vec<&str> = group.iter().map(|(d, _)| d.event.as_str()).collect();
+    let dedupe: Vec<Option<&str>> = group.iter().map(|(d, _)| d.dedupe_key.as_deref()).collect();
+    let order: Vec<Option<&str>> = group.iter().map(|(d, _)| d.order_key.as_deref()).collect();
+    let headers: Vec<String> = group
+        .iter()
+        .map(|(d, _)| headers_to_json(&d.headers))
+        .collect();
+    let bodies: Vec<&[u8]> = group.iter().map(|(d, _)| d.body.as_slice()).collect();
+    let rows = client
+        .query(&statement, &[&events, &dedupe, &order, &headers, &bodies])
+        .await
+        .map_err(|error| database(&error))?;
+    // The first of the group with a key that was inserted is the new one; every other copy of
+    // a key (in this group, or stored before) is a duplicate.
+    let mut inserted: std::collections::HashSet<String> = rows
+        .iter()
+        .filter_map(|row| row.get::<_, Option<String>>(0))
+        .collect();
+    Ok(group
+        .iter()
+        .map(|(delivery, _)| match &delivery.dedupe_key {
+            None => Received::New,
+            Some(key) if inserted.remove(key) => Received::New,
+            Some(_) => Received::Duplicate,
+        })
+        .collect())
+}
