@@ -75,6 +75,12 @@ pub enum Command {
     Send(SendArgs),
     /// Post every delivery of an NDJSON file (as `emma listen --record` writes), in order.
     Replay(ReplayArgs),
+    /// Post each delivery of an inbox (as `emma listen --inbox` stores them) to a destination,
+    /// with retries.
+    #[command(long_about = FORWARD_ABOUT)]
+    Forward(ForwardArgs),
+    /// Look into an inbox: counts, listings, one delivery; re-arm, purge, export.
+    Inbox(InboxArgs),
     /// Show it all at work: a receiver, recording, is sent every example delivery and more.
     #[command(long_about = DEMO_ABOUT)]
     Demo(DemoArgs),
@@ -184,6 +190,22 @@ pub struct ListenArgs {
     /// reported on start and given one, so that no delivery is glued to it.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+    /// Store each accepted delivery, as received, in this durable inbox before answering 200:
+    /// `sqlite:PATH` (a file, nothing to run) or `postgres://USER@HOST/DB` (shared by several
+    /// receivers). While the store cannot be reached, deliveries are answered 503 (the sender
+    /// tries again later) and GET /readyz answers 503. `emma forward` and `emma inbox` read it.
+    #[arg(long, value_name = "URL", env = "EMMA_INBOX")]
+    pub inbox: Option<String>,
+    /// What makes two deliveries the same, for the inbox (a copy is answered 200 and stored
+    /// once): `body-hash` (Emma sends no delivery id), `header:NAME`, `field:/JSON/POINTER`
+    /// or `off`.
+    #[arg(
+        long,
+        value_name = "KEY",
+        default_value = "body-hash",
+        requires = "inbox"
+    )]
+    pub dedupe: emma_inbox::KeySource,
     /// Print each delivery as JSON (one line each) instead of a summary.
     #[arg(long)]
     pub json: bool,
@@ -203,7 +225,9 @@ Run a webhook receiver that prints each delivery and answers as a production one
 It answers 200 to a valid delivery (of a known event or not), 400 with the error to an \
 invalid one, 413 to a body over --max-body, 404 to another path (or a wrong --token) and \
 405 to a method other than POST, 408 to a body that takes longer than --timeout, 431 to \
-headers over 64 KiB and 500 to a delivery that cannot be recorded. It prints `listening on URL` on standard error once ready, \
+headers over 64 KiB, 500 to a delivery that cannot be recorded and 503 to one that cannot \
+be stored in --inbox. GET /healthz answers 200 while the receiver runs, and GET /readyz 200 \
+once its inbox (if any) can be reached, 503 otherwise. It prints `listening on URL` on standard error once ready, \
 then one line per delivery on standard output (rejections go to standard error), and stops \
 cleanly on Ctrl-C.
 
@@ -251,6 +275,145 @@ pub struct ReplayArgs {
     /// Stop at the first delivery the receiver does not accept.
     #[arg(long)]
     pub stop_on_error: bool,
+}
+
+/// Arguments of `emma forward`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct ForwardArgs {
+    /// The inbox to take deliveries from: `sqlite:PATH` or `postgres://...`.
+    #[arg(long, value_name = "URL", env = "EMMA_INBOX")]
+    pub inbox: String,
+    /// Where to POST each delivery (http:// only), e.g. http://127.0.0.1:9000/hooks.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// How many deliveries are posted at once.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub concurrency: u64,
+    /// Seconds a claimed delivery stays this forwarder's without a heartbeat; a forwarder
+    /// that dies leaves its deliveries to others after it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub lease: u64,
+    /// The most attempts for one delivery, the first included; after the last it is dead.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_attempts: u32,
+    /// Seconds before the first retry; each later one waits twice as long as the one before
+    /// (at most 10 hours), give or take a fifth.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub backoff: f64,
+    /// Seconds to wait for the destination's answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+    /// Stop once no delivery is ready or leased (every one done or dead), instead of waiting
+    /// for more.
+    #[arg(long)]
+    pub until_empty: bool,
+}
+
+const FORWARD_ABOUT: &str = "\
+Post each delivery of an inbox (as `emma listen --inbox` stores them) to a destination, \
+with retries.
+
+Deliveries are claimed oldest first and POSTed as received: the same body, byte for byte, \
+and the headers kept with it. Any 2xx answer makes a delivery done; another answer, or none \
+within --timeout, is retried after --backoff seconds, then twice as long each time (a \
+429 or 503 with Retry-After waits as asked), until --max-attempts, after which it is dead \
+(`emma inbox list --state dead` shows why; `emma inbox retry` re-arms it). Several \
+forwarders may share one inbox: each delivery is claimed by one at a time, under a lease \
+renewed while it is posted. One line is printed per delivery posted. Ctrl-C stops claiming, \
+lets the posts under way finish (for up to 10 s) and gives back the rest.";
+
+/// Arguments of `emma inbox`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct InboxArgs {
+    /// The inbox: `sqlite:PATH` or `postgres://...`.
+    #[arg(long, value_name = "URL", env = "EMMA_INBOX", global = true)]
+    pub inbox: Option<String>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: InboxCommand,
+}
+
+/// The subcommands of `emma inbox`.
+#[derive(Debug, Subcommand)]
+pub enum InboxCommand {
+    /// Count the deliveries in each state (ready, leased, done, dead).
+    Status {
+        /// Print {"ready": N, "leased": N, "done": N, "dead": N}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List deliveries, oldest first: id, state, attempts, event, last error.
+    List {
+        #[command(flatten)]
+        which: InboxFilter,
+        /// At most this many.
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        limit: u64,
+        /// Only deliveries after this id (to page on).
+        #[arg(long, value_name = "ID")]
+        after: Option<i64>,
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one delivery: what is known of it, its headers and its body.
+    Show {
+        /// Its id (from `emma inbox list`).
+        id: i64,
+    },
+    /// Make dead deliveries ready again, their attempts counted from zero.
+    Retry {
+        #[command(flatten)]
+        which: InboxPick,
+    },
+    /// Make done deliveries ready again, to be handled once more.
+    Replay {
+        #[command(flatten)]
+        which: InboxPick,
+    },
+    /// Delete done and dead deliveries settled more than --older-than seconds ago (a purged
+    /// delivery's copy is no longer recognised as one).
+    Purge {
+        /// The age in seconds; 7 days by default.
+        #[arg(long, value_name = "SECONDS", default_value_t = 7 * 24 * 3600)]
+        older_than: u64,
+    },
+    /// Write deliveries as NDJSON, one body per line, as `emma validate` and `emma replay` read.
+    Export {
+        #[command(flatten)]
+        which: InboxFilter,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Which deliveries an `emma inbox` listing takes.
+#[derive(Debug, Args)]
+pub struct InboxFilter {
+    /// Only deliveries in this state: ready, leased, done or dead.
+    #[arg(long, value_name = "STATE")]
+    pub state: Option<emma_inbox::State>,
+    /// Only deliveries of this event (its wire name).
+    #[arg(long, value_name = "EVENT")]
+    pub event: Option<String>,
+}
+
+/// Which deliveries `emma inbox retry` and `replay` re-arm.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("pick").required(true).args(["id", "event", "all"]))]
+pub struct InboxPick {
+    /// This delivery only.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<i64>,
+    /// Every one of this event.
+    #[arg(long, value_name = "EVENT")]
+    pub event: Option<String>,
+    /// Every one.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Arguments of `emma demo`.

@@ -108,6 +108,8 @@ async fn exchange(record: &Path) -> anyhow::Result<Tally> {
         path: PATH.to_owned(),
         token: None,
         record: Some(PathBuf::from(record)),
+        inbox: None,
+        dedupe: emma_inbox::KeySource::BodyHash,
         json: false,
         max_body: MAX_BODY,
         timeout: 30,

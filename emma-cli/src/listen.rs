@@ -18,7 +18,13 @@
 //! be accepted). A client that half-closes its connection after its request still gets the
 //! answer. A connection hyper is done with is closed gently ([`linger`]): the client's unread
 //! input is read and dropped first, so that the answer it was sent (a `431` for headers still
-//! arriving, say) is not lost to a reset. The record file is written by emma-runtime's [`Recorder`].
+//! arriving, say) is not lost to a reset. The record file is written by emma-record's [`Recorder`].
+//!
+//! With `--inbox`, a valid delivery is stored in an [`Inbox`] (committed, with the others
+//! arriving at the same time) before it is answered `200`, and answered `503` when it cannot
+//! be; a copy of a delivery stored already is answered `200` and not stored again. `GET
+//! /healthz` answers `200` while the receiver runs, and `GET /readyz` `200` only while the
+//! inbox can be reached: a load balancer sends no deliveries to a receiver whose store is down.
 
 use crate::Outcome;
 use crate::cli::ListenArgs;
@@ -27,10 +33,11 @@ use anyhow::{Context as _, bail};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
-use axum::http::header::{ALLOW, CONNECTION, CONTENT_LENGTH};
+use axum::http::header::{ALLOW, CONNECTION, CONTENT_LENGTH, RETRY_AFTER};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use emma_events::axum::RawDelivery;
+use emma_inbox::{Inbox, Incoming, KeySource, Received};
 use emma_record::Recorder;
 use http_body_util::BodyExt as _;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -69,6 +76,8 @@ struct Receiver {
     /// The largest body accepted.
     max_body: u64,
     record: Option<Recorder>,
+    /// The inbox deliveries are stored in, and what makes two of them the same.
+    inbox: Option<(Inbox, KeySource)>,
     /// How long a connection may be idle or send its headers, and a body may take.
     timeout: Duration,
     output: Output,
@@ -145,6 +154,20 @@ pub async fn bind(args: &ListenArgs, output: Output) -> anyhow::Result<Bound> {
         }
         None => None,
     };
+    let inbox = match &args.inbox {
+        Some(url) => {
+            let inbox = Inbox::open(url, emma_inbox::Options::default())
+                .await
+                .with_context(|| format!("cannot open the inbox {url}"))?;
+            if let Err(error) = inbox.ping().await {
+                crate::warn(&format!(
+                    "the inbox cannot be reached yet ({error}): deliveries are answered 503 until it can"
+                ));
+            }
+            Some((inbox, args.dedupe.clone()))
+        }
+        None => None,
+    };
     let listener = TcpListener::bind(&args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -155,6 +178,7 @@ pub async fn bind(args: &ListenArgs, output: Output) -> anyhow::Result<Bound> {
         json: args.json,
         max_body: args.max_body as u64,
         record,
+        inbox,
         timeout: Duration::from_secs(args.timeout),
         output,
         accepted: AtomicU64::new(0),
@@ -282,6 +306,13 @@ async fn linger(mut stream: tokio::net::TcpStream) {
 
 /// Answers one request; see the module's documentation for the order of the checks.
 async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Response {
+    if request.method() == Method::GET {
+        match request.uri().path() {
+            "/healthz" => return plain(StatusCode::OK, "alive\n".into()),
+            "/readyz" => return receiver.readiness().await,
+            _ => {}
+        }
+    }
     if !receiver.path_matches(request.uri().path()) {
         return receiver.reject(
             StatusCode::NOT_FOUND,
@@ -360,6 +391,7 @@ async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Resp
                 ));
             }
         };
+    let kept = kept_headers(&parts.headers);
     let request = Request::from_parts(parts, Body::from(bytes));
     let delivery = match RawDelivery::from_request(request, &()).await {
         Ok(delivery) => delivery,
@@ -380,6 +412,29 @@ async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Resp
             "the delivery could not be recorded; send it again later\n".into(),
         );
     }
+    let mut duplicate = false;
+    if let Some((inbox, dedupe)) = &receiver.inbox {
+        let name = delivery.event.name().to_owned();
+        let incoming = Incoming::new(name.clone(), delivery.body.to_vec()).with_headers(
+            kept,
+            dedupe,
+            &KeySource::Off,
+        );
+        match inbox.receive(incoming).await {
+            Ok(received) => duplicate = received == Received::Duplicate,
+            Err(error) => {
+                let mut response = receiver.reject(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("`{name}` not stored: {error}"),
+                    "the delivery could not be stored; send it again later\n".into(),
+                );
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from_static("5"));
+                return response;
+            }
+        }
+    }
     receiver.accepted.fetch_add(1, Ordering::Relaxed);
     // A closed standard output (`emma listen | head`) must not stop the receiver.
     if !crate::quiet() {
@@ -389,9 +444,53 @@ async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Resp
         } else {
             summary::line(&delivery.event)
         };
+        let line = if duplicate {
+            format!("{line} (a copy: stored already)")
+        } else {
+            line
+        };
         let _ = crate::print_line(&line);
     }
     StatusCode::OK.into_response()
+}
+
+/// The request headers an inbox keeps with a delivery: all but those that describe the
+/// connection or the request's framing, and credentials.
+fn kept_headers(headers: &axum::http::HeaderMap) -> Vec<(String, String)> {
+    const DROPPED: [&str; 12] = [
+        "host",
+        "content-length",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+        "expect",
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+    ];
+    headers
+        .iter()
+        .filter(|(name, _)| !DROPPED.contains(&name.as_str()))
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A plain-text answer.
+fn plain(status: StatusCode, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
 }
 
 /// The body length the request declares in `Content-Length`, if it does.
@@ -477,6 +576,21 @@ impl Receiver {
         }
     }
 
+    /// `GET /readyz`: 200 once deliveries can be taken (the inbox, if any, reached), 503
+    /// otherwise.
+    async fn readiness(&self) -> Response {
+        match &self.inbox {
+            Some((inbox, _)) => match inbox.ping().await {
+                Ok(()) => plain(StatusCode::OK, "ready\n".into()),
+                Err(error) => plain(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("the inbox cannot be reached: {error}\n"),
+                ),
+            },
+            None => plain(StatusCode::OK, "ready\n".into()),
+        }
+    }
+
     /// Counts and prints a rejection, and gives its response.
     fn reject(&self, status: StatusCode, log: String, body: String) -> Response {
         self.rejected.fetch_add(1, Ordering::Relaxed);
@@ -493,12 +607,7 @@ impl Receiver {
                 let _ = crate::print_line(&line);
             }
         }
-        let mut response = (status, body).into_response();
-        response.headers_mut().insert(
-            axum::http::header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
-        response
+        plain(status, body)
     }
 }
 
@@ -532,7 +641,7 @@ fn check_token(token: &str) -> anyhow::Result<()> {
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM on Unix.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -564,6 +673,7 @@ mod tests {
             json: false,
             max_body: 1024,
             record: None,
+            inbox: None,
             timeout: Duration::from_secs(30),
             output: Output::Split,
             accepted: AtomicU64::new(0),

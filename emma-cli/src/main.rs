@@ -2,7 +2,9 @@
 //!
 //! `emma events`, `emma example` and `emma schema` show what the deliveries are;
 //! `emma validate` checks files of them; `emma listen` runs a local receiver that can record
-//! what it receives; `emma send` and `emma replay` post deliveries to a receiver; `emma demo`
+//! what it receives or store it in a durable inbox; `emma forward` posts what an inbox holds to
+//! a destination, with retries, and `emma inbox` looks into one; `emma send` and `emma replay`
+//! post deliveries to a receiver; `emma demo`
 //! shows them all at work together; `emma completions SHELL` prints a completion script.
 //! Run `emma help` or `emma SUBCOMMAND --help` for the details.
 
@@ -10,6 +12,8 @@ mod catalog;
 mod cli;
 mod deliveries;
 mod demo;
+mod forward;
+mod inbox;
 mod listen;
 mod post;
 mod style;
@@ -56,6 +60,8 @@ fn main() -> ExitCode {
         Command::Listen(args) => listen::run(args),
         Command::Send(args) => post::send(args),
         Command::Replay(args) => post::replay(args),
+        Command::Forward(args) => forward::run(args),
+        Command::Inbox(args) => inbox::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Completions(args) => completions(args),
     };

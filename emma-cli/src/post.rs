@@ -31,6 +31,8 @@ pub struct Poster {
 pub struct Answer {
     /// The answer's status.
     pub status: StatusCode,
+    /// The seconds its `Retry-After` header asks to wait, if it has one.
+    pub retry_after: Option<u64>,
     body: String,
     elapsed: Duration,
 }
@@ -67,26 +69,50 @@ impl Poster {
 
     /// POSTs `body` and waits for the answer.
     pub async fn post(&self, body: Bytes) -> anyhow::Result<Answer> {
-        let request = Request::builder()
+        self.post_with(body, &[]).await
+    }
+
+    /// POSTs `body` with `headers` (as a delivery was received: they replace the defaults
+    /// of the same name) and waits for the answer.
+    pub async fn post_with(
+        &self,
+        body: Bytes,
+        headers: &[(String, String)],
+    ) -> anyhow::Result<Answer> {
+        let mut request = Request::builder()
             .method(Method::POST)
             .uri(self.to.clone())
             .header(CONTENT_TYPE, "application/json")
             .header(USER_AGENT, concat!("emma-cli/", env!("CARGO_PKG_VERSION")))
             .body(Full::new(body))
             .context("cannot build the request")?;
+        for (name, value) in headers {
+            if let (Ok(name), Ok(value)) = (
+                axum::http::HeaderName::try_from(name.as_str()),
+                axum::http::HeaderValue::try_from(value.as_str()),
+            ) {
+                request.headers_mut().insert(name, value);
+            }
+        }
         let started = Instant::now();
         let exchange = async {
             let response = self.client.request(request).await?;
             let status = response.status();
+            let retry_after = response
+                .headers()
+                .get(axum::http::header::RETRY_AFTER)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.trim().parse().ok());
             let body = response.into_body().collect().await?.to_bytes();
-            anyhow::Ok((status, body))
+            anyhow::Ok((status, retry_after, body))
         };
-        let (status, body) = tokio::time::timeout(self.timeout, exchange)
+        let (status, retry_after, body) = tokio::time::timeout(self.timeout, exchange)
             .await
             .map_err(|_| anyhow::anyhow!("no answer from {} within {:?}", self.to, self.timeout))?
             .with_context(|| format!("cannot post to {}", self.to))?;
         Ok(Answer {
             status,
+            retry_after,
             body: String::from_utf8_lossy(&body[..body.len().min(SHOWN_BODY)])
                 .trim_end()
                 .to_owned(),
@@ -332,6 +358,7 @@ mod tests {
     fn an_answer_shows_its_status_and_body() {
         let answer = Answer {
             status: StatusCode::BAD_REQUEST,
+            retry_after: None,
             body: "invalid delivery: x\nmore".into(),
             elapsed: Duration::from_millis(3),
         };

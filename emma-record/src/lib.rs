@@ -269,12 +269,13 @@ fn write_groups<F: RecordFile>(mut writer: Writer<F>, mut queue: mpsc::Receiver<
     }
 }
 
-/// A delivery's body on one line, with its line break.
+/// A delivery's body on one line, with its line break: the line a [`Recorder`] appends (and
+/// `emma inbox export` writes) for it.
 ///
 /// A valid JSON document only has line breaks between tokens, where a space means the same,
 /// so they become spaces: the line is the body received, byte for byte, for a body on one
 /// line, as providers post them.
-fn line_of(body: &[u8]) -> Vec<u8> {
+pub fn line_of(body: &[u8]) -> Vec<u8> {
     let mut line: Vec<u8> = body
         .trim_ascii()
         .iter()
