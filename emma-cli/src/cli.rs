@@ -197,15 +197,10 @@ pub struct ListenArgs {
     #[arg(long, value_name = "URL", env = "EMMA_INBOX")]
     pub inbox: Option<String>,
     /// What makes two deliveries the same, for the inbox (a copy is answered 200 and stored
-    /// once): `body-hash` (Emma sends no delivery id), `header:NAME`, `field:/JSON/POINTER`
-    /// or `off`.
-    #[arg(
-        long,
-        value_name = "KEY",
-        default_value = "body-hash",
-        requires = "inbox"
-    )]
-    pub dedupe: emma_inbox::KeySource,
+    /// once): `body-hash`, `header:NAME`, `field:/JSON/POINTER` or `off`. By default, what the
+    /// schema's `dedupe` says: `body-hash` for Emma, which sends no delivery id.
+    #[arg(long, value_name = "KEY", requires = "inbox")]
+    pub dedupe: Option<emma_inbox::KeySource>,
     /// Print each delivery as JSON (one line each) instead of a summary.
     #[arg(long)]
     pub json: bool,

@@ -109,7 +109,7 @@ async fn exchange(record: &Path) -> anyhow::Result<Tally> {
         token: None,
         record: Some(PathBuf::from(record)),
         inbox: None,
-        dedupe: emma_inbox::KeySource::BodyHash,
+        dedupe: None,
         json: false,
         max_body: MAX_BODY,
         timeout: 30,

@@ -164,7 +164,10 @@ pub async fn bind(args: &ListenArgs, output: Output) -> anyhow::Result<Bound> {
                     "the inbox cannot be reached yet ({error}): deliveries are answered 503 until it can"
                 ));
             }
-            Some((inbox, args.dedupe.clone()))
+            let dedupe = args.dedupe.clone().unwrap_or_else(|| {
+                <emma_events::Event as emma_events::runtime::EventSet>::DEDUPE.into()
+            });
+            Some((inbox, dedupe))
         }
         None => None,
     };

@@ -134,6 +134,18 @@ impl KeySource {
     }
 }
 
+/// The dedupe key a generated event set's schema declares (`Event::DEDUPE`).
+impl From<emma_runtime::DedupeKey> for KeySource {
+    fn from(key: emma_runtime::DedupeKey) -> Self {
+        match key {
+            emma_runtime::DedupeKey::BodyHash => KeySource::BodyHash,
+            emma_runtime::DedupeKey::Off => KeySource::Off,
+            emma_runtime::DedupeKey::Header(name) => KeySource::Header(name.to_owned()),
+            emma_runtime::DedupeKey::Field(pointer) => KeySource::Field(pointer.to_owned()),
+        }
+    }
+}
+
 impl fmt::Display for KeySource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

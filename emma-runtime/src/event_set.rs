@@ -24,6 +24,10 @@ pub trait EventSet:
     /// event out of band (`layout = "header"`); `None` when the body names it.
     const NAME_HEADER: Option<&'static str>;
 
+    /// What makes two deliveries the same delivery, as the schema's `dedupe` says: a store
+    /// that keeps each delivery once (emma-inbox) reads its key from there.
+    const DEDUPE: DedupeKey;
+
     /// Parses one JSON delivery; only white space may follow it.
     fn from_slice(bytes: &[u8]) -> Result<Self, ParseError>;
 
@@ -40,6 +44,21 @@ pub trait EventSet:
 
     /// Top-level keys received besides the event's name and data.
     fn envelope(&self) -> &RawFields;
+}
+
+/// Where the key that makes two deliveries the same comes from (`dedupe` of a schema's
+/// `[envelope]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DedupeKey {
+    /// The body: the same bytes are the same delivery (the default, for providers that send
+    /// no delivery id).
+    BodyHash,
+    /// None: every delivery is a new one.
+    Off,
+    /// An HTTP header carrying a delivery id (Standard Webhooks' `webhook-id`).
+    Header(&'static str),
+    /// A JSON pointer to an id in the body (`/id`).
+    Field(&'static str),
 }
 
 /// Dispatch of a generated `Event` to a visitor `V` whose methods return `R`.

@@ -63,7 +63,7 @@ pub use delivered::Delivered;
 #[cfg(feature = "macros")]
 pub use emma_macros::include_events;
 pub use error::{ErrorCategory, ParseError, UnknownEventKind, UnknownValue};
-pub use event_set::{Accept, AcceptAsync, EventSet, FieldInfo};
+pub use event_set::{Accept, AcceptAsync, DedupeKey, EventSet, FieldInfo};
 pub use map::Map;
 pub use raw_fields::RawFields;
 pub use raw_json::RawJson;

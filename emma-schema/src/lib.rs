@@ -29,9 +29,9 @@ mod parse;
 
 pub use diagnostic::{Diagnostic, SchemaError};
 pub use model::{
-    DEFAULT_SCHEMA_NAME, DEFAULT_SCHEMA_VERSION, EnumValue, Envelope, EventDef, Example, FieldDef,
-    IdRepr, Layout, Primitive, RustName, Schema, Span, TIMESTAMP_RFC3339, TypeDef, TypeKind,
-    TypeRef,
+    DEFAULT_SCHEMA_NAME, DEFAULT_SCHEMA_VERSION, Dedupe, EnumValue, Envelope, EventDef, Example,
+    FieldDef, IdRepr, Layout, Primitive, RustName, Schema, Span, TIMESTAMP_RFC3339, TypeDef,
+    TypeKind, TypeRef,
 };
 
 use std::path::Path;

@@ -59,6 +59,8 @@ pub struct Envelope {
     /// Typed top-level fields every delivery carries besides the name and the data (Standard
     /// Webhooks' `timestamp`, say); empty when the schema declares none.
     pub fields: Vec<FieldDef>,
+    /// What makes two deliveries the same delivery, for a store that keeps each once.
+    pub dedupe: Dedupe,
     /// Where the `[envelope]` table is; `None` when the schema has none.
     pub span: Option<Span>,
 }
@@ -72,9 +74,25 @@ impl Default for Envelope {
                 content: "data".to_owned(),
             },
             fields: Vec::new(),
+            dedupe: Dedupe::BodyHash,
             span: None,
         }
     }
+}
+
+/// What makes two deliveries the same delivery (`dedupe` of `[envelope]`): a provider that
+/// sends a delivery id names where it is; one that does not is deduplicated by the body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Dedupe {
+    /// The same body is the same delivery (`"body-hash"`, the default).
+    #[default]
+    BodyHash,
+    /// No two deliveries are the same (`"off"`).
+    Off,
+    /// The value of this HTTP header (`"header:webhook-id"`).
+    Header(String),
+    /// The value at this JSON pointer into the body (`"field:/id"`).
+    Field(String),
 }
 
 /// Where a delivery carries the event's name and its fields.

@@ -92,6 +92,12 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
             },
         ),
     };
+    let dedupe = match &cx.schema.envelope.dedupe {
+        emma_schema::Dedupe::BodyHash => quote!(#runtime::DedupeKey::BodyHash),
+        emma_schema::Dedupe::Off => quote!(#runtime::DedupeKey::Off),
+        emma_schema::Dedupe::Header(header) => quote!(#runtime::DedupeKey::Header(#header)),
+        emma_schema::Dedupe::Field(pointer) => quote!(#runtime::DedupeKey::Field(#pointer)),
+    };
     let from_parts = match &cx.schema.envelope.layout {
         Layout::Header { header } => {
             let doc = format!(
@@ -186,6 +192,8 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
             const KINDS: &'static [EventKind] = EventKind::ALL;
 
             const NAME_HEADER: ::core::option::Option<&'static ::core::primitive::str> = #name_header;
+
+            const DEDUPE: #runtime::DedupeKey = #dedupe;
 
             fn from_slice(__bytes: &[::core::primitive::u8]) -> ::core::result::Result<Self, #runtime::ParseError> {
                 Event::from_slice(__bytes)

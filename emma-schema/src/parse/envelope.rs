@@ -7,10 +7,10 @@ use super::read_usable_fields;
 use super::references::{TypeNames, unknown_name_diagnostic};
 use super::toml_values::{Entry, Located, check_keys, key_span, optional_string, table};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Envelope, FieldDef, Layout};
+use crate::model::{Dedupe, Envelope, FieldDef, Layout};
 use toml_edit::Item;
 
-const ENVELOPE_KEYS: &[&str] = &["layout", "tag", "content", "header", "fields"];
+const ENVELOPE_KEYS: &[&str] = &["layout", "tag", "content", "header", "fields", "dedupe"];
 const LAYOUTS: &[&str] = &["adjacent", "internal", "header"];
 const CONTEXT: &str = "`envelope`";
 
@@ -23,6 +23,11 @@ pub(super) fn read_envelope(cx: &Context, item: &Item, types: &TypeNames<'_>) ->
     let tag = optional_string(cx, &entry, "tag", CONTEXT);
     let content = optional_string(cx, &entry, "content", CONTEXT);
     let header = optional_string(cx, &entry, "header", CONTEXT);
+    let dedupe = match optional_string(cx, &entry, "dedupe", CONTEXT) {
+        Some(dedupe) => read_dedupe(cx, &dedupe),
+        None if entry.table.contains_key("dedupe") => None,
+        None => Some(Dedupe::BodyHash),
+    };
     let fields = match entry.table.get("fields") {
         Some(item) => read_usable_fields(cx, item, types, CONTEXT),
         None => Some((Vec::new(), true)),
@@ -115,12 +120,41 @@ pub(super) fn read_envelope(cx: &Context, item: &Item, types: &TypeNames<'_>) ->
     if let (Some(layout), Some((fields, _))) = (&read_layout, &fields) {
         check_envelope_fields(cx, layout, fields);
     }
-    let (layout, (fields, _)) = (read_layout?, fields?);
+    let (layout, (fields, _), dedupe) = (read_layout?, fields?, dedupe?);
     (cx.error_count() == before).then_some(Envelope {
         layout,
         fields,
+        dedupe,
         span: entry.span,
     })
+}
+
+/// `dedupe`: `body-hash`, `off`, `header:NAME` or `field:/JSON/POINTER`.
+fn read_dedupe(cx: &Context, dedupe: &Located) -> Option<Dedupe> {
+    let text = dedupe.text.as_str();
+    let read = match text.split_once(':') {
+        None if text == "body-hash" => Some(Dedupe::BodyHash),
+        None if text == "off" => Some(Dedupe::Off),
+        Some(("header", name)) if naming::is_header_name(name) => {
+            Some(Dedupe::Header(name.to_owned()))
+        }
+        Some(("field", pointer)) if pointer.starts_with('/') => {
+            Some(Dedupe::Field(pointer.to_owned()))
+        }
+        _ => None,
+    };
+    if read.is_none() {
+        cx.push(
+            Diagnostic::new(
+                dedupe.span,
+                format!("`dedupe` of {CONTEXT} is `{text}`, which says no key"),
+            )
+            .with_help(
+                "use `body-hash` (the default), `off`, `header:NAME` (a delivery id header, such as `header:webhook-id`) or `field:/JSON/POINTER` (an event id in the body, such as `field:/id`)",
+            ),
+        );
+    }
+    read
 }
 
 /// `located`'s text, or `default` when it is absent.
@@ -242,7 +276,7 @@ pub(super) fn check_event_fields(
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{errors, ping, schema};
-    use crate::model::{Envelope, Layout, Primitive, TypeRef};
+    use crate::model::{Dedupe, Envelope, Layout, Primitive, TypeRef};
 
     const ID: &str = r#"{ name = "id", type = "u64", doc = "Which." }"#;
 
@@ -254,6 +288,39 @@ mod tests {
             r#"{"event_name": "ping", "data": {"id": 1}}"#,
         ));
         assert_eq!(parsed.envelope, Envelope::default());
+    }
+
+    #[test]
+    fn dedupe_names_a_header_a_field_the_body_hash_or_nothing() {
+        for (written, read) in [
+            ("header:webhook-id", Dedupe::Header("webhook-id".into())),
+            ("field:/data/id", Dedupe::Field("/data/id".into())),
+            ("body-hash", Dedupe::BodyHash),
+            ("off", Dedupe::Off),
+        ] {
+            let parsed = schema(&ping(
+                &format!("dedupe = \"{written}\""),
+                ID,
+                r#"{"event_name": "ping", "data": {"id": 1}}"#,
+            ));
+            assert_eq!(parsed.envelope.dedupe, read, "{written}");
+        }
+    }
+
+    #[test]
+    fn a_dedupe_that_names_no_key_is_an_error_at_its_value_listing_the_forms() {
+        for written in ["header:", "field:id", "hash", "header:bad header"] {
+            let found = errors(&ping(
+                &format!("dedupe = \"{written}\""),
+                ID,
+                r#"{"event_name": "ping", "data": {"id": 1}}"#,
+            ));
+            assert_eq!(found.len(), 1, "{written}: {found:?}");
+            assert!(
+                found[0].starts_with(&format!("events.toml:2:10: `dedupe` of `envelope` is `{written}`, which says no key; use `body-hash`")),
+                "{found:?}"
+            );
+        }
     }
 
     #[test]
