@@ -457,26 +457,11 @@ async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Resp
     StatusCode::OK.into_response()
 }
 
-/// The request headers an inbox keeps with a delivery: all but those that describe the
-/// connection or the request's framing, and credentials.
+/// The request headers an inbox keeps with a delivery ([`emma_inbox::is_kept_header`]).
 fn kept_headers(headers: &axum::http::HeaderMap) -> Vec<(String, String)> {
-    const DROPPED: [&str; 12] = [
-        "host",
-        "content-length",
-        "connection",
-        "keep-alive",
-        "transfer-encoding",
-        "te",
-        "trailer",
-        "upgrade",
-        "expect",
-        "authorization",
-        "proxy-authorization",
-        "cookie",
-    ];
     headers
         .iter()
-        .filter(|(name, _)| !DROPPED.contains(&name.as_str()))
+        .filter(|(name, _)| emma_inbox::is_kept_header(name.as_str()))
         .map(|(name, value)| {
             (
                 name.as_str().to_owned(),

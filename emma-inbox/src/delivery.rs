@@ -220,6 +220,21 @@ impl Incoming {
         }
     }
 
+    /// A parsed delivery of any generated event set `E`, with its body as received and the
+    /// request's headers: those [`is_kept_header`] keeps are stored, and the dedupe key is the
+    /// one the schema declares (`E::DEDUPE`).
+    pub fn of<E: emma_runtime::EventSet>(
+        event: &E,
+        body: impl Into<Vec<u8>>,
+        headers: impl IntoIterator<Item = (String, String)>,
+    ) -> Self {
+        let kept = headers
+            .into_iter()
+            .filter(|(name, _)| is_kept_header(name))
+            .collect();
+        Incoming::new(event.name(), body).with_headers(kept, &E::DEDUPE.into(), &KeySource::Off)
+    }
+
     /// Sets the headers kept, and takes the keys from `dedupe` and `order` (see
     /// [`KeySource::key`]).
     pub fn with_headers(
@@ -233,6 +248,30 @@ impl Incoming {
         self.order_key = order.key(&self.body, &self.headers);
         self
     }
+}
+
+/// Whether a request header is worth keeping with a delivery: all are but those that describe
+/// the connection or the request's framing (`Host`, `Content-Length`, `Connection`, ...) and
+/// credentials (`Authorization`, `Cookie`), which a store should not hold.
+pub fn is_kept_header(name: &str) -> bool {
+    const DROPPED: [&str; 13] = [
+        "host",
+        "content-length",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+        "expect",
+        "authorization",
+        "proxy-authorization",
+        "proxy-connection",
+        "cookie",
+    ];
+    !DROPPED
+        .iter()
+        .any(|dropped| dropped.eq_ignore_ascii_case(name))
 }
 
 /// What became of a delivery handed to [`Inbox::receive`](crate::Inbox::receive): either way,

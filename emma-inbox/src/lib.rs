@@ -56,7 +56,7 @@ pub mod worker;
 
 pub use delivery::{
     BadKeySource, Claimed, Counts, DeliveryId, Filter, Incoming, KeySource, Lease, Outcome,
-    Received, State, Stored, UnknownState,
+    Received, State, Stored, UnknownState, is_kept_header,
 };
 pub use postgres::settle_in;
 pub use retry::RetrySchedule;
