@@ -70,13 +70,15 @@ function setup(thread)
   thread:set("id", threads)
 end
 function init(args)
+  -- Each run's deliveries differ from every other run's: none is a copy of an earlier one.
   n = 0
+  run = tonumber(args[1])
 end
 function request()
   n = n + 1
   local body = string.format(
     '{"event_name": "member_signup", "data": {"account_id": 1755030, "member_id": %d, "mailing_id": 4296212601}}',
-    id * 1000000000 + n)
+    run * 1000000000000 + id * 1000000000 + n)
   return wrk.format("POST", "/webhooks/emma", {["Content-Type"] = "application/json"}, body)
 end
 function done(summary, latency, requests)
@@ -97,14 +99,14 @@ start_listener() {
   die "emma listen ($name) did not start: $(cat "$work/$name.err")"
 }
 
-# load NAME: wrk against $port; appends "requests errors p99_ms seconds" to $work/NAME.runs.
+# load NAME RUN: wrk against $port, run number RUN; appends "requests errors p99_ms seconds" to $work/NAME.runs.
 load() {
-  wrk -t 1 -c "$connections" -d "${duration}s" -s "$work/post.lua" "http://127.0.0.1:$port/webhooks/emma" \
+  wrk -t 1 -c "$connections" -d "${duration}s" -s "$work/post.lua" "http://127.0.0.1:$port/webhooks/emma" -- "$2" \
     >"$work/wrk.$1.txt" 2>&1 || die "wrk failed against $1: $(cat "$work/wrk.$1.txt")"
   local result
   result="$(awk '/^RESULT/ { print $2, $3, $4, $5 }' "$work/wrk.$1.txt")"
   [ -n "$result" ] || die "no result from wrk against $1: $(cat "$work/wrk.$1.txt")"
-  set -- "$1" $result
+  set -- "$1" $result # name, requests, errors, p99, duration
   [ "$3" = 0 ] || die "$1: $3 answers were not 2xx (or failed): $(cat "$work/wrk.$1.txt")"
   echo "$2 $4 $5" >>"$work/$1.runs"
   printf '  %-10s %8.0f deliveries/s, p99 %7.2f ms\n' "$1" "$(echo "$2 / ($5 / 1000000)" | bc -l)" "$4"
@@ -120,7 +122,7 @@ for round in $(seq "$rounds"); do
       sqlite) start_listener sqlite --inbox "$sqlite" ;;
       postgres) start_listener postgres --inbox "$pg" ;;
     esac
-    load "$name"
+    load "$name" "$round"
     kill "$listener_pid"; wait "$listener_pid" 2>/dev/null || true
   done
 done

@@ -93,7 +93,9 @@ impl FromStr for State {
 pub enum KeySource {
     /// No key.
     Off,
-    /// The SHA-256 of the body, in hex (the default).
+    /// The first 128 bits of the body's SHA-256, in hex (the default): ample against chance
+    /// collisions (even among 10⁹ stored deliveries, about 10⁻²¹), and half the size of the
+    /// whole digest in the table's unique index, which is what storing costs most.
     #[default]
     BodyHash,
     /// The value of an HTTP header (its name is matched without regard to case).
@@ -112,7 +114,7 @@ impl KeySource {
             KeySource::BodyHash => {
                 let digest = Sha256::digest(body);
                 let mut hex = String::with_capacity(64);
-                for byte in digest {
+                for byte in &digest[..16] {
                     use std::fmt::Write;
                     let _ = write!(hex, "{byte:02x}");
                 }
@@ -490,10 +492,11 @@ mod tests {
         assert_eq!(KeySource::Field("/none".into()).key(body, &headers), None);
         assert_eq!(KeySource::Field("/gone".into()).key(body, &headers), None);
         assert_eq!(KeySource::Off.key(body, &headers), None);
-        // The SHA-256 of "abc", from FIPS 180-2's examples.
+        // The first half of the SHA-256 of "abc" (FIPS 180-2's example:
+        // ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad).
         assert_eq!(
             KeySource::BodyHash.key(b"abc", &[]).unwrap(),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            "ba7816bf8f01cfea414140de5dae2223"
         );
     }
 

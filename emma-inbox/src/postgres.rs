@@ -47,12 +47,14 @@ CREATE INDEX IF NOT EXISTS emma_inbox_settled ON emma_inbox_deliveries (settled_
 const COLUMNS: &str = "id, received_at, event, dedupe_key, order_key, headers, body, state, attempts, next_run_at, last_error";
 
 type Waiting = (Incoming, oneshot::Sender<Result<Received, Error>>);
+type Settling = (Lease, Settlement, oneshot::Sender<Result<bool, Error>>);
 
 #[derive(Debug)]
 pub(crate) struct Postgres {
     pool: Pool,
     schema: Arc<OnceCell<()>>,
     writes: mpsc::Sender<Waiting>,
+    settles: mpsc::Sender<Settling>,
 }
 
 fn database(error: &tokio_postgres::Error) -> Error {
@@ -135,10 +137,23 @@ impl Postgres {
                 options.max_batch.max(1),
             ));
         }
+        // Settlements too are gathered, so that workers settling at the same time share one
+        // statement and one commit.
+        let (settles, settling) = mpsc::channel::<Settling>(options.max_batch.max(1) * 4);
+        let settling = Arc::new(Mutex::new(settling));
+        for _ in 0..2 {
+            tokio::spawn(settle_groups(
+                pool.clone(),
+                Arc::clone(&schema),
+                Arc::clone(&settling),
+                options.max_batch.max(1),
+            ));
+        }
         Ok(Postgres {
             pool,
             schema,
             writes,
+            settles,
         })
     }
 
@@ -258,8 +273,13 @@ impl Postgres {
         lease: &Lease,
         settlement: &Settlement,
     ) -> Result<bool, Error> {
-        let client = self.client().await?;
-        settle_with(&**client, lease, settlement).await
+        let gone = || Error::new(ErrorKind::Unavailable, "the PostgreSQL settler has stopped");
+        let (answer, answered) = oneshot::channel();
+        self.settles
+            .send((lease.clone(), settlement.clone(), answer))
+            .await
+            .map_err(|_| gone())?;
+        answered.await.map_err(|_| gone())?
     }
 
     pub(crate) async fn release(&self, lease: &Lease) -> Result<bool, Error> {
@@ -454,6 +474,69 @@ async fn write_groups(
             }
         }
     }
+}
+
+/// Takes the settlements waiting, writes them with one statement, and answers each.
+async fn settle_groups(
+    pool: Pool,
+    schema: Arc<OnceCell<()>>,
+    queue: Arc<Mutex<mpsc::Receiver<Settling>>>,
+    max_batch: usize,
+) {
+    loop {
+        let mut group = Vec::new();
+        {
+            let mut queue = queue.lock().await;
+            if queue.recv_many(&mut group, max_batch).await == 0 {
+                return;
+            }
+        }
+        match settle_group(&pool, &schema, &group).await {
+            Ok(settled) => {
+                for (lease, _, answer) in group {
+                    let _ = answer.send(Ok(settled.contains(&(lease.id.0, lease.token))));
+                }
+            }
+            Err(error) => {
+                for (_, _, answer) in group {
+                    let _ = answer.send(Err(Error::new(error.kind(), error.to_string())));
+                }
+            }
+        }
+    }
+}
+
+/// Settles every lease of the group that is still its worker's; gives the leases settled (id
+/// and token: a stale lease of a delivery settled in the same group by its new holder is not).
+async fn settle_group(
+    pool: &Pool,
+    schema: &OnceCell<()>,
+    group: &[Settling],
+) -> Result<std::collections::HashSet<(i64, i64)>, Error> {
+    let client = client(pool, schema).await?;
+    let statement = client
+        .prepare_cached(&format!(
+            "UPDATE emma_inbox_deliveries d SET state = u.state, next_run_at = {NOW} + u.delay, \
+             last_error = coalesce(u.error, d.last_error), \
+             settled_at = CASE WHEN u.state = 'ready' THEN NULL ELSE {NOW} END, \
+             lease_token = NULL, lease_expires_at = NULL \
+             FROM UNNEST($1::int8[], $2::int8[], $3::text[], $4::int8[], $5::text[]) \
+             AS u(id, token, state, delay, error) \
+             WHERE d.id = u.id AND d.lease_token = u.token AND d.state = 'leased' \
+             AND d.lease_expires_at > {NOW} RETURNING d.id, u.token"
+        ))
+        .await
+        .map_err(|error| database(&error))?;
+    let ids: Vec<i64> = group.iter().map(|(lease, _, _)| lease.id.0).collect();
+    let tokens: Vec<i64> = group.iter().map(|(lease, _, _)| lease.token).collect();
+    let states: Vec<&str> = group.iter().map(|(_, s, _)| s.state.as_str()).collect();
+    let delays: Vec<i64> = group.iter().map(|(_, s, _)| s.delay_ms).collect();
+    let errors: Vec<Option<&str>> = group.iter().map(|(_, s, _)| s.error.as_deref()).collect();
+    let rows = client
+        .query(&statement, &[&ids, &tokens, &states, &delays, &errors])
+        .await
+        .map_err(|error| database(&error))?;
+    Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
 }
 
 async fn store_group(

