@@ -5,6 +5,7 @@
 //! (or a `postgres://` URL). Run it on a new file or database: with an old one, the copies of
 //! an earlier run are duplicates (still committed, and answered, as `perf/inbox.sh` counts
 //! them). `perf/inbox.sh` measures the receiver under HTTP load; this measures the store alone.
+//! `RATE_NO_DEDUPE=1` stores them without a dedupe key, to see what the unique index costs.
 
 use emma_inbox::{Inbox, Incoming, KeySource, Options};
 
