@@ -3,18 +3,11 @@
 
 mod common;
 
-use common::{Listener, TIMEOUT, raw_request, read_lines, run_ok_or};
+use common::{Listener, SIGNUP, TIMEOUT, raw_request, read_lines, run_ok_or, signup};
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-const SIGNUP: &str = r#"{"event_name": "member_signup", "data": {"account_id": 1755030, "member_id": 6120458131, "mailing_id": 42}}"#;
-
-/// `SIGNUP` with another member, so that each delivery can be told apart.
-fn signup(member: u64) -> String {
-    SIGNUP.replace("6120458131", &member.to_string())
-}
 
 /// Posts `body` over a new connection; gives the status.
 fn post(listener: &Listener, body: &str) -> u16 {

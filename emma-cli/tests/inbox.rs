@@ -2,14 +2,8 @@
 
 mod common;
 
-use common::{Listener, all_examples, raw_request, read_lines, run, run_ok_or};
+use common::{Listener, all_examples, raw_request, read_lines, run, run_ok_or, signup};
 use serde_json::Value;
-
-const SIGNUP: &str = r#"{"event_name": "member_signup", "data": {"account_id": 1755030, "member_id": 6120458131, "mailing_id": 42}}"#;
-
-fn signup(member: u64) -> String {
-    SIGNUP.replace("6120458131", &member.to_string())
-}
 
 fn post(listener: &Listener, body: &str) -> u16 {
     raw_request(

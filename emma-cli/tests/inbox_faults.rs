@@ -4,15 +4,14 @@
 //! long-open transaction beside the churn. No delivery answered 200 may be lost.
 //!
 //! Every process runs on loopback, started by the test (PostgreSQL included: see
-//! `common/postgres.rs`), and every wait is bounded. Ordering under concurrency (per key) is
+//! emma-test-postgres, `tests/postgres/`), and every wait is bounded. Ordering under concurrency (per key) is
 //! not exposed by the CLI; emma-inbox's conformance suite covers it.
 
 mod common;
 #[cfg(unix)]
-#[path = "common/postgres.rs"]
-mod pg;
+use emma_test_postgres as pg;
 
-use common::{Listener, TIMEOUT, emma, raw_request};
+use common::{Listener, TIMEOUT, emma, raw_request, signup};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -22,13 +21,6 @@ use std::sync::mpsc;
 use std::sync::{Arc, Barrier, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-
-const SIGNUP: &str = r#"{"event_name": "member_signup", "data": {"account_id": 1755030, "member_id": 6120458131, "mailing_id": 42}}"#;
-
-/// `SIGNUP` with another member, so that each delivery can be told apart.
-fn signup(member: u64) -> String {
-    SIGNUP.replace("6120458131", &member.to_string())
-}
 
 /// Waits until `done` holds, for at most `within`; fails the test with `what` otherwise.
 fn wait_until(what: &str, within: Duration, mut done: impl FnMut() -> bool) {

@@ -2,14 +2,12 @@
 
 mod common;
 
-use common::{all_examples, emma, run};
+use common::{SIGNUP, all_examples, emma, run};
 use emma_events::EventKind;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::process::Stdio;
 use std::time::Instant;
-
-const SIGNUP: &str = r#"{"event_name": "member_signup", "data": {"account_id": 1755030, "member_id": 6120458131, "mailing_id": 42}}"#;
 
 /// Runs `emma ARGS` and gives its exit code, standard output and standard error.
 fn validate(args: &[&str]) -> (i32, String, String) {

@@ -342,6 +342,24 @@ pub struct Claimed {
     pub lease: Lease,
 }
 
+impl Claimed {
+    /// The deliveries a claim with `token` took, oldest run time first, each with its lease.
+    pub(crate) fn leased(mut delivered: Vec<Stored>, token: i64) -> Vec<Claimed> {
+        delivered.sort_by_key(|delivery| (delivery.next_run_at, delivery.id));
+        delivered
+            .into_iter()
+            .map(|delivery| Claimed {
+                lease: Lease {
+                    id: delivery.id,
+                    attempt: delivery.attempts,
+                    token,
+                },
+                delivery,
+            })
+            .collect()
+    }
+}
+
 /// How many deliveries are in each state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {

@@ -46,8 +46,10 @@ CREATE INDEX IF NOT EXISTS emma_inbox_settled ON emma_inbox_deliveries (settled_
 
 const COLUMNS: &str = "id, received_at, event, dedupe_key, order_key, headers, body, state, attempts, next_run_at, last_error";
 
-type Waiting = (Incoming, oneshot::Sender<Result<Received, Error>>);
-type Settling = (Lease, Settlement, oneshot::Sender<Result<bool, Error>>);
+/// Something to write, with the channel its caller waits on for the result.
+type Job<T, R> = (T, oneshot::Sender<Result<R, Error>>);
+type Waiting = Job<Incoming, Received>;
+type Settling = Job<(Lease, Settlement), bool>;
 
 #[derive(Debug)]
 pub(crate) struct Postgres {
@@ -126,29 +128,21 @@ impl Postgres {
             .build()
             .map_err(|error| Error::new(ErrorKind::Url, format!("PostgreSQL: {error}")))?;
         let schema = Arc::new(OnceCell::new());
-        let (writes, queue) = mpsc::channel::<Waiting>(options.max_batch.max(1) * 4);
-        let queue = Arc::new(Mutex::new(queue));
-        // Two writers: one commits while the other gathers the next group.
-        for _ in 0..2 {
-            tokio::spawn(write_groups(
-                pool.clone(),
-                Arc::clone(&schema),
-                Arc::clone(&queue),
-                options.max_batch.max(1),
-            ));
-        }
-        // Settlements too are gathered, so that workers settling at the same time share one
-        // statement and one commit.
-        let (settles, settling) = mpsc::channel::<Settling>(options.max_batch.max(1) * 4);
-        let settling = Arc::new(Mutex::new(settling));
-        for _ in 0..2 {
-            tokio::spawn(settle_groups(
-                pool.clone(),
-                Arc::clone(&schema),
-                Arc::clone(&settling),
-                options.max_batch.max(1),
-            ));
-        }
+        let max_batch = options.max_batch.max(1);
+        // Deliveries, and settlements, waiting together are written together: one statement,
+        // one commit. Two writers of each: one commits while the other gathers the next group.
+        let (writes, queue) = mpsc::channel::<Waiting>(max_batch * 4);
+        let (pool_for_writes, schema_for_writes) = (pool.clone(), Arc::clone(&schema));
+        spawn_writers(queue, max_batch, move |group| {
+            let (pool, schema) = (pool_for_writes.clone(), Arc::clone(&schema_for_writes));
+            async move { store_group(&pool, &schema, &group).await }
+        });
+        let (settles, queue) = mpsc::channel::<Settling>(max_batch * 4);
+        let (pool_for_settles, schema_for_settles) = (pool.clone(), Arc::clone(&schema));
+        spawn_writers(queue, max_batch, move |group| {
+            let (pool, schema) = (pool_for_settles.clone(), Arc::clone(&schema_for_settles));
+            async move { settle_group(&pool, &schema, &group).await }
+        });
         Ok(Postgres {
             pool,
             schema,
@@ -233,23 +227,12 @@ impl Postgres {
             .query(&claim, &[&token, &limit, &lease_ms])
             .await
             .map_err(|error| database(&error))?;
-        let mut claimed = rows
+        let claimed = rows
             .iter()
             .map(stored)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|error| database(&error))?;
-        claimed.sort_by_key(|delivery| (delivery.next_run_at, delivery.id));
-        Ok(claimed
-            .into_iter()
-            .map(|delivery| Claimed {
-                lease: Lease {
-                    id: delivery.id,
-                    attempt: delivery.attempts,
-                    token,
-                },
-                delivery,
-            })
-            .collect())
+        Ok(Claimed::leased(claimed, token))
     }
 
     pub(crate) async fn heartbeat(&self, lease: &Lease, extend_ms: i64) -> Result<bool, Error> {
@@ -276,7 +259,7 @@ impl Postgres {
         let gone = || Error::new(ErrorKind::Unavailable, "the PostgreSQL settler has stopped");
         let (answer, answered) = oneshot::channel();
         self.settles
-            .send((lease.clone(), settlement.clone(), answer))
+            .send(((lease.clone(), settlement.clone()), answer))
             .await
             .map_err(|_| gone())?;
         answered.await.map_err(|_| gone())?
@@ -445,74 +428,51 @@ pub async fn settle_in<C: GenericClient + Sync>(
     settle_with(client, lease, &Settlement::of(lease, outcome, schedule)).await
 }
 
-/// Takes the deliveries waiting, stores them with one statement, and answers each.
-async fn write_groups(
-    pool: Pool,
-    schema: Arc<OnceCell<()>>,
-    queue: Arc<Mutex<mpsc::Receiver<Waiting>>>,
-    max_batch: usize,
-) {
-    loop {
-        let mut group = Vec::new();
-        {
-            let mut queue = queue.lock().await;
-            if queue.recv_many(&mut group, max_batch).await == 0 {
-                return;
-            }
-        }
-        let result = store_group(&pool, &schema, &group).await;
-        match result {
-            Ok(outcomes) => {
-                for ((_, answer), outcome) in group.into_iter().zip(outcomes) {
-                    let _ = answer.send(Ok(outcome));
+/// Starts two tasks that each take the jobs waiting (up to `max_batch`), write them with
+/// `write` (one statement for the group, in the jobs' order), and answer each job: its result,
+/// or the group's error.
+fn spawn_writers<T, R, W, F>(queue: mpsc::Receiver<Job<T, R>>, max_batch: usize, write: W)
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    W: Fn(Vec<T>) -> F + Clone + Send + 'static,
+    F: Future<Output = Result<Vec<R>, Error>> + Send,
+{
+    let queue = Arc::new(Mutex::new(queue));
+    for _ in 0..2 {
+        let (queue, write) = (Arc::clone(&queue), write.clone());
+        tokio::spawn(async move {
+            loop {
+                let mut jobs = Vec::new();
+                if queue.lock().await.recv_many(&mut jobs, max_batch).await == 0 {
+                    return;
+                }
+                let (group, answers): (Vec<T>, Vec<_>) = jobs.into_iter().unzip();
+                match write(group).await {
+                    Ok(results) => {
+                        for (answer, result) in answers.into_iter().zip(results) {
+                            let _ = answer.send(Ok(result));
+                        }
+                    }
+                    Err(error) => {
+                        for answer in answers {
+                            let _ = answer.send(Err(Error::new(error.kind(), error.to_string())));
+                        }
+                    }
                 }
             }
-            Err(error) => {
-                for (_, answer) in group {
-                    let _ = answer.send(Err(Error::new(error.kind(), error.to_string())));
-                }
-            }
-        }
+        });
     }
 }
 
-/// Takes the settlements waiting, writes them with one statement, and answers each.
-async fn settle_groups(
-    pool: Pool,
-    schema: Arc<OnceCell<()>>,
-    queue: Arc<Mutex<mpsc::Receiver<Settling>>>,
-    max_batch: usize,
-) {
-    loop {
-        let mut group = Vec::new();
-        {
-            let mut queue = queue.lock().await;
-            if queue.recv_many(&mut group, max_batch).await == 0 {
-                return;
-            }
-        }
-        match settle_group(&pool, &schema, &group).await {
-            Ok(settled) => {
-                for (lease, _, answer) in group {
-                    let _ = answer.send(Ok(settled.contains(&(lease.id.0, lease.token))));
-                }
-            }
-            Err(error) => {
-                for (_, _, answer) in group {
-                    let _ = answer.send(Err(Error::new(error.kind(), error.to_string())));
-                }
-            }
-        }
-    }
-}
-
-/// Settles every lease of the group that is still its worker's; gives the leases settled (id
-/// and token: a stale lease of a delivery settled in the same group by its new holder is not).
+/// Settles every lease of the group that is still its worker's; gives, lease by lease, whether
+/// it was (matched by id and token: a stale lease of a delivery settled in the same group by
+/// its new holder is not).
 async fn settle_group(
     pool: &Pool,
     schema: &OnceCell<()>,
-    group: &[Settling],
-) -> Result<std::collections::HashSet<(i64, i64)>, Error> {
+    group: &[(Lease, Settlement)],
+) -> Result<Vec<bool>, Error> {
     let client = client(pool, schema).await?;
     let statement = client
         .prepare_cached(&format!(
@@ -527,22 +487,27 @@ async fn settle_group(
         ))
         .await
         .map_err(|error| database(&error))?;
-    let ids: Vec<i64> = group.iter().map(|(lease, _, _)| lease.id.0).collect();
-    let tokens: Vec<i64> = group.iter().map(|(lease, _, _)| lease.token).collect();
-    let states: Vec<&str> = group.iter().map(|(_, s, _)| s.state.as_str()).collect();
-    let delays: Vec<i64> = group.iter().map(|(_, s, _)| s.delay_ms).collect();
-    let errors: Vec<Option<&str>> = group.iter().map(|(_, s, _)| s.error.as_deref()).collect();
+    let ids: Vec<i64> = group.iter().map(|(lease, _)| lease.id.0).collect();
+    let tokens: Vec<i64> = group.iter().map(|(lease, _)| lease.token).collect();
+    let states: Vec<&str> = group.iter().map(|(_, s)| s.state.as_str()).collect();
+    let delays: Vec<i64> = group.iter().map(|(_, s)| s.delay_ms).collect();
+    let errors: Vec<Option<&str>> = group.iter().map(|(_, s)| s.error.as_deref()).collect();
     let rows = client
         .query(&statement, &[&ids, &tokens, &states, &delays, &errors])
         .await
         .map_err(|error| database(&error))?;
-    Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+    let settled: std::collections::HashSet<(i64, i64)> =
+        rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+    Ok(group
+        .iter()
+        .map(|(lease, _)| settled.contains(&(lease.id.0, lease.token)))
+        .collect())
 }
 
 async fn store_group(
     pool: &Pool,
     schema: &OnceCell<()>,
-    group: &[Waiting],
+    group: &[Incoming],
 ) -> Result<Vec<Received>, Error> {
     let client = client(pool, schema).await?;
     let statement = client
@@ -557,14 +522,11 @@ async fn store_group(
         ))
         .await
         .map_err(|error| database(&error))?;
-    let events: Vec<&str> = group.iter().map(|(d, _)| d.event.as_str()).collect();
-    let dedupe: Vec<Option<&str>> = group.iter().map(|(d, _)| d.dedupe_key.as_deref()).collect();
-    let order: Vec<Option<&str>> = group.iter().map(|(d, _)| d.order_key.as_deref()).collect();
-    let headers: Vec<String> = group
-        .iter()
-        .map(|(d, _)| headers_to_json(&d.headers))
-        .collect();
-    let bodies: Vec<&[u8]> = group.iter().map(|(d, _)| d.body.as_slice()).collect();
+    let events: Vec<&str> = group.iter().map(|d| d.event.as_str()).collect();
+    let dedupe: Vec<Option<&str>> = group.iter().map(|d| d.dedupe_key.as_deref()).collect();
+    let order: Vec<Option<&str>> = group.iter().map(|d| d.order_key.as_deref()).collect();
+    let headers: Vec<String> = group.iter().map(|d| headers_to_json(&d.headers)).collect();
+    let bodies: Vec<&[u8]> = group.iter().map(|d| d.body.as_slice()).collect();
     let rows = client
         .query(&statement, &[&events, &dedupe, &order, &headers, &bodies])
         .await
@@ -577,7 +539,7 @@ async fn store_group(
         .collect();
     Ok(group
         .iter()
-        .map(|(delivery, _)| match &delivery.dedupe_key {
+        .map(|delivery| match &delivery.dedupe_key {
             None => Received::New,
             Some(key) if inserted.remove(key) => Received::New,
             Some(_) => Received::Duplicate,

@@ -173,24 +173,13 @@ impl Sqlite {
                  AND d.next_run_at <= ?2 {order} ORDER BY d.next_run_at, d.id LIMIT ?4) \
                  RETURNING {COLUMNS}"
             );
-            let mut claimed = {
+            let claimed = {
                 let mut statement = transaction.prepare_cached(&sql)?;
                 let rows = statement.query_map(params![token, now, lease_ms, limit], stored)?;
                 rows.collect::<rusqlite::Result<Vec<Stored>>>()?
             };
             transaction.commit()?;
-            claimed.sort_by_key(|delivery| (delivery.next_run_at, delivery.id));
-            Ok(claimed
-                .into_iter()
-                .map(|delivery| Claimed {
-                    lease: Lease {
-                        id: delivery.id,
-                        attempt: delivery.attempts,
-                        token,
-                    },
-                    delivery,
-                })
-                .collect())
+            Ok(Claimed::leased(claimed, token))
         })
         .await
     }

@@ -1,5 +1,5 @@
 //! One suite, both backends: every case runs against SQLite and against a real PostgreSQL
-//! server (started by the tests; see `support`).
+//! server (started by the tests, or named by `EMMA_INBOX_POSTGRES_URL`; see `support`).
 
 mod support;
 
@@ -43,6 +43,7 @@ macro_rules! conformance {
                 }
             )*
         }
+        #[cfg(unix)]
         mod on_postgres {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -657,6 +658,7 @@ async fn a_worker_stopped_mid_handler_releases_its_lease(store: &Store) {
     assert_eq!(claimed.lease.attempt, 1);
 }
 
+#[cfg(unix)]
 #[tokio::test]
 async fn postgres_settles_in_the_handlers_own_transaction() {
     let store = support::postgres().await;

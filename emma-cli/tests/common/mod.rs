@@ -12,6 +12,14 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// A valid delivery: a `member_signup`.
+pub const SIGNUP: &str = r#"{"event_name": "member_signup", "data": {"account_id": 1755030, "member_id": 6120458131, "mailing_id": 42}}"#;
+
+/// [`SIGNUP`] with another member, so that each delivery can be told apart.
+pub fn signup(member: u64) -> String {
+    SIGNUP.replace("6120458131", &member.to_string())
+}
+
 /// How long any one step may take before the test fails.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 

@@ -1,6 +1,6 @@
-//! Throwaway PostgreSQL servers on loopback for the inbox fault tests, adapted from
-//! emma-inbox's test support: a server of a test's own (to kill with SIGKILL and start again
-//! on the same folder and port), and one shared by the tests that only need a database.
+//! Throwaway PostgreSQL servers on loopback for the tests of emma-inbox and emma-cli: a server
+//! of a test's own ([`Server`], to kill with SIGKILL and start again on the same folder and
+//! port), and one shared by the tests of a process that only need a database ([`database`]).
 //!
 //! The programs are found through `EMMA_PG_BIN`, `pg_config --bindir` or Debian's
 //! `/usr/lib/postgresql/*/bin` (`apt-get install postgresql`). When the tests run as root, the
@@ -8,7 +8,7 @@
 //! points the shared-server tests at a server already running instead (each test makes its
 //! own database there); the tests that kill a server always start their own.
 
-#![allow(dead_code)] // Each test uses its own part.
+#![cfg(unix)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -169,7 +169,7 @@ pub fn database() -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let admin = shared_server_url();
     let name = format!(
-        "emma_cli_faults_{}_{}",
+        "emma_test_{}_{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     );
