@@ -201,6 +201,10 @@ pub struct ListenArgs {
     /// schema's `dedupe` says: `body-hash` for Emma, which sends no delivery id.
     #[arg(long, value_name = "KEY", requires = "inbox")]
     pub dedupe: Option<emma_inbox::KeySource>,
+    /// Keep, with each delivery, a key whose deliveries `emma forward --ordered` posts one at
+    /// a time, in the order received (`field:/data/member_id`: per member; `header:NAME`).
+    #[arg(long, value_name = "KEY", requires = "inbox")]
+    pub order_by: Option<emma_inbox::KeySource>,
     /// Print each delivery as JSON (one line each) instead of a summary.
     #[arg(long)]
     pub json: bool,
@@ -303,6 +307,14 @@ pub struct ForwardArgs {
     /// for more.
     #[arg(long)]
     pub until_empty: bool,
+    /// Post the deliveries that share an ordering key (`emma listen --order-by`) one at a time,
+    /// in the order received; a later one waits until the one before it is done or dead.
+    #[arg(long)]
+    pub ordered: bool,
+    /// Delete done and dead deliveries older than this many seconds, every ten minutes (a
+    /// purged delivery's copy is no longer recognised as one); 0 never purges.
+    #[arg(long, value_name = "SECONDS", default_value_t = 7 * 24 * 3600)]
+    pub retention: u64,
 }
 
 const FORWARD_ABOUT: &str = "\

@@ -110,6 +110,7 @@ async fn exchange(record: &Path) -> anyhow::Result<Tally> {
         record: Some(PathBuf::from(record)),
         inbox: None,
         dedupe: None,
+        order_by: None,
         json: false,
         max_body: MAX_BODY,
         timeout: 30,

@@ -38,6 +38,7 @@ async fn forward(args: &ForwardArgs) -> anyhow::Result<Outcome> {
             max_attempts: args.max_attempts,
             ..RetrySchedule::default()
         },
+        retention: Duration::from_secs(args.retention),
         ..Options::default()
     };
     let inbox = Inbox::open(&args.inbox, options)
@@ -69,6 +70,8 @@ async fn forward(args: &ForwardArgs) -> anyhow::Result<Outcome> {
         .concurrency(usize::try_from(args.concurrency).unwrap_or(16))
         .lease(Duration::from_secs(args.lease))
         .idle_poll(Duration::from_millis(50))
+        .ordered(args.ordered)
+        .purge_every((args.retention > 0).then_some(Duration::from_secs(600)))
         .on_store_error(|error| crate::warn(&format!("the inbox: {error}")))
         .run(
             move |attempt, claimed| {

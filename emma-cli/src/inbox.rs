@@ -166,6 +166,7 @@ fn described(delivery: &Stored, body: bool) -> serde_json::Value {
         "received_at": timestamp(delivery.received_at),
         "next_run_at": timestamp(delivery.next_run_at),
         "dedupe_key": delivery.dedupe_key,
+        "order_key": delivery.order_key,
         "last_error": delivery.last_error,
     });
     if body {

@@ -76,8 +76,9 @@ struct Receiver {
     /// The largest body accepted.
     max_body: u64,
     record: Option<Recorder>,
-    /// The inbox deliveries are stored in, and what makes two of them the same.
-    inbox: Option<(Inbox, KeySource)>,
+    /// The inbox deliveries are stored in, what makes two of them the same, and what orders
+    /// them.
+    inbox: Option<(Inbox, KeySource, KeySource)>,
     /// How long a connection may be idle or send its headers, and a body may take.
     timeout: Duration,
     output: Output,
@@ -167,7 +168,11 @@ pub async fn bind(args: &ListenArgs, output: Output) -> anyhow::Result<Bound> {
             let dedupe = args.dedupe.clone().unwrap_or_else(|| {
                 <emma_events::Event as emma_events::runtime::EventSet>::DEDUPE.into()
             });
-            Some((inbox, dedupe))
+            Some((
+                inbox,
+                dedupe,
+                args.order_by.clone().unwrap_or(KeySource::Off),
+            ))
         }
         None => None,
     };
@@ -416,13 +421,10 @@ async fn handle(State(receiver): State<Arc<Receiver>>, request: Request) -> Resp
         );
     }
     let mut duplicate = false;
-    if let Some((inbox, dedupe)) = &receiver.inbox {
+    if let Some((inbox, dedupe, order)) = &receiver.inbox {
         let name = delivery.event.name().to_owned();
-        let incoming = Incoming::new(name.clone(), delivery.body.to_vec()).with_headers(
-            kept,
-            dedupe,
-            &KeySource::Off,
-        );
+        let incoming =
+            Incoming::new(name.clone(), delivery.body.to_vec()).with_headers(kept, dedupe, order);
         match inbox.receive(incoming).await {
             Ok(received) => duplicate = received == Received::Duplicate,
             Err(error) => {
@@ -568,7 +570,7 @@ impl Receiver {
     /// otherwise.
     async fn readiness(&self) -> Response {
         match &self.inbox {
-            Some((inbox, _)) => match inbox.ping().await {
+            Some((inbox, _, _)) => match inbox.ping().await {
                 Ok(()) => plain(StatusCode::OK, "ready\n".into()),
                 Err(error) => plain(
                     StatusCode::SERVICE_UNAVAILABLE,

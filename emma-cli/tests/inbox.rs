@@ -166,6 +166,18 @@ fn forward_retries_an_unreachable_destination_then_leaves_the_delivery_dead_to_r
 }
 
 #[test]
+fn listen_order_by_keeps_each_deliveries_ordering_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = sqlite_inbox(&dir);
+    let receiver = Listener::start(&["--inbox", &inbox, "--order-by", "field:/data/member_id"]);
+    assert_eq!(post(&receiver, &signup(7)), 200);
+    let (code, shown) = run_ok_or(&["inbox", "show", "1", "--inbox", &inbox]);
+    assert_eq!(code, 0);
+    let shown: Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown["order_key"], "7");
+}
+
+#[test]
 fn export_writes_the_stored_bodies_as_ndjson_that_validate_reads() {
     let dir = tempfile::tempdir().unwrap();
     let inbox = sqlite_inbox(&dir);

@@ -4,8 +4,9 @@
 //! long-open transaction beside the churn. No delivery answered 200 may be lost.
 //!
 //! Every process runs on loopback, started by the test (PostgreSQL included: see
-//! emma-test-postgres, `tests/postgres/`), and every wait is bounded. Ordering under concurrency (per key) is
-//! not exposed by the CLI; emma-inbox's conformance suite covers it.
+//! emma-test-postgres, `tests/postgres/`), and every wait is bounded. Ordering under
+//! concurrency (per key) is tested through `emma listen --order-by` and `emma forward
+//! --ordered`, and in emma-inbox's conformance suite.
 
 mod common;
 #[cfg(unix)]
@@ -1191,6 +1192,67 @@ fn a_poison_delivery_is_dead_after_exactly_the_configured_attempts_and_the_other
         let expected = if *body == poison { 3 } else { 1 };
         assert_eq!(tally.get(body), Some(&expected), "{body}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Ordering under concurrency.
+
+/// Twelve deliveries of three members (`--order-by field:/data/member_id`), forwarded by eight
+/// posts at once with `--ordered`: the destination fails member 0's first delivery once, and
+/// none of member 0's later deliveries is posted before its retry succeeds, while the other
+/// members' flow on. Without `--ordered` the later ones overtake it.
+#[test]
+fn ordered_forwarding_holds_a_members_later_deliveries_until_its_failed_one_is_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let listener = Listener::start(&["--inbox", &url, "--order-by", "field:/data/member_id"]);
+    let mailing = |member: u64, n: u64| {
+        signup(member).replace("\"mailing_id\": 42", &format!("\"mailing_id\": {n}"))
+    };
+    let sent: Vec<String> = (0..12).map(|n| mailing(n % 3, n)).collect();
+    for body in &sent {
+        assert_eq!(post(&listener, body), 200);
+    }
+    listener.kill();
+    let first = sent[0].clone();
+    let destination = Destination::start(move |body, before| {
+        Answer::Status(if body == first && before == 0 {
+            500
+        } else {
+            200
+        })
+    });
+    let (status, _, stderr) = Running::forward(&[
+        "--inbox",
+        &url,
+        "--to",
+        &destination.url,
+        "--ordered",
+        "--concurrency",
+        "8",
+        "--backoff",
+        "0.2",
+        "--until-empty",
+    ])
+    .wait(TIMEOUT);
+    assert!(status.success(), "{stderr:?}");
+    let posted = destination.bodies();
+    for member in 0..3 {
+        let of_member = |bodies: &[String]| -> Vec<String> {
+            bodies
+                .iter()
+                .filter(|body| body.contains(&format!("\"member_id\": {member},")))
+                .cloned()
+                .collect()
+        };
+        let mut expected = of_member(&sent);
+        if member == 0 {
+            // Posted twice (a 500, then 200), before any later one of its member.
+            expected.insert(0, sent[0].clone());
+        }
+        assert_eq!(of_member(&posted), expected, "member {member}");
+    }
+    assert_eq!(counts(&url).done, 12);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -128,6 +128,7 @@ pub struct Worker {
     idle_poll: Duration,
     grace: Duration,
     ordered: bool,
+    purge_every: Option<Duration>,
     on_error: OnError,
 }
 
@@ -139,13 +140,15 @@ impl fmt::Debug for Worker {
             .field("idle_poll", &self.idle_poll)
             .field("grace", &self.grace)
             .field("ordered", &self.ordered)
+            .field("purge_every", &self.purge_every)
             .finish_non_exhaustive()
     }
 }
 
 impl Worker {
     /// A worker on `inbox`: 16 handlers at once, 30 s leases, a claim every 100 ms while the
-    /// inbox is empty, 10 s of grace at shutdown, no ordering.
+    /// inbox is empty, 10 s of grace at shutdown, no ordering, a purge of what is older than
+    /// the inbox's retention every 10 minutes.
     pub fn new(inbox: Inbox) -> Self {
         Worker {
             inbox,
@@ -154,6 +157,7 @@ impl Worker {
             idle_poll: Duration::from_millis(100),
             grace: Duration::from_secs(10),
             ordered: false,
+            purge_every: Some(Duration::from_secs(600)),
             on_error: Arc::new(|_| {}),
         }
     }
@@ -186,6 +190,14 @@ impl Worker {
     /// stored (see [`Inbox::claim_in_order`]).
     pub fn ordered(mut self, ordered: bool) -> Self {
         self.ordered = ordered;
+        self
+    }
+
+    /// How often the worker deletes done and dead deliveries older than the inbox's
+    /// [`retention`](crate::Options::retention) (and with them their dedupe keys); `None`
+    /// never. Several workers purging is harmless.
+    pub fn purge_every(mut self, every: Option<Duration>) -> Self {
+        self.purge_every = every;
         self
     }
 
@@ -234,8 +246,19 @@ impl Worker {
         let mut tasks: JoinSet<Settled> = JoinSet::new();
         let mut report = Report::default();
         let mut failures = 0u32;
+        let mut next_purge = self
+            .purge_every
+            .map(|every| tokio::time::Instant::now() + every);
         tokio::pin!(shutdown);
         loop {
+            if let (Some(due), Some(every)) = (next_purge, self.purge_every)
+                && tokio::time::Instant::now() >= due
+            {
+                if let Err(error) = self.inbox.purge(None).await {
+                    (self.on_error)(&error);
+                }
+                next_purge = Some(due + every);
+            }
             while let Some(done) = tasks.try_join_next() {
                 report.count(done.ok());
             }

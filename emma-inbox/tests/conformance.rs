@@ -74,6 +74,7 @@ conformance!(
     purging_deletes_only_settled_deliveries_older_than_the_age,
     a_worker_runs_a_visitor_and_settles_each_outcome,
     a_worker_stopped_mid_handler_releases_its_lease,
+    a_worker_purges_settled_deliveries_past_the_retention,
 );
 
 async fn a_delivery_is_kept_byte_for_byte_with_its_headers_and_keys(store: &Store) {
@@ -656,6 +657,33 @@ async fn a_worker_stopped_mid_handler_releases_its_lease(store: &Store) {
         .unwrap()
         .remove(0);
     assert_eq!(claimed.lease.attempt, 1);
+}
+
+async fn a_worker_purges_settled_deliveries_past_the_retention(store: &Store) {
+    let inbox = store
+        .open(Options {
+            retention: Duration::from_millis(1),
+            ..Options::default()
+        })
+        .await;
+    for id in 0..3 {
+        inbox.receive(thing(id)).await.unwrap();
+    }
+    let watched = inbox.clone();
+    let report = Worker::new(inbox.clone())
+        .idle_poll(Duration::from_millis(10))
+        .purge_every(Some(Duration::from_millis(50)))
+        .run(|_, _| async { Outcome::Done }, async move {
+            let start = std::time::Instant::now();
+            while watched.counts().await.unwrap().total() > 0
+                && start.elapsed() < Duration::from_secs(10)
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await;
+    assert_eq!(report.done, 3);
+    assert_eq!(inbox.counts().await.unwrap().total(), 0);
 }
 
 #[cfg(unix)]
