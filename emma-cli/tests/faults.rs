@@ -3,22 +3,11 @@
 
 mod common;
 
-use common::{Listener, SIGNUP, TIMEOUT, raw_request, read_lines, run_ok_or, signup};
+use common::{Listener, SIGNUP, TIMEOUT, post, read_lines, run_ok_or, signup};
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// Posts `body` over a new connection; gives the status.
-fn post(listener: &Listener, body: &str) -> u16 {
-    raw_request(
-        &listener.authority(),
-        "POST",
-        "/webhooks/emma",
-        body.as_bytes(),
-    )
-    .status
-}
 
 /// The record's lines, each with whether it is a valid delivery.
 fn valid_lines(record: &Path) -> Vec<(String, bool)> {
@@ -294,31 +283,13 @@ fn post_until_refused(listener: &Listener, first: u64) -> (Vec<String>, u64) {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_leaves_no_partial_line_and_recording_resumes_once_space_returns() {
-    if std::process::Command::new("prlimit")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: no prlimit");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let record = dir.path().join("record.ndjson");
-    // SIGXFSZ ignored (as `trap '' XFSZ` does, inherited through exec): the write fails
-    // with EFBIG instead of the signal ending the process.
-    let child = std::process::Command::new("sh")
-        .args([
-            "-c",
-            "trap '' XFSZ; exec prlimit --fsize=4000:unlimited -- \"$0\" listen --addr 127.0.0.1:0 --record \"$1\"",
-            env!("CARGO_BIN_EXE_emma"),
-            record.to_str().unwrap(),
-        ])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let listener = Listener::start_command(child);
+    let Some(listener) =
+        common::listen_under_file_size_limit(4000, &["--record", record.to_str().unwrap()])
+    else {
+        return;
+    };
     let (mut acknowledged, refused) = post_until_refused(&listener, 1);
     assert!(!acknowledged.is_empty());
     check_full_disk_record(&record, &acknowledged);
@@ -326,11 +297,7 @@ fn a_full_disk_leaves_no_partial_line_and_recording_resumes_once_space_returns()
     assert_eq!(post(&listener, &signup(refused)), 500);
     check_full_disk_record(&record, &acknowledged);
 
-    let lifted = std::process::Command::new("prlimit")
-        .args(["--pid", &listener.id().to_string(), "--fsize=unlimited"])
-        .status()
-        .unwrap();
-    assert!(lifted.success());
+    common::lift_file_size_limit(&listener);
     for member in refused..refused + 5 {
         let body = signup(member);
         assert_eq!(post(&listener, &body), 200);

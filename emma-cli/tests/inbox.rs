@@ -2,18 +2,8 @@
 
 mod common;
 
-use common::{Listener, all_examples, raw_request, read_lines, run, run_ok_or, signup};
+use common::{Listener, all_examples, post, raw_request, read_lines, run, run_ok_or, signup};
 use serde_json::Value;
-
-fn post(listener: &Listener, body: &str) -> u16 {
-    raw_request(
-        &listener.authority(),
-        "POST",
-        "/webhooks/emma",
-        body.as_bytes(),
-    )
-    .status
-}
 
 fn status(inbox: &str) -> Value {
     let (code, out) = run_ok_or(&["inbox", "status", "--json", "--inbox", inbox]);

@@ -12,7 +12,7 @@ mod common;
 #[cfg(unix)]
 use emma_test_postgres as pg;
 
-use common::{Listener, TIMEOUT, emma, raw_request, signup};
+use common::{Listener, TIMEOUT, emma, post, raw_request, signup};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -70,17 +70,6 @@ fn try_request(
 /// POSTs `body` to the receiver; the status, or `None` if no answer came.
 fn try_post(authority: &str, body: &str) -> Option<u16> {
     try_request(authority, "POST", "/webhooks/emma", body.as_bytes()).map(|(status, _)| status)
-}
-
-/// POSTs `body` to a receiver that must answer.
-fn post(listener: &Listener, body: &str) -> u16 {
-    raw_request(
-        &listener.authority(),
-        "POST",
-        "/webhooks/emma",
-        body.as_bytes(),
-    )
-    .status
 }
 
 /// `GET /readyz`.
@@ -1266,29 +1255,11 @@ fn ordered_forwarding_holds_a_members_later_deliveries_until_its_failed_one_is_d
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_under_a_sqlite_inbox_answers_503_stores_nothing_half_and_recovers() {
-    if std::process::Command::new("prlimit")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: no prlimit");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let url = sqlite_url(&dir);
-    let child = std::process::Command::new("sh")
-        .args([
-            "-c",
-            "trap '' XFSZ; exec prlimit --fsize=262144:unlimited -- \"$0\" listen --addr 127.0.0.1:0 --inbox \"$1\"",
-            env!("CARGO_BIN_EXE_emma"),
-            &url,
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let listener = Listener::start_command(child);
+    let Some(listener) = common::listen_under_file_size_limit(262_144, &["--inbox", &url]) else {
+        return;
+    };
     let mut acknowledged = Vec::new();
     let mut refused = Vec::new();
     for member in 1..10_000 {
@@ -1316,11 +1287,7 @@ fn a_full_disk_under_a_sqlite_inbox_answers_503_stores_nothing_half_and_recovers
     sqlite_is_intact(&dir.path().join("inbox.db"));
     eprintln!("{} stored before the disk filled", acknowledged.len());
 
-    let lifted = std::process::Command::new("prlimit")
-        .args(["--pid", &listener.id().to_string(), "--fsize=unlimited"])
-        .status()
-        .unwrap();
-    assert!(lifted.success());
+    common::lift_file_size_limit(&listener);
     for member in 30_000..30_005 {
         let body = signup(member);
         assert_eq!(post(&listener, &body), 200, "space returned");

@@ -20,6 +20,54 @@ pub fn signup(member: u64) -> String {
     SIGNUP.replace("6120458131", &member.to_string())
 }
 
+/// POSTs `body` to the receiver's delivery path over a new connection; gives the status.
+pub fn post(listener: &Listener, body: &str) -> u16 {
+    raw_request(
+        &listener.authority(),
+        "POST",
+        "/webhooks/emma",
+        body.as_bytes(),
+    )
+    .status
+}
+
+/// `emma listen --addr 127.0.0.1:0 ARGS` whose files may grow to `bytes` at most (a soft
+/// `prlimit --fsize`, no privileges needed), standing for a disk that fills: SIGXFSZ is ignored
+/// (as `trap '' XFSZ` does, inherited through exec), so a write crossing the limit writes what
+/// fits and fails with EFBIG, as ENOSPC would. `None` (the test skips) without `prlimit`.
+#[cfg(target_os = "linux")]
+pub fn listen_under_file_size_limit(bytes: u64, args: &[&str]) -> Option<Listener> {
+    if Command::new("prlimit").arg("--version").output().is_err() {
+        eprintln!("skipped: no prlimit");
+        return None;
+    }
+    let script = format!(
+        "trap '' XFSZ; exec prlimit --fsize={bytes}:unlimited -- \"$0\" listen --addr 127.0.0.1:0 \"$@\""
+    );
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_emma"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("emma listen starts under prlimit");
+    Some(Listener::start_command(child))
+}
+
+/// Lifts the file size limit of a receiver started by [`listen_under_file_size_limit`], as
+/// freeing space would.
+#[cfg(target_os = "linux")]
+pub fn lift_file_size_limit(listener: &Listener) {
+    let lifted = Command::new("prlimit")
+        .args(["--pid", &listener.id().to_string(), "--fsize=unlimited"])
+        .status()
+        .expect("prlimit runs");
+    assert!(lifted.success());
+}
+
 /// How long any one step may take before the test fails.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
