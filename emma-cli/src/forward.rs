@@ -53,9 +53,7 @@ async fn forward(args: &ForwardArgs) -> anyhow::Result<Outcome> {
         }
         let empty = async {
             loop {
-                if let Ok(counts) = watched.counts().await
-                    && counts.ready + counts.leased == 0
-                {
+                if let Ok(false) = watched.pending().await {
                     return;
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;

@@ -194,6 +194,11 @@ impl Settlement {
     }
 }
 
+/// Whether any delivery is ready or leased: two index probes (the partial indexes on ready and
+/// on leased deliveries), where counting would read the whole table.
+pub(crate) const PENDING: &str = "SELECT EXISTS (SELECT 1 FROM emma_inbox_deliveries WHERE state = 'ready') \
+     OR EXISTS (SELECT 1 FROM emma_inbox_deliveries WHERE state = 'leased')";
+
 /// The message a lease that ran out gives its delivery.
 pub(crate) const LEASE_EXPIRED: &str = "the worker's lease expired before it settled";
 
@@ -306,6 +311,16 @@ impl Inbox {
         match &*self.backend {
             Backend::Sqlite(store) => store.release(lease).await,
             Backend::Postgres(store) => store.release(lease).await,
+        }
+    }
+
+    /// Whether any delivery is still to be handled (ready, now or later, or leased): a check
+    /// that costs two index probes however large the inbox, where [`counts`](Inbox::counts)
+    /// reads every row.
+    pub async fn pending(&self) -> Result<bool, Error> {
+        match &*self.backend {
+            Backend::Sqlite(store) => store.pending().await,
+            Backend::Postgres(store) => store.pending().await,
         }
     }
 

@@ -10,7 +10,7 @@
 use crate::delivery::{headers_from_json, headers_to_json};
 use crate::{
     Claimed, Counts, DeliveryId, Error, ErrorKind, Filter, Incoming, LEASE_EXPIRED, Lease, Options,
-    Outcome, Received, RetrySchedule, Settlement, State, Stored,
+    Outcome, PENDING, Received, RetrySchedule, Settlement, State, Stored,
 };
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::sync::Arc;
@@ -280,6 +280,19 @@ impl Postgres {
             .await
             .map_err(|error| database(&error))?;
         Ok(changed == 1)
+    }
+
+    pub(crate) async fn pending(&self) -> Result<bool, Error> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached(PENDING)
+            .await
+            .map_err(|error| database(&error))?;
+        let row = client
+            .query_one(&statement, &[])
+            .await
+            .map_err(|error| database(&error))?;
+        Ok(row.get(0))
     }
 
     pub(crate) async fn counts(&self) -> Result<Counts, Error> {

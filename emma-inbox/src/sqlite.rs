@@ -9,7 +9,7 @@
 use crate::delivery::{headers_from_json, headers_to_json, now_millis};
 use crate::{
     Claimed, Counts, DeliveryId, Error, ErrorKind, Filter, Incoming, LEASE_EXPIRED, Lease, Options,
-    Received, Settlement, State, Stored,
+    PENDING, Received, Settlement, State, Stored,
 };
 use rusqlite::{Connection, TransactionBehavior, params};
 use std::path::Path;
@@ -221,6 +221,15 @@ impl Sqlite {
             )?
             .execute(params![id, token, now_millis()])?;
             Ok(changed == 1)
+        })
+        .await
+    }
+
+    pub(crate) async fn pending(&self) -> Result<bool, Error> {
+        self.call(|connection| {
+            connection
+                .prepare_cached(PENDING)?
+                .query_row([], |row| row.get(0))
         })
         .await
     }

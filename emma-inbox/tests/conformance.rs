@@ -75,6 +75,7 @@ conformance!(
     a_worker_runs_a_visitor_and_settles_each_outcome,
     a_worker_stopped_mid_handler_releases_its_lease,
     a_worker_purges_settled_deliveries_past_the_retention,
+    pending_holds_while_a_delivery_is_ready_or_leased,
 );
 
 async fn a_delivery_is_kept_byte_for_byte_with_its_headers_and_keys(store: &Store) {
@@ -684,6 +685,38 @@ async fn a_worker_purges_settled_deliveries_past_the_retention(store: &Store) {
         .await;
     assert_eq!(report.done, 3);
     assert_eq!(inbox.counts().await.unwrap().total(), 0);
+}
+
+async fn pending_holds_while_a_delivery_is_ready_or_leased(store: &Store) {
+    let inbox = store.open(quick_retries(5)).await;
+    assert!(!inbox.pending().await.unwrap(), "empty");
+    inbox.receive(thing(1)).await.unwrap();
+    inbox.receive(thing(2)).await.unwrap();
+    assert!(inbox.pending().await.unwrap(), "ready");
+    let claimed = inbox.claim(2, Duration::from_secs(30)).await.unwrap();
+    assert!(inbox.pending().await.unwrap(), "leased");
+    inbox
+        .settle(&claimed[0].lease, &Outcome::Done)
+        .await
+        .unwrap();
+    assert!(inbox.pending().await.unwrap(), "one still leased");
+    inbox
+        .settle(&claimed[1].lease, &Outcome::Failed("no".into()))
+        .await
+        .unwrap();
+    assert!(!inbox.pending().await.unwrap(), "done and dead only");
+    inbox.receive(thing(3)).await.unwrap();
+    let claimed = inbox
+        .claim(1, Duration::from_secs(30))
+        .await
+        .unwrap()
+        .remove(0);
+    let later = Outcome::Retry {
+        after: Some(Duration::from_secs(3600)),
+        reason: "later".into(),
+    };
+    inbox.settle(&claimed.lease, &later).await.unwrap();
+    assert!(inbox.pending().await.unwrap(), "ready in an hour");
 }
 
 #[cfg(unix)]
