@@ -12,7 +12,7 @@
 //!   (`MemberSignupDelivery`: a constant TAG, CONTENT referring to the former, and the envelope
 //!   fields). The bundle is a `oneOf` of [`KNOWN_DELIVERY`] (itself a `oneOf` over the
 //!   deliveries, discriminated by TAG) and [`UNKNOWN_DELIVERY`] (any TAG string that is not a
-//!   known name, with a CONTENT object).
+//!   known name, with a CONTENT of any JSON type).
 //! - `internal` (`{TAG: name, ...fields}`): each event's delivery definition holds the constant
 //!   TAG, the event's fields and the envelope fields side by side at the top level. The bundle
 //!   is a `oneOf` of [`KNOWN_DELIVERY`] (over them) and [`UNKNOWN_DELIVERY`] (any TAG string
@@ -102,7 +102,7 @@ fn header_bundle_comment(header: &str) -> String {
          document cannot pick a branch by it: a body is valid here when it is a valid body of at \
          least one known event (`anyOf`). To judge a delivery, validate its body against the \
          schema of the event its header names; the body of an event this schema does not \
-         describe may be any JSON object."
+         describe may be any JSON value."
     )
 }
 
@@ -319,7 +319,13 @@ fn unknown_delivery_schema(schema: &Schema, prefix: &str) -> Option<Value> {
     let mut required = vec![tag.as_str()];
     let description = match content {
         Some(content) => {
-            properties.insert(content.clone(), json!({ "type": "object" }));
+            properties.insert(
+                content.clone(),
+                json!({
+                    "description": "The event's data, of any JSON type, kept as received.",
+                    "tsType": "unknown",
+                }),
+            );
             required.push(content);
             format!(
                 "A delivery of an event this schema does not describe. It is accepted, and its `{content}` is kept as it is."
@@ -428,9 +434,9 @@ fn delivery_schema(schema: &Schema, resolved: &EventApi<'_>, prefix: &str) -> Va
     delivery.insert("type".into(), "object".into());
     delivery.insert("properties".into(), Value::Object(properties));
     delivery.insert("required".into(), json!(required));
-    if !matches!(envelope.layout, Layout::Adjacent { .. }) {
-        delivery.insert("additionalProperties".into(), true.into());
-    }
+    // Top-level keys beyond the envelope's (Emma's `resource_url`) are kept by the reader, so
+    // models generated from this must keep them too.
+    delivery.insert("additionalProperties".into(), true.into());
     delivery.insert("examples".into(), json!(examples));
     Value::Object(delivery)
 }
@@ -519,7 +525,8 @@ fn primitive_schema(primitive: Primitive) -> Value {
         Primitive::U64 => json!({ "type": "integer", "minimum": 0, "maximum": u64::MAX }),
         Primitive::F64 => json!({ "type": "number" }),
         Primitive::Bool => json!({ "type": "boolean" }),
-        Primitive::Json => json!({}),
+        // `tsType`: json-schema-to-typescript reads a schema without a type as an object.
+        Primitive::Json => json!({ "tsType": "unknown" }),
     }
 }
 
@@ -962,11 +969,23 @@ header = "X-Event""#,
     }
 
     #[test]
-    fn the_default_envelope_keeps_emmas_shape() {
+    fn the_default_envelope_keeps_emmas_shape_and_its_extra_top_level_keys() {
         let schema = small();
         let delivery = &bundle(&schema)["$defs"]["ThingMadeDelivery"];
         assert_eq!(keys(&delivery["properties"]), ["event_name", "data"]);
         assert_eq!(delivery["required"], json!(["event_name", "data"]));
-        assert!(delivery.get("additionalProperties").is_none());
+        assert_eq!(delivery["additionalProperties"], true);
+    }
+
+    #[test]
+    fn json_values_and_unknown_events_data_accept_any_json_type() {
+        let document = bundle(&small());
+        let unknown = &document["$defs"][UNKNOWN_DELIVERY]["properties"]["data"];
+        assert!(unknown.get("type").is_none(), "{unknown}");
+        assert_eq!(unknown["tsType"], "unknown");
+        assert_eq!(
+            primitive_schema(Primitive::Json),
+            json!({ "tsType": "unknown" })
+        );
     }
 }

@@ -90,9 +90,8 @@ impl EventVisitor<Result<(), String>> for Receiver {
     fn visit_unknown(&mut self, event: &UnknownEvent) -> Result<(), String> {
         self.count("(unknown)");
         println!(
-            "  unknown event {:?} kept with {} data key(s)",
-            event.event_name,
-            event.data.len()
+            "  unknown event {:?} kept with its data: {}",
+            event.event_name, event.data
         );
         Ok(())
     }

@@ -118,7 +118,7 @@ pub fn deserialize_id<'de, D: Deserializer<'de>>(
 
 pub use crate::delivery::{
     Delivery, Entries, Layout, deserialize_delivery, parse_delivery, parse_delivery_reference,
-    parse_parts, serialize_delivery, unknown_event,
+    parse_parts, serialize_delivery, serialize_unknown, unknown_event,
 };
 
 /// Parses embedded JSON text (a JSON Schema the macro generated from a validated model).

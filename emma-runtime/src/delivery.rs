@@ -13,6 +13,7 @@
 use crate::__private::{Key, keep_unknown};
 use crate::ParseError;
 use crate::RawFields;
+use crate::RawJson;
 use crate::UnknownEvent;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -80,6 +81,14 @@ pub trait Delivery: Sized {
 pub trait Entries {
     /// Writes every entry into `map`.
     fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+
+    /// Writes the entries as the content of an adjacent delivery: a map of them, unless the
+    /// content is written whole.
+    fn serialize_content<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        self.serialize_entries(&mut map)?;
+        map.end()
+    }
 }
 
 impl Entries for RawFields {
@@ -91,27 +100,92 @@ impl Entries for RawFields {
     }
 }
 
-/// The serialized form of an [`Entries`]: a map of its entries.
-struct AsMap<'a, T: ?Sized>(&'a T);
+/// The serialized form of an [`Entries`] as an adjacent delivery's content.
+struct AsContent<'a, T: ?Sized>(&'a T);
 
-impl<T: Entries + ?Sized> Serialize for AsMap<'_, T> {
+impl<T: Entries + ?Sized> Serialize for AsContent<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        self.0.serialize_entries(&mut map)?;
-        map.end()
+        self.0.serialize_content(serializer)
     }
 }
 
-/// Reads an unknown event's fields, which must still be an object.
+/// Reads an unknown event's data, whatever its JSON type, kept as received: the content under
+/// the adjacent layout, the body under the header one, and under the internal one the object
+/// of the keys beside the tag (written compactly, each value as received).
 pub fn unknown_event<'de, D: Deserializer<'de>>(
+    layout: Layout,
     event_name: &str,
     data: D,
 ) -> Result<UnknownEvent, D::Error> {
+    let data = match layout {
+        // The fields beside the tag come as a map of raw values, which only an object of
+        // them can be read from.
+        Layout::Internal { .. } => {
+            let fields = RawFields::deserialize(data)?;
+            RawJson::from_serialize(&fields).map_err(de::Error::custom)?
+        }
+        Layout::Adjacent { .. } | Layout::Header { .. } => RawJson::deserialize(data)?,
+    };
     Ok(UnknownEvent {
         event_name: event_name.to_owned(),
-        data: RawFields::deserialize(data)?,
+        data,
         envelope: RawFields::new(),
     })
+}
+
+/// Writes an unknown event's delivery in `layout`. Under the internal layout its data must be
+/// an object (its keys sit beside the tag), and under the header layout too when there are
+/// kept top-level keys to write beside its keys; otherwise the body is the data as received.
+pub fn serialize_unknown<S: Serializer>(
+    serializer: S,
+    layout: Layout,
+    event: &UnknownEvent,
+) -> Result<S::Ok, S::Error> {
+    match layout {
+        Layout::Adjacent { .. } => serialize_delivery(
+            serializer,
+            layout,
+            &event.event_name,
+            &RawValueEntries(&event.data),
+            &event.envelope,
+        ),
+        Layout::Header { .. } if event.envelope.is_empty() => event.data.serialize(serializer),
+        Layout::Internal { .. } | Layout::Header { .. } => {
+            let fields = event.fields().ok_or_else(|| {
+                serde::ser::Error::custom(format_args!(
+                    "the data of the unknown event `{}` is not an object, so its keys cannot be written beside {}",
+                    event.event_name,
+                    match layout {
+                        Layout::Internal { tag } => format!("the `{tag}` tag"),
+                        _ => "the kept top-level keys".to_owned(),
+                    }
+                ))
+            })?;
+            serialize_delivery(
+                serializer,
+                layout,
+                &event.event_name,
+                &fields,
+                &event.envelope,
+            )
+        }
+    }
+}
+
+/// An unknown event's data as the content of an adjacent delivery: written as received, so
+/// never as entries.
+struct RawValueEntries<'a>(&'a RawJson);
+
+impl Entries for RawValueEntries<'_> {
+    fn serialize_entries<M: SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Err(serde::ser::Error::custom(
+            "an unknown event's data is written whole, not as entries",
+        ))
+    }
+
+    fn serialize_content<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
 }
 
 /// Reads a delivery in the layout `E` declares.
@@ -331,7 +405,7 @@ where
     match layout {
         Layout::Adjacent { tag, content } => {
             map.serialize_entry(tag, event_name)?;
-            map.serialize_entry(content, &AsMap(data))?;
+            map.serialize_entry(content, &AsContent(data))?;
         }
         Layout::Internal { tag } => {
             map.serialize_entry(tag, event_name)?;

@@ -103,7 +103,9 @@ fn an_unknown_event_keeps_its_name_and_data_verbatim() {
     assert_eq!(event.name(), UNKNOWN_EVENT);
     assert_eq!(event.kind(), None);
     assert_eq!(
-        unknown.data["nested"].parse::<Value>().unwrap(),
+        unknown.fields().unwrap()["nested"]
+            .parse::<Value>()
+            .unwrap(),
         json!({"a": [1, 2.5, "x"]})
     );
     assert_eq!(
@@ -239,7 +241,7 @@ fn deeply_nested_unknown_values_are_kept_as_text_without_recursing() {
     let Event::Unknown(unknown) = Event::from_slice(text.as_bytes()).unwrap() else {
         panic!("not an unknown event")
     };
-    assert_eq!(unknown.data["x"].get(), nested);
+    assert_eq!(unknown.fields().unwrap()["x"].get(), nested);
     // Unclosed, it is still an error, not a crash.
     let unclosed = format!(
         r#"{{"event_name": "{UNKNOWN_EVENT}", "data": {{"x": {}}}}}"#,

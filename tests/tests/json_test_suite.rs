@@ -1,7 +1,7 @@
 //! JSONTestSuite's parsing documents (`fixtures/json-test-suite/`, accept / reject / either),
 //! carried through every place a delivery holds a value the schema does not constrain: a
 //! `json` field, an extra key in `data`, an extra top-level key, a key of an unknown event's
-//! `data`, each with `event_name` first and with `data` first. The delivery reader must accept
+//! `data` and an unknown event's whole `data`, each with `event_name` first and with `data` first. The delivery reader must accept
 //! exactly the deliveries serde_json reads as JSON, and keep each accepted document's text.
 //!
 //! serde_json is the judge as the reader holds kept values: a `RawValue` (text, read without
@@ -72,19 +72,40 @@ fn carriers(document: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
                 r#"}, "event_name": "no_schema_declares_this"}"#,
             ),
         ),
+        (
+            WHOLE_UNKNOWN_DATA[0],
+            wrap(r#"{"event_name": "no_schema_declares_this", "data": "#, "}"),
+        ),
+        (
+            WHOLE_UNKNOWN_DATA[1],
+            wrap(
+                r#"{"data": "#,
+                r#", "event_name": "no_schema_declares_this"}"#,
+            ),
+        ),
     ]
 }
 
-/// The text a delivery kept for the carried document, wherever it carried it.
-fn kept(event: &Event) -> Option<&str> {
+/// The carriers in which the document is an unknown event's whole data, of whatever type.
+const WHOLE_UNKNOWN_DATA: [&str; 2] = [
+    "an unknown event's whole data, name first",
+    "an unknown event's whole data, data first",
+];
+
+/// The text a delivery kept for the document `carrier` carried.
+fn kept(event: &Event, carrier: &str) -> Option<String> {
     match event {
         Event::NoteAdded(note) => Some(
             note.extra
                 .get("x")
                 .or_else(|| note.envelope().get("x"))
-                .map_or(note.body.get(), |raw| raw.get()),
+                .map_or(note.body.get(), |raw| raw.get())
+                .to_owned(),
         ),
-        Event::Unknown(unknown) => unknown.data.get("x").map(|raw| raw.get()),
+        Event::Unknown(unknown) if WHOLE_UNKNOWN_DATA.contains(&carrier) => {
+            Some(unknown.data.get().to_owned())
+        }
+        Event::Unknown(unknown) => unknown.fields()?.get("x").map(|raw| raw.get().to_owned()),
     }
 }
 
@@ -127,10 +148,10 @@ fn the_reader_accepts_exactly_what_serde_json_accepts_wherever_a_document_is_car
                     let trimmed = std::str::from_utf8(&document)
                         .unwrap()
                         .trim_matches([' ', '\t', '\n', '\r']);
-                    if kept(&event) != Some(trimmed) {
+                    let kept = kept(&event, carrier);
+                    if kept.as_deref() != Some(trimmed) {
                         mismatches.push(format!(
-                            "{name} ({carrier}): kept {:?}, received {trimmed:?}",
-                            kept(&event)
+                            "{name} ({carrier}): kept {kept:?}, received {trimmed:?}"
                         ));
                     }
                 }

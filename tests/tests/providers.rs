@@ -267,3 +267,39 @@ fn generated_structs_expose_their_schema_metadata() {
     }
     .extra;
 }
+
+#[test]
+fn an_unknown_event_keeps_data_of_any_json_type_under_every_layout() {
+    // Adjacent (billing: `type` and `data`, with a typed envelope field): the content may be
+    // an array, a string, `null`; it is kept and written back as received.
+    for data in [r#"[{"attempt": 1}, 2]"#, r#""text""#, "null", "1.50", "{}"] {
+        for text in [
+            format!(r#"{{"type": "not.declared", "data": {data}, "timestamp": "t"}}"#),
+            format!(r#"{{"data": {data}, "timestamp": "t", "type": "not.declared"}}"#),
+        ] {
+            let event = billing::Event::from_slice(text.as_bytes())
+                .unwrap_or_else(|error| panic!("{error}: {text}"));
+            let billing::Event::Unknown(unknown) = &event else {
+                panic!("{event:?}")
+            };
+            assert_eq!(unknown.data.get(), data);
+            assert_eq!(serde_json::to_value(&event).unwrap(), json(&text));
+        }
+    }
+    // `data` itself is still required.
+    assert!(billing::Event::from_slice(br#"{"type": "not.declared", "timestamp": "t"}"#).is_err());
+    // Header (code host): the body is the data, whatever it is, and is written back whole.
+    let unknown = code_host::Event::from_parts("star", b"[1, {\"a\": 2}]").unwrap();
+    assert_eq!(unknown.kind(), None);
+    assert_eq!(serde_json::to_string(&unknown).unwrap(), "[1, {\"a\": 2}]");
+    // Internal (chat): the data is the object of the keys beside the tag.
+    let text = br#"{"type": "not_declared", "event_ts": "1", "list": [1, 2]}"#;
+    let chat::Event::Unknown(unknown) = chat::Event::from_slice(text).unwrap() else {
+        panic!("not unknown");
+    };
+    assert_eq!(unknown.fields().unwrap()["list"].get(), "[1, 2]");
+    assert_eq!(
+        serde_json::to_value(chat::Event::Unknown(unknown)).unwrap(),
+        json(std::str::from_utf8(text).unwrap())
+    );
+}

@@ -36,8 +36,11 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
         .iter()
         .map(|field| field.name.as_str())
         .collect();
-    let (move_keys, unknown_keys) = match &cx.schema.envelope.layout {
-        Layout::Adjacent { .. } => (TokenStream::new(), quote!(envelope)),
+    let (move_keys, read_unknown) = match &cx.schema.envelope.layout {
+        Layout::Adjacent { .. } => (
+            TokenStream::new(),
+            quote!(Envelope::__read(&__event.envelope)?;),
+        ),
         Layout::Internal { .. } | Layout::Header { .. } => (
             quote! {
                 let (__data, __keys) = __event.parts_mut();
@@ -47,7 +50,13 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
                     }
                 }
             },
-            quote!(data),
+            // An unknown event's keys stay in its data; data that is no object (a header
+            // layout's body may be any JSON value) has no keys to check.
+            quote! {
+                if let ::core::option::Option::Some(__keys) = __event.fields() {
+                    Envelope::__read(&__keys)?;
+                }
+            },
         ),
     };
     let read_envelope_fields = has_envelope_fields.then(|| {
@@ -59,7 +68,7 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
                         Envelope::__read(__event.envelope())?;
                     } )*
                     Event::Unknown(__event) => {
-                        Envelope::__read(&__event.#unknown_keys)?;
+                        #read_unknown
                     }
                 }
                 ::core::result::Result::Ok(())
@@ -227,7 +236,7 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
                 ) -> ::core::result::Result<Self, __D::Error> {
                     match __event_name {
                         #( #wire_names => <#variants as #serde::Deserialize>::deserialize(__data).map(|__event| Event::#variants(#runtime::Delivered::new(__event))), )*
-                        _ => #runtime::__private::unknown_event(__event_name, __data).map(Event::Unknown),
+                        _ => #runtime::__private::unknown_event(<Event as #runtime::__private::Delivery>::LAYOUT, __event_name, __data).map(Event::Unknown),
                     }
                 }
 
@@ -247,7 +256,7 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
                     let __layout = <Event as #runtime::__private::Delivery>::LAYOUT;
                     match self {
                         #( Event::#variants(__event) => #runtime::__private::serialize_delivery(__serializer, __layout, #wire_names, __event.data(), __event.envelope()), )*
-                        Event::Unknown(__event) => #runtime::__private::serialize_delivery(__serializer, __layout, &__event.event_name, &__event.data, &__event.envelope),
+                        Event::Unknown(__event) => #runtime::__private::serialize_unknown(__serializer, __layout, __event),
                     }
                 }
             }

@@ -46,8 +46,12 @@ export function isKnown(delivery: EmmaWebhooks): delivery is KnownDelivery {
 export function describe(delivery: EmmaWebhooks): string {
   if (!isKnown(delivery)) {
     const name: string = delivery.event_name;
-    const data: { [key: string]: unknown } = delivery.data;
-    return `unknown event ${name} with ${Object.keys(data).length} keys`;
+    // An unknown event's data may be of any JSON type.
+    const data: unknown = delivery.data;
+    // @ts-expect-error: not declared an object, since it need not be one.
+    const asObject: { [key: string]: unknown } = delivery.data;
+    void asObject;
+    return `unknown event ${name} with ${Array.isArray(data) ? "an array" : typeof data} as data`;
   }
   switch (delivery.event_name) {
     case "message_click": {
