@@ -8,12 +8,15 @@
 //! emma-schema generate [--out FILE] [PATH]
 //! emma-schema diff [--format human|json|github] [--verbose] [--allow RULE]... OLD NEW
 //! emma-schema diff --against GIT_REF [--format ...] [--verbose] [--allow RULE]... [PATH]
+//! emma-schema import OPENAPI [--out FILE] [--name NAME] [--layout L] [--tag K] [--content K] [--header H]
 //! ```
 //!
 //! Exit status: 0 on success, 1 when the schema has problems or the exports are out of date
 //! (or cannot be written), 2 for a usage error. `diff` exits with 0 when nothing breaking
 //! (and not allowed) changed, 1 when something did, and 2 for a usage error or a schema that
-//! cannot be read or loaded.
+//! cannot be read or loaded. `import` exits with 0 when it wrote a schema (its notes, on
+//! standard error, say what the schema does not say as the document does), 1 when the
+//! document cannot be imported or the output cannot be written, and 2 for a usage error.
 
 mod cli;
 
@@ -103,6 +106,46 @@ enum Command {
         #[arg(long, value_name = "RULE", value_parser = rule_ids())]
         allow: Vec<String>,
     },
+    /// Writes an events.toml from a provider's OpenAPI document (3.1 `webhooks` or 3.0
+    /// `x-webhooks`): one event per webhook, with its types, docs and examples; what the
+    /// schema language cannot say yet is listed on standard error at its JSON pointer.
+    #[command(
+        after_help = "Examples:\n  emma-schema import openapi.json --out events.toml\n  emma-schema import openapi.json --layout adjacent --tag type --content data"
+    )]
+    Import {
+        /// The OpenAPI document (JSON).
+        #[arg(value_name = "OPENAPI")]
+        document: PathBuf,
+        /// The file to write; standard output when not given.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The schema's export name (`[schema] name`); from the document's title otherwise.
+        #[arg(long)]
+        name: Option<String>,
+        /// Where a delivery carries the event's name (`[envelope] layout`); inferred otherwise.
+        #[arg(long, value_enum)]
+        layout: Option<ImportLayout>,
+        /// The key holding the event's name (`[envelope] tag`).
+        #[arg(long, value_name = "KEY")]
+        tag: Option<String>,
+        /// The key holding the event's data under the adjacent layout (`[envelope] content`).
+        #[arg(long, value_name = "KEY")]
+        content: Option<String>,
+        /// The HTTP header naming the event under the header layout (`[envelope] header`).
+        #[arg(long, value_name = "NAME")]
+        header: Option<String>,
+    },
+}
+
+/// `--layout`, named as `[envelope] layout` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ImportLayout {
+    /// `{TAG: name, CONTENT: data}`.
+    Adjacent,
+    /// `{TAG: name, ...fields}`.
+    Internal,
+    /// The name in an HTTP header; the body is the fields.
+    Header,
 }
 
 /// How `diff` shows the changes.
@@ -137,7 +180,83 @@ fn main() -> ExitCode {
             verbose,
             allow,
         } => diff(&paths, against.as_deref(), format, verbose, &allow),
+        Command::Import {
+            document,
+            out,
+            name,
+            layout,
+            tag,
+            content,
+            header,
+        } => {
+            let options = emma_import::Options {
+                name,
+                layout: layout.map(|layout| match layout {
+                    ImportLayout::Adjacent => emma_import::LayoutChoice::Adjacent,
+                    ImportLayout::Internal => emma_import::LayoutChoice::Internal,
+                    ImportLayout::Header => emma_import::LayoutChoice::Header,
+                }),
+                tag,
+                content,
+                header,
+            };
+            import(&document, out.as_deref(), &options)
+        }
     }
+}
+
+fn import(document: &Path, out: Option<&Path>, options: &emma_import::Options) -> ExitCode {
+    let text = match std::fs::read_to_string(document) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: cannot read {}: {error}", document.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let value: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(value) => value,
+        Err(error) => {
+            eprintln!(
+                "error: {}:{}:{}: not JSON: {error}",
+                document.display(),
+                error.line(),
+                error.column()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let imported = match emma_import::openapi(&value, options) {
+        Ok(imported) => imported,
+        Err(error) => {
+            eprintln!("error: {}: {error}", document.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    for note in &imported.notes {
+        eprintln!("note: {}#{note}", document.display());
+    }
+    let written = match out {
+        Some(path) => std::fs::write(path, &imported.toml)
+            .map_err(|error| format!("cannot write {}: {error}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(imported.toml.as_bytes())
+            .map_err(|error| format!("cannot write to standard output: {error}")),
+    };
+    if let Err(problem) = written {
+        eprintln!("error: {problem}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!(
+        "imported {} event(s) and {} type(s) from {}{}; {} note(s)",
+        imported.schema.events.len(),
+        imported.schema.types.len(),
+        document.display(),
+        out.map(|path| format!(" into {}", path.display()))
+            .unwrap_or_default(),
+        imported.notes.len()
+    );
+    ExitCode::SUCCESS
 }
 
 fn diff(

@@ -26,6 +26,7 @@ mod diagnostic;
 mod example;
 mod model;
 mod parse;
+mod write;
 
 pub use diagnostic::{Diagnostic, SchemaError};
 pub use model::{
@@ -33,6 +34,8 @@ pub use model::{
     FieldDef, IdRepr, Layout, Primitive, RustName, Schema, Span, TIMESTAMP_RFC3339, TypeDef,
     TypeKind, TypeRef,
 };
+
+pub use write::to_toml;
 
 use std::path::Path;
 

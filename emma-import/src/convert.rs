@@ -1,0 +1,520 @@
+//! JSON Schema (as OpenAPI 3.0 and 3.1 write it) to the schema language's types.
+
+use crate::names::{self, Names};
+use crate::{Note, pointer_push};
+use emma_schema::{EnumValue, FieldDef, Primitive, Span, TypeDef, TypeKind, TypeRef};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+
+/// The name of the shared timestamp type `format: date-time` strings become.
+const DATE_TIME: &str = "DateTime";
+
+/// Keywords that constrain a value further than its type, which the schema language does not
+/// check yet: reported where they are, never enforced, so no delivery is refused for them.
+const UNCHECKED: &[&str] = &[
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
+/// Integer formats the range of `i64` or `u64` covers exactly.
+const WIDE_INTEGER_FORMATS: &[&str] = &["int64", "uint64", "uint"];
+
+/// A type as read from a JSON Schema: what it is, and whether `null` is one of its values.
+pub(crate) struct Read {
+    pub(crate) ty: TypeRef,
+    pub(crate) nullable: bool,
+}
+
+/// Walks one document, collecting the schema's named types and the notes.
+pub(crate) struct Converter<'d> {
+    root: &'d Value,
+    pub(crate) types: Vec<TypeDef>,
+    /// The named type each `$ref` target became.
+    by_ref: HashMap<String, String>,
+    pub(crate) names: Names,
+    pub(crate) notes: Vec<Note>,
+    date_time: Option<String>,
+    /// The `$ref` whose target is being read, and the name it asks for.
+    naming: Option<(String, String)>,
+}
+
+impl<'d> Converter<'d> {
+    pub(crate) fn new(root: &'d Value, names: Names) -> Self {
+        Converter {
+            root,
+            types: Vec::new(),
+            by_ref: HashMap::new(),
+            names,
+            notes: Vec::new(),
+            date_time: None,
+            naming: None,
+        }
+    }
+
+    pub(crate) fn note(&mut self, pointer: &str, message: impl Into<String>) {
+        self.notes.push(Note {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// The value at a local `$ref` (`#/components/schemas/X`), with its pointer.
+    pub(crate) fn target(&self, reference: &str) -> Option<(&'d Value, String)> {
+        let pointer = reference.strip_prefix('#')?;
+        let value = self.root.pointer(pointer)?;
+        Some((value, pointer.to_owned()))
+    }
+
+    /// `schema` with `$ref`s followed and an `allOf` of objects merged, for reading an object's
+    /// properties; the pointer is where the properties were found.
+    pub(crate) fn resolved(&mut self, schema: &Value, at: &str) -> (Map<String, Value>, String) {
+        let mut seen = HashSet::new();
+        self.resolved_inner(schema, at, &mut seen)
+    }
+
+    fn resolved_inner(
+        &mut self,
+        schema: &Value,
+        at: &str,
+        seen: &mut HashSet<String>,
+    ) -> (Map<String, Value>, String) {
+        let Some(object) = schema.as_object() else {
+            return (Map::new(), at.to_owned());
+        };
+        if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+            if seen.insert(reference.to_owned())
+                && let Some((target, pointer)) = self.target(reference)
+            {
+                let (mut merged, found) = self.resolved_inner(target, &pointer, seen);
+                for (key, value) in object {
+                    if key != "$ref" {
+                        merged.insert(key.clone(), value.clone());
+                    }
+                }
+                return (merged, found);
+            }
+            return (object.clone(), at.to_owned());
+        }
+        if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
+            let mut merged = object.clone();
+            merged.remove("allOf");
+            let mut properties = Map::new();
+            let mut required: Vec<Value> = Vec::new();
+            let mut found = at.to_owned();
+            for (index, part) in parts.iter().enumerate() {
+                let part_at = pointer_push(&pointer_push(at, "allOf"), &index.to_string());
+                let (part, part_found) = self.resolved_inner(part, &part_at, seen);
+                if let Some(Value::Object(more)) = part.get("properties") {
+                    properties.extend(more.clone());
+                    found = part_found;
+                }
+                if let Some(Value::Array(more)) = part.get("required") {
+                    required.extend(more.iter().cloned());
+                }
+                for (key, value) in part {
+                    if !matches!(key.as_str(), "properties" | "required") {
+                        merged.entry(key).or_insert(value);
+                    }
+                }
+            }
+            if let Some(Value::Object(own)) = object.get("properties") {
+                properties.extend(own.clone());
+            }
+            if let Some(Value::Array(own)) = object.get("required") {
+                required.extend(own.iter().cloned());
+            }
+            if !properties.is_empty() {
+                merged.insert("properties".into(), Value::Object(properties));
+            }
+            if !required.is_empty() {
+                merged.insert("required".into(), Value::Array(required));
+            }
+            return (merged, found);
+        }
+        (object.clone(), at.to_owned())
+    }
+
+    /// The fields of an object schema (its `properties`, `required` saying which must be
+    /// present), named for the struct `owner`.
+    pub(crate) fn fields(
+        &mut self,
+        object: &Map<String, Value>,
+        at: &str,
+        owner: &str,
+    ) -> Vec<FieldDef> {
+        let required: HashSet<&str> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|names| names.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let Some(properties) = object.get("properties").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        let properties_at = pointer_push(at, "properties");
+        let mut taken = HashSet::new();
+        let mut fields = Vec::new();
+        for (key, schema) in properties {
+            let field_at = pointer_push(&properties_at, key);
+            let read = self.read(schema, &field_at, &format!("{owner} {key}"));
+            let rust_name = names::field_rust_name(key, &mut taken);
+            let mut field = names::field(key, rust_name.as_deref(), read.ty);
+            field.doc = doc_of(schema);
+            field.required = required.contains(key.as_str());
+            field.nullable = read.nullable;
+            fields.push(field);
+        }
+        fields
+    }
+
+    /// The type of a property or item schema. `hint` names a type made for it.
+    pub(crate) fn read(&mut self, schema: &Value, at: &str, hint: &str) -> Read {
+        let Some(object) = schema.as_object() else {
+            // `true` (anything) or `false` (nothing): either way, kept as received.
+            return Read {
+                ty: TypeRef::Primitive(Primitive::Json),
+                nullable: false,
+            };
+        };
+        let mut nullable = object.get("nullable") == Some(&Value::Bool(true));
+        if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+            let mut read = self.read_reference(reference, at, hint);
+            read.nullable |= nullable;
+            return read;
+        }
+        for combinator in ["anyOf", "oneOf"] {
+            if let Some(alternatives) = object.get(combinator).and_then(Value::as_array) {
+                let (nulls, others): (Vec<_>, Vec<_>) = alternatives
+                    .iter()
+                    .enumerate()
+                    .partition(|(_, alternative)| is_null_schema(alternative));
+                nullable |= !nulls.is_empty();
+                if let [(index, only)] = others.as_slice() {
+                    let only_at = pointer_push(&pointer_push(at, combinator), &index.to_string());
+                    let mut read = self.read(only, &only_at, hint);
+                    read.nullable |= nullable;
+                    return read;
+                }
+                self.note(
+                    &pointer_push(at, combinator),
+                    format!(
+                        "a union of {} alternatives is not in the schema language yet: declared `json`, kept as received",
+                        others.len()
+                    ),
+                );
+                return Read {
+                    ty: TypeRef::Primitive(Primitive::Json),
+                    nullable,
+                };
+            }
+        }
+        if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
+            if let [only] = parts.as_slice() {
+                let mut read = self.read(only, &pointer_push(at, "allOf/0"), hint);
+                read.nullable |= nullable;
+                return read;
+            }
+            let (merged, found) = self.resolved(schema, at);
+            let ty = self.object_type(&merged, &found, hint);
+            return Read { ty, nullable };
+        }
+        self.note_unchecked(object, at);
+        // The JSON types allowed; `null` among them makes the value nullable.
+        let mut types: Vec<&str> = match object.get("type") {
+            Some(Value::String(one)) => vec![one.as_str()],
+            Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if types.contains(&"null") {
+            nullable = true;
+            types.retain(|ty| *ty != "null");
+        }
+        let listed: Option<Vec<Value>> = match (object.get("enum"), object.get("const")) {
+            (Some(Value::Array(values)), _) => Some(values.clone()),
+            (_, Some(value)) => Some(vec![value.clone()]),
+            _ => None,
+        };
+        if let Some(mut values) = listed {
+            if values.contains(&Value::Null) {
+                nullable = true;
+                values.retain(|value| !value.is_null());
+            }
+            if !values.is_empty() && values.iter().all(Value::is_string) {
+                let ty = self.enum_type(object, &values, hint);
+                return Read { ty, nullable };
+            }
+            self.note(
+                &pointer_push(at, if object.contains_key("enum") { "enum" } else { "const" }),
+                "a list of values that are not all strings is not in the schema language yet: the values are not checked",
+            );
+        }
+        let ty = match types.as_slice() {
+            [] if object.contains_key("properties") => self.object_type(object, at, hint),
+            [] => TypeRef::Primitive(Primitive::Json),
+            ["string"] => self.string_type(object),
+            ["integer"] => self.integer_type(object, at),
+            ["number"] => TypeRef::Primitive(Primitive::F64),
+            ["boolean"] => TypeRef::Primitive(Primitive::Bool),
+            ["array"] => match object.get("items") {
+                Some(items) => {
+                    let item =
+                        self.read(items, &pointer_push(at, "items"), &format!("{hint} item"));
+                    if item.nullable {
+                        self.note(
+                            &pointer_push(at, "items"),
+                            "nullable list items are not in the schema language yet: declared `json`, kept as received",
+                        );
+                        TypeRef::List(Box::new(TypeRef::Primitive(Primitive::Json)))
+                    } else {
+                        TypeRef::List(Box::new(item.ty))
+                    }
+                }
+                None => TypeRef::List(Box::new(TypeRef::Primitive(Primitive::Json))),
+            },
+            ["object"] => self.object_type(object, at, hint),
+            several => {
+                self.note(
+                    &pointer_push(at, "type"),
+                    format!(
+                        "a value of several JSON types ({}) is not in the schema language yet: declared `json`, kept as received",
+                        several.join(", ")
+                    ),
+                );
+                TypeRef::Primitive(Primitive::Json)
+            }
+        };
+        Read { ty, nullable }
+    }
+
+    fn read_reference(&mut self, reference: &str, at: &str, hint: &str) -> Read {
+        if let Some(name) = self.by_ref.get(reference) {
+            return Read {
+                ty: TypeRef::Named(name.clone()),
+                nullable: false,
+            };
+        }
+        let Some((target, pointer)) = self.target(reference) else {
+            self.note(
+                &pointer_push(at, "$ref"),
+                format!(
+                    "`{reference}` is not a part of this document: declared `json`, kept as received"
+                ),
+            );
+            return Read {
+                ty: TypeRef::Primitive(Primitive::Json),
+                nullable: false,
+            };
+        };
+        let ref_name = pointer.rsplit('/').next().unwrap_or(hint).to_owned();
+        let names_a_type = target.as_object().is_some_and(|object| {
+            object.contains_key("properties")
+                || object.contains_key("allOf")
+                || object
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|values| {
+                        values.iter().any(Value::is_string)
+                            && values
+                                .iter()
+                                .all(|value| value.is_string() || value.is_null())
+                    })
+        });
+        if !names_a_type {
+            return self.read(target, &pointer, &ref_name);
+        }
+        let wanted = target
+            .get("title")
+            .and_then(Value::as_str)
+            .filter(|title| !title.contains(' '))
+            .unwrap_or(&ref_name)
+            .to_owned();
+        self.naming = Some((reference.to_owned(), wanted));
+        let read = self.read(target, &pointer, &ref_name);
+        self.naming = None;
+        read
+    }
+
+    /// The name of a type being made after `hint`, or after the `$ref` it is the target of
+    /// (then mapped from it before its fields are read, so that it can contain itself).
+    fn take_name(&mut self, hint: &str) -> String {
+        match self.naming.take() {
+            Some((reference, wanted)) => {
+                let name = self.names.type_name(&wanted);
+                self.by_ref.insert(reference, name.clone());
+                name
+            }
+            None => self.names.type_name(hint),
+        }
+    }
+
+    fn object_type(&mut self, object: &Map<String, Value>, at: &str, hint: &str) -> TypeRef {
+        let has_properties = object
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|properties| !properties.is_empty());
+        let extra = object.get("additionalProperties");
+        if !has_properties {
+            return match extra {
+                Some(values @ Value::Object(_)) => {
+                    let value = self.read(
+                        values,
+                        &pointer_push(at, "additionalProperties"),
+                        &format!("{hint} value"),
+                    );
+                    if value.nullable {
+                        TypeRef::Map(Box::new(TypeRef::Primitive(Primitive::Json)))
+                    } else {
+                        TypeRef::Map(Box::new(value.ty))
+                    }
+                }
+                _ => TypeRef::Map(Box::new(TypeRef::Primitive(Primitive::Json))),
+            };
+        }
+        if let Some(Value::Object(_)) = extra {
+            self.note(
+                &pointer_push(at, "additionalProperties"),
+                "the type of undeclared keys' values is not in the schema language yet: they are kept as received, unchecked",
+            );
+        }
+        let name = self.take_name(hint);
+        // Declared before its fields, so that a type refers to itself by name.
+        let position = self.types.len();
+        self.types.push(TypeDef {
+            name: name.clone(),
+            doc: doc_of_map(object),
+            kind: TypeKind::Object { fields: Vec::new() },
+            span: Span::default(),
+        });
+        let fields = self.fields(object, at, &name);
+        self.types[position].kind = TypeKind::Object { fields };
+        TypeRef::Named(name)
+    }
+
+    fn enum_type(&mut self, object: &Map<String, Value>, values: &[Value], hint: &str) -> TypeRef {
+        let name = self.take_name(hint);
+        let mut taken = HashSet::new();
+        let mut seen = HashSet::new();
+        let values = values
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|wire| seen.insert(*wire))
+            .map(|wire| EnumValue {
+                wire: wire.to_owned(),
+                variant: names::variant_name(wire, &mut taken),
+                doc: format!("`{wire}`."),
+                span: Span::default(),
+                variant_span: Span::default(),
+            })
+            .collect();
+        self.types.push(TypeDef {
+            name: name.clone(),
+            doc: doc_of_map(object),
+            // Open: a value a later version of the document adds is kept, not refused.
+            kind: TypeKind::Enum { values, open: true },
+            span: Span::default(),
+        });
+        TypeRef::Named(name)
+    }
+
+    fn string_type(&mut self, object: &Map<String, Value>) -> TypeRef {
+        match object.get("format").and_then(Value::as_str) {
+            Some("date-time") => TypeRef::Named(self.date_time()),
+            Some("uri" | "url") => TypeRef::Primitive(Primitive::Url),
+            _ => TypeRef::Primitive(Primitive::String),
+        }
+    }
+
+    /// The shared timestamp type of `format: date-time` strings: the text received is kept,
+    /// and `to_datetime()` reads it as RFC 3339 (real deliveries break the format).
+    fn date_time(&mut self) -> String {
+        if let Some(name) = &self.date_time {
+            return name.clone();
+        }
+        let name = self.names.type_name(DATE_TIME);
+        self.types.push(TypeDef {
+            name: name.clone(),
+            doc: "A date and time (`format: date-time`): the text received is kept as it is, \
+                  and `to_datetime()` reads it as RFC 3339."
+                .to_owned(),
+            kind: TypeKind::Timestamp {
+                formats: vec![emma_schema::TIMESTAMP_RFC3339.to_owned()],
+            },
+            span: Span::default(),
+        });
+        self.date_time = Some(name.clone());
+        name
+    }
+
+    fn integer_type(&mut self, object: &Map<String, Value>, at: &str) -> TypeRef {
+        let format = object.get("format").and_then(Value::as_str);
+        let unsigned = format.is_some_and(|format| format.starts_with("uint"))
+            || object
+                .get("minimum")
+                .and_then(Value::as_f64)
+                .is_some_and(|minimum| minimum >= 0.0);
+        if let Some(format) = format
+            && !WIDE_INTEGER_FORMATS.contains(&format)
+        {
+            self.note(
+                &pointer_push(at, "format"),
+                format!(
+                    "integer format `{format}` is read as {}: its narrower range is not checked yet",
+                    if unsigned { "u64" } else { "i64" }
+                ),
+            );
+        }
+        TypeRef::Primitive(if unsigned {
+            Primitive::U64
+        } else {
+            Primitive::I64
+        })
+    }
+
+    fn note_unchecked(&mut self, object: &Map<String, Value>, at: &str) {
+        let unchecked: Vec<String> = UNCHECKED
+            .iter()
+            .filter(|keyword| object.contains_key(**keyword))
+            .map(|keyword| format!("`{keyword}`"))
+            .collect();
+        if !unchecked.is_empty() {
+            self.note(
+                at,
+                format!(
+                    "{} not checked yet (kept in the document only)",
+                    unchecked.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+fn is_null_schema(schema: &Value) -> bool {
+    schema.get("type") == Some(&Value::String("null".into()))
+        || schema.get("enum") == Some(&Value::Array(vec![Value::Null]))
+        || schema.get("const") == Some(&Value::Null)
+}
+
+/// A schema's documentation: its `description`, else its `title`.
+pub(crate) fn doc_of(schema: &Value) -> String {
+    schema.as_object().map(doc_of_map).unwrap_or_default()
+}
+
+fn doc_of_map(object: &Map<String, Value>) -> String {
+    object
+        .get("description")
+        .or_else(|| object.get("title"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}

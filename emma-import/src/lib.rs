@@ -1,0 +1,147 @@
+//! `emma-schema import`: a provider's published OpenAPI document becomes an `events.toml`.
+//!
+//! ```text
+//! OpenAPI (webhooks / x-webhooks) ──emma-import──▶ emma_schema::Schema ──to_toml──▶ events.toml
+//!                                              └─▶ notes: what could not be said, at its JSON pointer
+//! ```
+//!
+//! The importer builds the schema model directly, then writes it with
+//! [`emma_schema::to_toml`] and reads the text back with [`emma_codegen::parse`], so what it
+//! returns always builds. What the schema language cannot say yet (unions, integer enums,
+//! validations such as `pattern`) is reported as a [`Note`] at its JSON pointer, and the value
+//! is declared so that nothing received is lost: a `json` field keeps any value as received,
+//! and every object keeps its undeclared keys.
+//!
+//! ```
+//! let document = serde_json::json!({
+//!     "openapi": "3.1.0",
+//!     "info": { "title": "Pings", "version": "1.2.0" },
+//!     "webhooks": {
+//!         "ping": { "post": {
+//!             "summary": "A ping.",
+//!             "requestBody": { "content": { "application/json": {
+//!                 "schema": {
+//!                     "type": "object",
+//!                     "required": ["type", "data"],
+//!                     "properties": {
+//!                         "type": { "const": "ping" },
+//!                         "data": {
+//!                             "type": "object",
+//!                             "required": ["sentAt"],
+//!                             "properties": { "sentAt": { "type": "string", "format": "date-time" } }
+//!                         }
+//!                     }
+//!                 }
+//!             } } }
+//!         } }
+//!     }
+//! });
+//! let imported = emma_import::openapi(&document, &emma_import::Options::default()).unwrap();
+//! assert!(imported.toml.contains(r#"name = "sentAt", rust_name = "sent_at", type = "DateTime""#));
+//! assert_eq!(imported.schema.events[0].name, "ping");
+//! ```
+
+#![warn(missing_docs)]
+
+mod convert;
+mod example;
+mod names;
+mod openapi;
+
+use std::fmt;
+
+pub use openapi::openapi;
+
+/// What the document does not say, or what the caller wants otherwise.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The schema's export name (`[schema] name`); from the document's title otherwise.
+    pub name: Option<String>,
+    /// Where the event's name is (`--layout`): inferred from the document otherwise.
+    pub layout: Option<LayoutChoice>,
+    /// The key holding the event's name (`--tag`).
+    pub tag: Option<String>,
+    /// The key holding the event's data under the adjacent layout (`--content`).
+    pub content: Option<String>,
+    /// The header naming the event under the header layout (`--header`).
+    pub header: Option<String>,
+}
+
+/// The `[envelope]` layouts, as `--layout` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayoutChoice {
+    /// `{TAG: name, CONTENT: data}`.
+    Adjacent,
+    /// `{TAG: name, ...fields}`.
+    Internal,
+    /// The name in a header; the body is the fields.
+    Header,
+}
+
+/// Something the document says that the schema does not, or says differently, at a JSON
+/// pointer into the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Where, as a JSON pointer (`/components/schemas/Data/anyOf`).
+    pub pointer: String,
+    /// What was done instead.
+    pub message: String,
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}
+
+/// An imported schema.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The schema, as `emma_codegen::parse` reads [`Imported::toml`].
+    pub schema: emma_schema::Schema,
+    /// The `events.toml` text.
+    pub toml: String,
+    /// What the schema does not say as the document does, in document order.
+    pub notes: Vec<Note>,
+}
+
+/// Why nothing could be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// The document is not one this importer reads, or lacks what it needs, at `pointer`.
+    Document {
+        /// Where, as a JSON pointer (empty for the whole document).
+        pointer: String,
+        /// What was expected.
+        message: String,
+    },
+    /// The schema written does not build: a bug of the importer, reported with the text.
+    Unbuildable {
+        /// The generator's report.
+        report: String,
+        /// The text written.
+        toml: String,
+    },
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Document { pointer, message } if pointer.is_empty() => {
+                f.write_str(message)
+            }
+            ImportError::Document { pointer, message } => write!(f, "at {pointer}: {message}"),
+            ImportError::Unbuildable { report, .. } => write!(
+                f,
+                "the imported schema does not build (a bug of the importer):\n{report}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// A JSON pointer with `token` appended, escaped as RFC 6901 says.
+pub(crate) fn pointer_push(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
+}

@@ -1,0 +1,240 @@
+//! Rust names for what a document names in its own way. Whether a name is free is asked of the
+//! generator (`emma_codegen::api::Api`, on a one-item schema), never decided by a copy of its
+//! rules.
+
+use emma_codegen::api::Api;
+use emma_schema::{
+    EnumValue, Envelope, EventDef, FieldDef, Primitive, Schema, Span, TypeDef, TypeKind, TypeRef,
+};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::HashSet;
+
+fn probe_schema(types: Vec<TypeDef>, events: Vec<EventDef>) -> Schema {
+    Schema {
+        name: emma_schema::DEFAULT_SCHEMA_NAME.to_owned(),
+        version: emma_schema::DEFAULT_SCHEMA_VERSION.to_owned(),
+        title: String::new(),
+        description: String::new(),
+        envelope: Envelope::default(),
+        types,
+        events,
+    }
+}
+
+pub(crate) fn field(name: &str, rust_name: Option<&str>, ty: TypeRef) -> FieldDef {
+    FieldDef {
+        name: name.to_owned(),
+        rust_name: rust_name.map(|text| emma_schema::RustName {
+            text: text.to_owned(),
+            span: Span::default(),
+        }),
+        ty,
+        doc: String::new(),
+        required: true,
+        nullable: false,
+        span: Span::default(),
+    }
+}
+
+/// Whether the generator takes `name` for a schema's type.
+fn type_name_is_free(name: &str) -> bool {
+    let def = TypeDef {
+        name: name.to_owned(),
+        doc: String::new(),
+        kind: TypeKind::Object { fields: Vec::new() },
+        span: Span::default(),
+    };
+    Api::new(&probe_schema(vec![def], Vec::new()))
+        .problems()
+        .is_empty()
+}
+
+/// Whether the generator takes `name` as a field's Rust name in an event.
+fn field_name_is_free(name: &str) -> bool {
+    let event = EventDef {
+        name: "probe".to_owned(),
+        rust_name: None,
+        summary: String::new(),
+        description: String::new(),
+        fields: vec![field(name, None, TypeRef::Primitive(Primitive::String))],
+        examples: Vec::new(),
+        span: Span::default(),
+    };
+    Api::new(&probe_schema(Vec::new(), vec![event]))
+        .problems()
+        .is_empty()
+}
+
+/// Whether the generator takes `variant` for a value of an open enum.
+fn variant_is_free(variant: &str) -> bool {
+    let def = TypeDef {
+        name: "Probe".to_owned(),
+        doc: String::new(),
+        kind: TypeKind::Enum {
+            values: vec![EnumValue {
+                wire: "x".to_owned(),
+                variant: variant.to_owned(),
+                doc: String::new(),
+                span: Span::default(),
+                variant_span: Span::default(),
+            }],
+            open: true,
+        },
+        span: Span::default(),
+    };
+    Api::new(&probe_schema(vec![def], Vec::new()))
+        .problems()
+        .is_empty()
+}
+
+/// `text` made an identifier's start: a leading digit gets `prefix` before it.
+fn identifier_start(text: String, prefix: &str) -> String {
+    match text.chars().next() {
+        None => prefix.to_owned(),
+        Some(first) if first.is_ascii_digit() => format!("{prefix}{text}"),
+        Some(_) => text,
+    }
+}
+
+/// The first of `base`, `base2`, `base3`, ... that `free` accepts and `taken` does not hold.
+fn first_free(base: &str, taken: &HashSet<String>, free: impl Fn(&str) -> bool) -> String {
+    let accepts = |name: &str| !taken.contains(name) && free(name);
+    if accepts(base) {
+        return base.to_owned();
+    }
+    let mut suffixed = format!("{base}_");
+    if base.ends_with(|c: char| c.is_ascii_lowercase() || c == '_') && accepts(&suffixed) {
+        return suffixed;
+    }
+    for number in 2.. {
+        suffixed = format!("{base}{number}");
+        if accepts(&suffixed) {
+            break;
+        }
+    }
+    suffixed
+}
+
+/// The names already given to a schema's types and event structs.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    taken: HashSet<String>,
+}
+
+impl Names {
+    /// Takes a name the generator derives itself (an event's struct and its `...Delivery`).
+    pub(crate) fn reserve(&mut self, name: String) {
+        self.taken.insert(name);
+    }
+
+    /// A free UpperCamelCase type name after `hint`.
+    pub(crate) fn type_name(&mut self, hint: &str) -> String {
+        let base = identifier_start(
+            hint.to_upper_camel_case()
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect(),
+            "T",
+        );
+        let name = first_free(&base, &self.taken, type_name_is_free);
+        // A type's name also names its export definition, which an event's `...Delivery`
+        // must not meet.
+        self.taken.insert(name.clone());
+        name
+    }
+}
+
+/// The `rust_name` a field with key `wire` needs, if any, among `taken` (the struct's other
+/// fields), which it joins.
+pub(crate) fn field_rust_name(wire: &str, taken: &mut HashSet<String>) -> Option<String> {
+    if !taken.contains(wire) && field_name_is_free(wire) {
+        taken.insert(wire.to_owned());
+        return None;
+    }
+    let snake: String = wire
+        .to_snake_case()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let base = identifier_start(snake, "field_");
+    let name = first_free(&base, taken, field_name_is_free);
+    taken.insert(name.clone());
+    Some(name)
+}
+
+/// The variant of an enum value `wire`, among `taken`, which it joins.
+pub(crate) fn variant_name(wire: &str, taken: &mut HashSet<String>) -> String {
+    let camel: String = wire
+        .to_upper_camel_case()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let base = identifier_start(
+        if camel.is_empty() {
+            "Empty".into()
+        } else {
+            camel
+        },
+        "V",
+    );
+    let name = first_free(&base, taken, variant_is_free);
+    taken.insert(name.clone());
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_that_are_not_rust_get_a_snake_case_rust_name() {
+        let mut taken = HashSet::new();
+        assert_eq!(field_rust_name("member_id", &mut taken), None);
+        assert_eq!(
+            field_rust_name("appId", &mut taken).as_deref(),
+            Some("app_id")
+        );
+        assert_eq!(
+            field_rust_name("type", &mut taken).as_deref(),
+            Some("type_")
+        );
+        assert_eq!(
+            field_rust_name("extra", &mut taken).as_deref(),
+            Some("extra_")
+        );
+        assert_eq!(
+            field_rust_name("2fa", &mut taken).as_deref(),
+            Some("field_2fa")
+        );
+        // `app_id` is taken by `appId` already.
+        assert_eq!(
+            field_rust_name("app_id", &mut taken).as_deref(),
+            Some("app_id_")
+        );
+    }
+
+    #[test]
+    fn type_names_avoid_the_generated_api_and_each_other() {
+        let mut names = Names::default();
+        assert_eq!(names.type_name("event"), "Event2");
+        assert_eq!(names.type_name("background task"), "BackgroundTask");
+        assert_eq!(names.type_name("BackgroundTask"), "BackgroundTask2");
+        names.reserve("Ping".to_owned());
+        assert_eq!(names.type_name("ping"), "Ping2");
+    }
+
+    #[test]
+    fn variants_are_upper_camel_case_and_unique() {
+        let mut taken = HashSet::new();
+        assert_eq!(
+            variant_name("endpoint.replay", &mut taken),
+            "EndpointReplay"
+        );
+        assert_eq!(
+            variant_name("endpoint-replay", &mut taken),
+            "EndpointReplay2"
+        );
+        assert_eq!(variant_name("other", &mut taken), "Other2");
+        assert_eq!(variant_name("", &mut taken), "Empty");
+    }
+}

@@ -1,0 +1,460 @@
+//! An OpenAPI 3.1 (`webhooks`) or 3.0 (`x-webhooks`) document's webhooks as a schema.
+
+use crate::convert::{Converter, doc_of};
+use crate::names::Names;
+use crate::{ImportError, Imported, LayoutChoice, Note, Options, example, pointer_push};
+use emma_schema::{Envelope, EventDef, Example, FieldDef, Layout, Schema, Span};
+use heck::ToUpperCamelCase;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+
+/// One webhook's request body: its key, the delivery schema (resolved), its examples.
+struct Webhook<'d> {
+    key: String,
+    /// Where the delivery schema is.
+    at: String,
+    delivery: Map<String, Value>,
+    /// Where its properties are (the `$ref` target's, say).
+    properties_at: String,
+    summary: String,
+    description: String,
+    examples: Vec<&'d Value>,
+}
+
+/// Imports the webhooks of an OpenAPI document (3.1's `webhooks`, or 3.0's `x-webhooks`):
+/// one event per webhook, named by the value its tag property pins (`const`, or a one-value
+/// `enum`), else by its key.
+///
+/// The envelope is inferred unless `options` say it: the tag is the property every delivery
+/// pins to one string; the content, the property beside it every delivery has (`data`
+/// first); the other properties all deliveries share become envelope fields.
+pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportError> {
+    let version = document
+        .get("openapi")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ImportError::Document {
+            pointer: String::new(),
+            message: "not an OpenAPI document: it has no `openapi` version string".to_owned(),
+        })?;
+    if !version.starts_with("3.") {
+        return Err(ImportError::Document {
+            pointer: "/openapi".to_owned(),
+            message: format!("OpenAPI {version} is not read; 3.0 and 3.1 are"),
+        });
+    }
+    let (section, hooks) = ["webhooks", "x-webhooks"]
+        .iter()
+        .find_map(|section| {
+            document
+                .get(*section)
+                .and_then(Value::as_object)
+                .filter(|hooks| !hooks.is_empty())
+                .map(|hooks| (*section, hooks))
+        })
+        .ok_or_else(|| ImportError::Document {
+            pointer: String::new(),
+            message: "the document declares no webhooks (`webhooks` in 3.1, `x-webhooks` in 3.0)"
+                .to_owned(),
+        })?;
+
+    let mut converter = Converter::new(document, Names::default());
+    let mut webhooks = Vec::new();
+    for (key, item) in hooks {
+        let item_at = pointer_push(&format!("/{section}"), key);
+        match webhook(&mut converter, key, item, &item_at) {
+            Some(hook) => webhooks.push(hook),
+            None => converter.note(
+                &item_at,
+                "no operation with an `application/json` request body schema: left out",
+            ),
+        }
+    }
+    let envelope = infer_envelope(&mut converter, &webhooks, options)?;
+
+    // Event struct names first: the types made while reading their fields avoid them.
+    let named: Vec<(String, &Webhook<'_>)> = webhooks
+        .iter()
+        .map(|hook| (event_name(hook, &envelope.layout), hook))
+        .collect();
+    for (name, _) in &named {
+        let struct_name = name.to_upper_camel_case();
+        converter.names.reserve(format!("{struct_name}Delivery"));
+        converter.names.reserve(struct_name);
+    }
+
+    let mut events = Vec::new();
+    let mut seen = HashSet::new();
+    for (name, hook) in &named {
+        if !seen.insert(name.clone()) {
+            converter.note(
+                &hook.at,
+                format!("`{name}` is the name of an earlier webhook too: left out"),
+            );
+            continue;
+        }
+        let struct_name = name.to_upper_camel_case();
+        let fields = match &envelope.layout {
+            Layout::Adjacent { content, .. } => {
+                let content_at =
+                    pointer_push(&pointer_push(&hook.properties_at, "properties"), content);
+                let Some(schema) = hook
+                    .delivery
+                    .get("properties")
+                    .and_then(|properties| properties.get(content))
+                else {
+                    converter.note(&hook.at, format!("no `{content}` property: left out"));
+                    continue;
+                };
+                let (data, data_at) = converter.resolved(schema, &content_at);
+                let is_object =
+                    data.get("type").is_none_or(|ty| ty == "object") && !data.contains_key("items");
+                if !is_object {
+                    converter.note(
+                        &data_at,
+                        format!(
+                            "`{content}` is not an object: an event whose data is of another type cannot be declared yet, so `{name}` is left out and its deliveries parse as unknown events, their `{content}` kept as received"
+                        ),
+                    );
+                    continue;
+                }
+                converter.fields(&data, &data_at, &struct_name)
+            }
+            Layout::Internal { tag } => {
+                let mut object = hook.delivery.clone();
+                if let Some(Value::Object(properties)) = object.get_mut("properties") {
+                    properties.remove(tag);
+                }
+                converter.fields(&object, &hook.properties_at, &struct_name)
+            }
+            Layout::Header { .. } => {
+                converter.fields(&hook.delivery, &hook.properties_at, &struct_name)
+            }
+        };
+        events.push((name.clone(), hook, fields));
+    }
+
+    let title = document
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let mut schema = Schema {
+        name: options.name.clone().unwrap_or_else(|| export_name(&title)),
+        version: document
+            .pointer("/info/version")
+            .and_then(Value::as_str)
+            .unwrap_or(emma_schema::DEFAULT_SCHEMA_VERSION)
+            .to_owned(),
+        title: format!("{title} webhooks").trim().to_owned(),
+        description: document
+            .pointer("/info/description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        envelope,
+        types: std::mem::take(&mut converter.types),
+        events: Vec::new(),
+    };
+    for (name, hook, fields) in events {
+        schema.events.push(EventDef {
+            name,
+            rust_name: None,
+            summary: hook.summary.clone(),
+            description: hook.description.clone(),
+            fields,
+            examples: Vec::new(),
+            span: Span::default(),
+        });
+    }
+    let mut notes = std::mem::take(&mut converter.notes);
+    attach_examples(&mut schema, &named, &mut notes);
+    finish(schema, notes, &format!("OpenAPI {version}"))
+}
+
+/// The webhook's delivery schema and what documents it, from its first operation with a JSON
+/// request body.
+fn webhook<'d>(
+    converter: &mut Converter<'d>,
+    key: &str,
+    item: &'d Value,
+    item_at: &str,
+) -> Option<Webhook<'d>> {
+    let item = item.as_object()?;
+    let (method, operation) = item
+        .iter()
+        .find(|(_, operation)| operation.pointer("/requestBody").is_some())?;
+    let operation_at = pointer_push(item_at, method);
+    let mut body = operation.get("requestBody")?;
+    let mut body_at = pointer_push(&operation_at, "requestBody");
+    if let Some(reference) = body.get("$ref").and_then(Value::as_str) {
+        (body, body_at) = converter.target(reference)?;
+    }
+    let (media, content) = body
+        .get("content")?
+        .as_object()?
+        .iter()
+        .find(|(media, _)| media.starts_with("application/json") || media.ends_with("+json"))?;
+    let content_at = pointer_push(&pointer_push(&body_at, "content"), media);
+    let schema = content.get("schema")?;
+    let at = pointer_push(&content_at, "schema");
+    let (delivery, properties_at) = converter.resolved(schema, &at);
+    let mut examples: Vec<&Value> = content.get("example").into_iter().collect();
+    if let Some(Value::Object(named)) = content.get("examples") {
+        examples.extend(named.values().filter_map(|example| example.get("value")));
+    }
+    let description = operation
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| doc_of(&Value::Object(delivery.clone())));
+    let summary = operation
+        .get("summary")
+        .and_then(Value::as_str)
+        .filter(|summary| *summary != key)
+        .map_or_else(|| first_sentence(&description), str::to_owned);
+    Some(Webhook {
+        key: key.to_owned(),
+        at,
+        delivery,
+        properties_at,
+        summary,
+        description,
+        examples,
+    })
+}
+
+fn first_sentence(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.find(". ") {
+        Some(end) => line[..=end].trim().to_owned(),
+        None => line.trim().to_owned(),
+    }
+}
+
+/// The one string a property schema pins (`const`, or an `enum` of one value), if it does.
+fn pinned(schema: &Value) -> Option<&str> {
+    if let Some(value) = schema.get("const") {
+        return value.as_str();
+    }
+    match schema.get("enum").and_then(Value::as_array)?.as_slice() {
+        [one] => one.as_str(),
+        _ => None,
+    }
+}
+
+fn properties<'h>(hook: &'h Webhook<'_>) -> Option<&'h Map<String, Value>> {
+    hook.delivery.get("properties").and_then(Value::as_object)
+}
+
+fn required(hook: &Webhook<'_>, key: &str) -> bool {
+    hook.delivery
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|names| names.iter().any(|name| name == key))
+}
+
+fn infer_envelope(
+    converter: &mut Converter<'_>,
+    webhooks: &[Webhook<'_>],
+    options: &Options,
+) -> Result<Envelope, ImportError> {
+    let no_webhooks = || ImportError::Document {
+        pointer: String::new(),
+        message: "no webhook has an `application/json` request body schema".to_owned(),
+    };
+    let first = webhooks.first().ok_or_else(no_webhooks)?;
+    if options.layout == Some(LayoutChoice::Header) || options.header.is_some() {
+        let header = options
+            .header
+            .clone()
+            .ok_or_else(|| ImportError::Document {
+                pointer: String::new(),
+                message: "the header layout needs the header's name (`--header`)".to_owned(),
+            })?;
+        return Ok(Envelope {
+            layout: Layout::Header { header },
+            ..Envelope::default()
+        });
+    }
+    let in_all = |key: &str| {
+        webhooks
+            .iter()
+            .all(|hook| properties(hook).is_some_and(|properties| properties.contains_key(key)))
+    };
+    let tag = match &options.tag {
+        Some(tag) => tag.clone(),
+        None => properties(first)
+            .into_iter()
+            .flatten()
+            .map(|(key, _)| key)
+            .find(|key| {
+                webhooks.iter().all(|hook| {
+                    properties(hook)
+                        .and_then(|properties| properties.get(key.as_str()))
+                        .and_then(pinned)
+                        .is_some()
+                })
+            })
+            .cloned()
+            .ok_or_else(|| ImportError::Document {
+                pointer: first.at.clone(),
+                message: "no property pins the event's name in every webhook (a `const` or a one-value `enum`): say which with `--tag`, or `--layout header --header NAME`".to_owned(),
+            })?,
+    };
+    let content = match (&options.content, options.layout) {
+        (Some(content), _) => Some(content.clone()),
+        (None, Some(LayoutChoice::Internal)) => None,
+        (None, _) => {
+            let candidates: Vec<&String> = properties(first)
+                .into_iter()
+                .flatten()
+                .map(|(key, _)| key)
+                .filter(|key| **key != tag && in_all(key))
+                .collect();
+            candidates
+                .iter()
+                .find(|key| key.as_str() == "data")
+                .or_else(|| candidates.first())
+                .map(|key| (*key).clone())
+        }
+    };
+    let Some(content) = content else {
+        return Ok(Envelope {
+            layout: Layout::Internal { tag },
+            ..Envelope::default()
+        });
+    };
+    // The other properties every delivery has are the envelope's fields.
+    let mut shared: Map<String, Value> = Map::new();
+    let mut shared_required = Vec::new();
+    for (key, schema) in properties(first).into_iter().flatten() {
+        if *key == tag || *key == content || !in_all(key) {
+            continue;
+        }
+        shared.insert(key.clone(), schema.clone());
+        if webhooks.iter().all(|hook| required(hook, key)) {
+            shared_required.push(Value::String(key.clone()));
+        }
+    }
+    let mut envelope_object = Map::new();
+    envelope_object.insert("properties".into(), Value::Object(shared));
+    envelope_object.insert("required".into(), Value::Array(shared_required));
+    let fields: Vec<FieldDef> =
+        converter.fields(&envelope_object, &first.properties_at, "envelope");
+    Ok(Envelope {
+        layout: Layout::Adjacent { tag, content },
+        fields,
+        ..Envelope::default()
+    })
+}
+
+fn event_name(hook: &Webhook<'_>, layout: &Layout) -> String {
+    match layout.clone() {
+        Layout::Adjacent { tag, .. } | Layout::Internal { tag } => properties(hook)
+            .and_then(|properties| properties.get(&tag))
+            .and_then(pinned)
+            .unwrap_or(&hook.key)
+            .to_owned(),
+        Layout::Header { .. } => hook.key.clone(),
+    }
+}
+
+/// Gives every event the document's examples that its schema accepts (reporting the others
+/// and why), or one made from the schema when none is left.
+fn attach_examples(schema: &mut Schema, named: &[(String, &Webhook<'_>)], notes: &mut Vec<Note>) {
+    for index in 0..schema.events.len() {
+        let name = schema.events[index].name.clone();
+        let Some((_, hook)) = named.iter().find(|(named, _)| *named == name) else {
+            continue;
+        };
+        let mut kept = Vec::new();
+        for (position, example) in hook.examples.iter().enumerate() {
+            let problems = emma_schema::delivery_problems(schema, example);
+            if problems.is_empty() {
+                kept.push(Example {
+                    json: serde_json::to_string(example).unwrap_or_default(),
+                    value: (*example).clone(),
+                });
+            } else {
+                notes.push(Note {
+                    pointer: format!("{} (example {})", hook.at, position + 1),
+                    message: format!(
+                        "this example of `{name}` does not match its own schema, so it is left out: {}",
+                        problems.join("; ")
+                    ),
+                });
+            }
+        }
+        if kept.is_empty() {
+            let fields = schema.events[index].fields.clone();
+            let value = example::delivery(schema, &name, &fields);
+            notes.push(Note {
+                pointer: hook.at.clone(),
+                message: format!(
+                    "no example of `{name}` in the document matches its schema: one made from the schema is used (marked in its description)"
+                ),
+            });
+            let event = &mut schema.events[index];
+            if !event.description.is_empty() {
+                event.description.push_str("\n\n");
+            }
+            event
+                .description
+                .push_str("(Its example was made by `emma-schema import` from the schema: the document has none that matches.)");
+            kept.push(Example {
+                json: serde_json::to_string(&value).unwrap_or_default(),
+                value,
+            });
+        }
+        schema.events[index].examples = kept;
+    }
+}
+
+/// The schema's export name from the document's title: `Svix API` gives `svix-api`.
+fn export_name(title: &str) -> String {
+    let name: String = title
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = name
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if name.is_empty() {
+        emma_schema::DEFAULT_SCHEMA_NAME.to_owned()
+    } else {
+        format!("{name}-webhooks")
+    }
+}
+
+/// Writes the schema and reads it back as the generator does: what is returned builds.
+pub(crate) fn finish(
+    schema: Schema,
+    notes: Vec<Note>,
+    source: &str,
+) -> Result<Imported, ImportError> {
+    let header = format!(
+        "Imported by `emma-schema import` from {source}.\n{} note(s): what the schema language does not say as the document does.",
+        notes.len()
+    );
+    let toml = emma_schema::to_toml(&schema, &header);
+    match emma_codegen::parse(&toml, "events.toml") {
+        Ok(schema) => Ok(Imported {
+            schema,
+            toml,
+            notes,
+        }),
+        Err(error) => Err(ImportError::Unbuildable {
+            report: error.to_string(),
+            toml,
+        }),
+    }
+}
