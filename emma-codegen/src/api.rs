@@ -154,9 +154,12 @@ pub struct EventApi<'s> {
 impl EventApi<'_> {
     /// The parameters of the struct's `new`: one per field that must be present, in order.
     pub fn constructor_parameters(&self) -> impl Iterator<Item = &str> {
-        self.fields
-            .iter()
-            .filter_map(FieldApi::constructor_parameter)
+        let data = self.def.data.is_some().then_some(DATA_FIELD);
+        data.into_iter().chain(
+            self.fields
+                .iter()
+                .filter_map(FieldApi::constructor_parameter),
+        )
     }
 }
 
@@ -226,6 +229,10 @@ const OTHER_VARIANT: &str = "Other";
 
 /// The field every generated struct keeps undeclared keys in.
 const EXTRA_FIELD: &str = "extra";
+
+/// The one field of the struct of an event whose content is a type of any shape (`data =
+/// "..."`), and the one parameter of its `new`.
+pub const DATA_FIELD: &str = "data";
 
 /// Types of Rust's prelude that a generated public name had better not shadow.
 const PRELUDE: &[&str] = &["Option", "Result", "String", "Vec", "Box"];
@@ -409,12 +416,15 @@ impl<'s> Api<'s> {
 
     /// The fields of the generated struct `name` (an event's, an object type's or `Envelope`),
     /// in order: the schema's, then `extra` (an event's or an object type's), which the
-    /// generator adds.
+    /// generator adds; [`DATA_FIELD`] alone for an event whose content is declared by `data`.
     pub fn struct_fields(&self, name: &str) -> Option<Vec<&str>> {
         fn idents<'f>(fields: &'f [FieldApi<'_>]) -> Vec<&'f str> {
             fields.iter().map(|field| field.ident.as_str()).collect()
         }
         if let Some(event) = self.events.iter().find(|event| event.struct_name == name) {
+            if event.def.data.is_some() {
+                return Some(vec![DATA_FIELD]);
+            }
             let mut fields = idents(&event.fields);
             fields.push(EXTRA_FIELD);
             return Some(fields);

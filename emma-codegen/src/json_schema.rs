@@ -457,14 +457,34 @@ fn object_schema(fields: &[FieldDef], prefix: &str) -> Map<String, Value> {
 /// An event's data under the `adjacent` layout: the object under `content`.
 fn data_schema(resolved: &EventApi<'_>, content: &str, prefix: &str) -> Value {
     let event = resolved.def;
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    add_fields(&event.fields, prefix, &mut properties, &mut required);
     let examples: Vec<&Value> = event
         .examples
         .iter()
         .filter_map(|example| example.value.get(content))
         .collect();
+    if let Some(ty) = &event.data {
+        // A content of any shape: its type, documented as the event.
+        let mut schema = Map::new();
+        schema.insert("title".into(), resolved.struct_name.clone().into());
+        schema.insert(
+            "description".into(),
+            format!("{}\n\n{}", event.summary, event.description).into(),
+        );
+        match type_schema(ty, prefix) {
+            Value::Object(own) if own.contains_key("$ref") => {
+                schema.insert("allOf".into(), json!([own]));
+            }
+            Value::Object(own) => schema.extend(own),
+            other => {
+                schema.insert("allOf".into(), json!([other]));
+            }
+        }
+        schema.insert("examples".into(), json!(examples));
+        return Value::Object(schema);
+    }
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    add_fields(&event.fields, prefix, &mut properties, &mut required);
     json!({
         "title": resolved.struct_name,
         "description": format!("{}\n\n{}", event.summary, event.description),
@@ -592,6 +612,9 @@ fn named_type_schema(def: &TypeDef, prefix: &str) -> Value {
 /// through lists, maps, selections' items and objects' fields), in schema order.
 pub(crate) fn used_types<'s>(schema: &'s Schema, event: &'s EventDef) -> Vec<&'s TypeDef> {
     let mut names: Vec<&str> = Vec::new();
+    if let Some(ty) = &event.data {
+        collect_named(schema, ty, &mut names);
+    }
     for field in event.fields.iter().chain(&schema.envelope.fields) {
         collect_named(schema, &field.ty, &mut names);
     }

@@ -1,12 +1,16 @@
 //! Example deliveries made from the schema, for events whose document shows none.
 
-use emma_schema::{FieldDef, IdRepr, Layout, Primitive, Schema, TypeKind, TypeRef};
+use emma_schema::{EventDef, FieldDef, IdRepr, Layout, Primitive, Schema, TypeKind, TypeRef};
 use serde_json::{Map, Value, json};
 
-/// The least delivery of `fields` the schema accepts: every required field with a plain
-/// value of its type, in the schema's envelope.
-pub(crate) fn delivery(schema: &Schema, event_name: &str, fields: &[FieldDef]) -> Value {
-    let data = object(schema, fields, 0);
+/// The least delivery of `event` the schema accepts: every required field with a plain value
+/// of its type (or a plain value of its `data` type), in the schema's envelope.
+pub(crate) fn delivery(schema: &Schema, event: &EventDef) -> Value {
+    let event_name = event.name.as_str();
+    let data = match &event.data {
+        Some(ty) => value(schema, ty, 0),
+        None => object(schema, &event.fields, 0),
+    };
     let mut delivery = Map::new();
     match &schema.envelope.layout {
         Layout::Adjacent { tag, content } => {

@@ -57,6 +57,7 @@ fn field_name_is_free(name: &str) -> bool {
         summary: String::new(),
         description: String::new(),
         fields: vec![field(name, None, TypeRef::Primitive(Primitive::String))],
+        data: None,
         examples: Vec::new(),
         span: Span::default(),
     };

@@ -3,7 +3,9 @@
 use crate::convert::{Converter, doc_of};
 use crate::names::Names;
 use crate::{ImportError, Imported, LayoutChoice, Note, Options, example, pointer_push};
-use emma_schema::{Envelope, EventDef, Example, FieldDef, Layout, Schema, Span};
+use emma_schema::{
+    Envelope, EventDef, Example, FieldDef, Layout, Primitive, Schema, Span, TypeRef,
+};
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -106,15 +108,22 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
                     continue;
                 };
                 let (data, data_at) = converter.resolved(schema, &content_at);
-                let is_object =
-                    data.get("type").is_none_or(|ty| ty == "object") && !data.contains_key("items");
+                let is_object = data.get("type").is_none_or(|ty| ty == "object")
+                    && data.contains_key("properties");
                 if !is_object {
-                    converter.note(
-                        &data_at,
-                        format!(
-                            "`{content}` is not an object: an event whose data is of another type cannot be declared yet, so `{name}` is left out and its deliveries parse as unknown events, their `{content}` kept as received"
-                        ),
-                    );
+                    // A content of another shape (Svix's `message.attempt.log` sends an
+                    // array): the event declares its `data` type.
+                    let read = converter.read(schema, &content_at, &format!("{struct_name} data"));
+                    let ty = if read.nullable {
+                        converter.note(
+                            &content_at,
+                            format!("`{content}` may be `null`, which an event's `data` type cannot say yet: declared `json`, kept as received"),
+                        );
+                        TypeRef::Primitive(Primitive::Json)
+                    } else {
+                        read.ty
+                    };
+                    events.push((name.clone(), hook, Vec::new(), Some(ty)));
                     continue;
                 }
                 converter.fields(&data, &data_at, &struct_name)
@@ -130,7 +139,7 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
                 converter.fields(&hook.delivery, &hook.properties_at, &struct_name)
             }
         };
-        events.push((name.clone(), hook, fields));
+        events.push((name.clone(), hook, fields, None));
     }
 
     let title = document
@@ -155,13 +164,14 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
         types: std::mem::take(&mut converter.types),
         events: Vec::new(),
     };
-    for (name, hook, fields) in events {
+    for (name, hook, fields, data) in events {
         schema.events.push(EventDef {
             name,
             rust_name: None,
             summary: hook.summary.clone(),
             description: hook.description.clone(),
             fields,
+            data,
             examples: Vec::new(),
             span: Span::default(),
         });
@@ -386,8 +396,7 @@ fn attach_examples(schema: &mut Schema, named: &[(String, &Webhook<'_>)], notes:
             }
         }
         if kept.is_empty() {
-            let fields = schema.events[index].fields.clone();
-            let value = example::delivery(schema, &name, &fields);
+            let value = example::delivery(schema, &schema.events[index]);
             notes.push(Note {
                 pointer: hook.at.clone(),
                 message: format!(

@@ -154,6 +154,10 @@ pub(crate) fn check(schema: &Schema, event: &EventDef, delivery: &Value) -> Vec<
                 return problems;
             };
             let at = [Step::Key(content.clone())];
+            if let Some(ty) = &event.data {
+                check_value(schema, ty, data, content, &at, &mut problems);
+                return problems;
+            }
             let Some(data) = data.as_object() else {
                 problems.push(Problem::new(
                     &at,

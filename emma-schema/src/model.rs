@@ -294,8 +294,13 @@ pub struct EventDef {
     pub summary: String,
     /// A longer description.
     pub description: String,
-    /// The fields of the event's `data` object, in declaration order.
+    /// The fields of the event's `data` object, in declaration order; empty when `data` is
+    /// given.
     pub fields: Vec<FieldDef>,
+    /// The type of the event's content when it is not an object of `fields` (`data =
+    /// "list<Attempt>"`, Svix's `message.attempt.log`): any type expression; the adjacent
+    /// layout only.
+    pub data: Option<TypeRef>,
     /// Example deliveries, each a whole JSON document.
     pub examples: Vec<Example>,
     /// Where its name is declared.

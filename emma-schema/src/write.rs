@@ -148,7 +148,12 @@ fn write_event(out: &mut String, event: &EventDef) {
         string(&event.summary),
         string(&event.description)
     );
-    write_fields(out, &event.fields);
+    match &event.data {
+        Some(ty) => {
+            let _ = writeln!(out, "data = {}", string(&ty.to_string()));
+        }
+        None => write_fields(out, &event.fields),
+    }
     out.push_str("examples = [\n");
     for example in &event.examples {
         let _ = writeln!(out, "  {},", json_text(&example.json));

@@ -571,6 +571,7 @@ const TOML_WORDS: &[&str] = &[
     "wire = ",
     "variant = ",
     "fields = [",
+    "data = ",
     "{ name = \"a\", type = \"u64\", doc = \"d\" }",
     "required = false",
     "nullable = true",

@@ -811,9 +811,10 @@ const MAX_DEPTH: usize = 2;
 /// object, or the first item of a field holding a list of objects), where the example has one.
 fn targets<'m>(
     model: &'m Schema,
-    event_fields: &'m [FieldDef],
+    event: &'m emma_schema::EventDef,
     example: &Value,
 ) -> Vec<Target<'m>> {
+    let event_fields = &event.fields;
     let data_path: Vec<Step> = match &model.envelope.layout {
         Layout::Adjacent { content, .. } => vec![Step::Key(content.clone())],
         Layout::Internal { .. } | Layout::Header { .. } => Vec::new(),
@@ -825,7 +826,33 @@ fn targets<'m>(
             fields: &model.envelope.fields,
         });
     }
-    nested_targets(model, event_fields, example, data_path, 0, &mut found);
+    match &event.data {
+        None => nested_targets(model, event_fields, example, data_path, 0, &mut found),
+        // A content of another shape: the objects inside it, when it holds any.
+        Some(ty) => {
+            let object_fields = |ty: &TypeRef| match ty {
+                TypeRef::Named(name) => match model.named_type(name).map(|def| &def.kind) {
+                    Some(TypeKind::Object { fields }) => Some(fields.as_slice()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let mut probe = example.clone();
+            let content = at_mut(&mut probe, &data_path).clone();
+            if let Some(fields) = object_fields(ty)
+                && content.is_object()
+            {
+                nested_targets(model, fields, example, data_path, 0, &mut found);
+            } else if let TypeRef::List(item) = ty
+                && let Some(fields) = object_fields(item)
+                && content.get(0).is_some_and(Value::is_object)
+            {
+                let mut inner = data_path;
+                inner.push(Step::Index(0));
+                nested_targets(model, fields, example, inner, 0, &mut found);
+            }
+        }
+    }
     found
 }
 
@@ -898,7 +925,15 @@ fn provider_mutations(
     // (label, document with RAW perhaps standing for a value, the raw text)
     let mut field_level: Vec<(String, Value, String)> =
         vec![("as given".into(), example.clone(), String::new())];
-    for target in targets(model, &event.fields, example) {
+    // A content of another shape is replaced whole, by a value of every kind.
+    if let (Some(_), Some(content)) = (&event.data, content_key) {
+        for (what, value) in &palette {
+            let mut set = example.clone();
+            set[content] = Value::String(RAW.into());
+            field_level.push((format!("`{content}` = {what}"), set, value.clone()));
+        }
+    }
+    for target in targets(model, event, example) {
         let at = path_label(&target.path);
         for field in target.fields {
             let requiredness = if field.required {
@@ -937,7 +972,9 @@ fn provider_mutations(
         }
     }
     // A key named like the tag among the fields (adjacent: inside the content).
-    if let (Some(tag), Some(content)) = (tag_key, content_key) {
+    if let (Some(tag), Some(content)) = (tag_key, content_key)
+        && example[content].is_object()
+    {
         let mut set = example.clone();
         set[content][tag] = Value::String(UNKNOWN_NAME.into());
         field_level.push((

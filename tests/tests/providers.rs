@@ -303,3 +303,28 @@ fn an_unknown_event_keeps_data_of_any_json_type_under_every_layout() {
         json(std::str::from_utf8(text).unwrap())
     );
 }
+
+#[test]
+fn an_event_whose_data_is_a_list_reads_and_writes_it_whole() {
+    let text = billing::EventKind::InvoiceBatchFinalized.examples()[0];
+    let event = billing::Event::from_slice(text.as_bytes()).unwrap();
+    let billing::Event::InvoiceBatchFinalized(batch) = &event else {
+        panic!("not invoice.batch_finalized: {event:?}");
+    };
+    let ids: Vec<&str> = batch.data.iter().map(billing::InvoiceId::as_str).collect();
+    assert_eq!(ids, ["in_5", "in_6"]);
+    assert_eq!(serde_json::to_value(&event).unwrap(), json(text));
+    // Built by hand, it writes the same delivery.
+    let built = billing::InvoiceBatchFinalized::new(vec![
+        billing::InvoiceId::from("in_5".to_owned()),
+        billing::InvoiceId::from("in_6".to_owned()),
+    ]);
+    assert_eq!(&built, batch.data());
+    // An object where the list belongs is an error naming the event.
+    let error = billing::Event::from_slice(
+        br#"{"type": "invoice.batch_finalized", "timestamp": "t", "data": {"ids": []}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(error.event_name(), Some("invoice.batch_finalized"));
+    assert!(error.to_string().contains("expected a sequence"), "{error}");
+}

@@ -485,6 +485,7 @@ impl<'s> Differ<'s> {
                 ),
             );
         }
+        self.event_data(old, new, &path);
         self.fields(
             Container::Event(&new.name),
             Some(new.span),
@@ -513,6 +514,36 @@ impl<'s> Differ<'s> {
                 );
             }
         }
+    }
+
+    /// A change of an event's `data` type, or between `data` and `fields` (an object and a
+    /// value of another shape accept no delivery in common).
+    fn event_data(&mut self, old: &'s EventDef, new: &'s EventDef, path: &str) {
+        let describe = |event: &EventDef| match &event.data {
+            Some(ty) => format!("`{ty}`"),
+            None => "an object of `fields`".to_owned(),
+        };
+        let rule = match (&old.data, &new.data) {
+            (None, None) => return,
+            (Some(before), Some(after)) if before == after => return,
+            (Some(before), Some(after)) => type_rule(
+                wire::relation(self.old, before, self.new, after),
+                rust_equal(before, after),
+            ),
+            _ => Rule::TypeChangedIncompatible,
+        };
+        self.push(
+            rule,
+            Side::New,
+            Some(new.span),
+            format!("{path}.data"),
+            format!(
+                "the data of event `{}` changed from {} to {}",
+                new.name,
+                describe(old),
+                describe(new)
+            ),
+        );
     }
 
     // ----- fields --------------------------------------------------------------------------

@@ -30,26 +30,36 @@ fn event_struct(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
     let name = struct_ident(event);
     let wire_name = &event.def.name;
     let struct_doc = doc(&struct_doc_text(event.def));
-    let fields = struct_fields(cx, &event.fields);
     let kind_variant = struct_ident(event);
     let schema_body = super::embedded_schemas::event_schema_body(cx, event);
     let field_infos = super::metadata::field_infos(cx, event);
-    let serialize = serialize_impls(cx, &name, &event.fields);
-    let expecting = format!("the `data` object of a `{}` event", event.def.name);
-    let deserialize = deserialize_impl(cx, &name, &event.fields, &expecting);
-    let extra_doc = doc(&format!(
-        "Keys of `data` that the schema does not declare, each value as the JSON text received, in the order received; written back when serializing. The delivery's own top-level keys are not the event's: they are kept by [`Delivered`]({}).",
-        cx.runtime_link("Delivered")
-    ));
+    let (definition, serialize, deserialize) = match &event.def.data {
+        Some(ty) => data_struct(cx, &name, ty),
+        None => {
+            let fields = struct_fields(cx, &event.fields);
+            let extra_doc = doc(&format!(
+                "Keys of `data` that the schema does not declare, each value as the JSON text received, in the order received; written back when serializing. The delivery's own top-level keys are not the event's: they are kept by [`Delivered`]({}).",
+                cx.runtime_link("Delivered")
+            ));
+            let expecting = format!("the `data` object of a `{}` event", event.def.name);
+            (
+                quote! {
+                    pub struct #name {
+                        #fields
+                        #extra_doc
+                        pub extra: #runtime::RawFields,
+                    }
+                },
+                serialize_impls(cx, &name, &event.fields),
+                deserialize_impl(cx, &name, &event.fields, &expecting),
+            )
+        }
+    };
     quote! {
         #struct_doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
-        pub struct #name {
-            #fields
-            #extra_doc
-            pub extra: #runtime::RawFields,
-        }
+        #definition
 
         impl #name {
             /// The wire name of this event, sent in `event_name`.
@@ -79,6 +89,53 @@ fn event_struct(cx: &Context<'_, '_>, event: &EventApi<'_>) -> TokenStream {
             #deserialize
         };
     }
+}
+
+/// The struct of an event whose content is a type of any shape (`data = "..."`), with its
+/// `Entries`, `Serialize` and `Deserialize` impls: the content is read and written whole.
+fn data_struct(
+    cx: &Context<'_, '_>,
+    name: &Ident,
+    ty: &emma_schema::TypeRef,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let runtime = &cx.runtime;
+    let serde = quote!(#runtime::__private::serde);
+    let value = super::value_type(cx, ty);
+    let data = format_ident!("{}", crate::api::DATA_FIELD);
+    let definition = quote! {
+        pub struct #name {
+            /// The event's data, as the schema's `data` type declares it.
+            pub #data: #value,
+        }
+    };
+    let serialize = quote! {
+        #[automatically_derived]
+        impl #runtime::__private::Entries for #name {
+            fn serialize_entries<__M: #serde::ser::SerializeMap>(&self, _: &mut __M) -> ::core::result::Result<(), __M::Error> {
+                ::core::result::Result::Err(<__M::Error as #serde::ser::Error>::custom("this event's data is not an object, so it has no entries to write beside others"))
+            }
+
+            fn serialize_content<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                #serde::Serialize::serialize(&self.#data, __serializer)
+            }
+        }
+
+        #[automatically_derived]
+        impl #serde::Serialize for #name {
+            fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                #serde::Serialize::serialize(&self.#data, __serializer)
+            }
+        }
+    };
+    let deserialize = quote! {
+        #[automatically_derived]
+        impl<'de> #serde::Deserialize<'de> for #name {
+            fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                <#value as #serde::Deserialize<'de>>::deserialize(__deserializer).map(|__data| #name { #data: __data })
+            }
+        }
+    };
+    (definition, serialize, deserialize)
 }
 
 /// An object type's struct and its impls.
@@ -134,15 +191,29 @@ pub(super) fn constructors(cx: &Context<'_, '_>) -> TokenStream {
             false,
         )
     });
-    let events = cx
-        .api
-        .events
-        .iter()
-        .map(|event| constructor(cx, &struct_ident(event), &event.fields, true));
+    let events = cx.api.events.iter().map(|event| match &event.def.data {
+        Some(ty) => data_constructor(cx, &struct_ident(event), ty),
+        None => constructor(cx, &struct_ident(event), &event.fields, true),
+    });
     quote! {
         #( #objects )*
         #envelope
         #( #events )*
+    }
+}
+
+/// `new` of an event whose content is a type of any shape: it takes the data.
+fn data_constructor(cx: &Context<'_, '_>, name: &Ident, ty: &emma_schema::TypeRef) -> TokenStream {
+    let value = super::value_type_in(cx, ty, Scope::Constructors);
+    // The parameter has the field's name.
+    let data = format_ident!("{}", crate::api::DATA_FIELD);
+    quote! {
+        impl super::#name {
+            /// Builds the event from its data.
+            pub fn new(#data: #value) -> Self {
+                Self { #data }
+            }
+        }
     }
 }
 

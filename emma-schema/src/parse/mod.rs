@@ -49,6 +49,7 @@ const EVENT_KEYS: &[&str] = &[
     "summary",
     "description",
     "fields",
+    "data",
     "examples",
 ];
 const FIELD_KEYS: &[&str] = &["name", "rust_name", "type", "doc", "required", "nullable"];
@@ -493,8 +494,9 @@ fn read_events(
         let rust_name = optional_string(cx, entry, "rust_name", &context);
         let summary = required_string(cx, entry, "summary", &context);
         let description = required_string(cx, entry, "description", &context);
-        let fields = match entry.table.get("fields") {
-            Some(item) => {
+        let data = read_event_data(cx, entry, types, envelope, &context);
+        let fields = match (entry.table.get("fields"), &data) {
+            (Some(item), _) => {
                 read_usable_fields(cx, item, types, &context).and_then(|(fields, complete)| {
                     if let Some(envelope) = envelope {
                         envelope::check_event_fields(cx, envelope, &name.text, &fields);
@@ -502,10 +504,17 @@ fn read_events(
                     complete.then_some(fields)
                 })
             }
-            None => {
+            // `data` declares the content instead; whether it reads is its own problem.
+            (None, Some(_)) => Some(Vec::new()),
+            (None, None) => {
                 missing_key(cx, entry, "fields", &context);
                 None
             }
+        };
+        let data = match data {
+            Some(Some(ty)) => Some(ty),
+            Some(None) => continue,
+            None => None,
         };
         let examples = read_examples(cx, entry, &context);
         if let Some(first) = seen_names.get(&name.text) {
@@ -527,6 +536,7 @@ fn read_events(
                     summary: summary.text,
                     description: description.text,
                     fields,
+                    data,
                     examples: Vec::new(),
                     span: name.span.unwrap_or_default(),
                 },
@@ -535,6 +545,42 @@ fn read_events(
         }
     }
     events
+}
+
+/// An event's `data`, the type of its content when that is not an object of `fields`: `None`
+/// when the event has no `data`, `Some(None)` when it has one that cannot be used.
+fn read_event_data(
+    cx: &Context,
+    entry: &Entry<'_>,
+    types: &TypeNames<'_>,
+    envelope: Option<&Envelope>,
+    context: &str,
+) -> Option<Option<TypeRef>> {
+    entry.table.get("data")?;
+    let located = optional_string(cx, entry, "data", context)?;
+    let span = key_span(entry.table, "data").or(located.span);
+    if entry.table.contains_key("fields") {
+        cx.error(
+            span,
+            format!(
+                "{context} declares both `fields` (the keys of an object) and `data` (its content as a type of any shape)"
+            ),
+        );
+        return Some(None);
+    }
+    if let Some(envelope) = envelope
+        && !matches!(envelope.layout, crate::model::Layout::Adjacent { .. })
+    {
+        cx.push(
+            Diagnostic::new(
+                span,
+                format!("`data` of {context} needs the adjacent layout, where the content sits under its own key"),
+            )
+            .with_help("declare the event's `fields` instead"),
+        );
+        return Some(None);
+    }
+    Some(resolve_type(cx, &located, types, context))
 }
 
 /// A `rust_name` as the model keeps it.
@@ -716,6 +762,73 @@ fn check_example(
 mod tests {
     use super::test_support::{errors, event};
     use super::*;
+
+    /// A schema with one event, `batch`, whose content is `data = DATA`, an `[envelope]` of
+    /// `envelope` and one example delivery `example`.
+    fn data_event(envelope: &str, data: &str, example: &str) -> String {
+        format!(
+            "{envelope}\n[[events]]\nname = \"batch\"\nsummary = \"s\"\ndescription = \"d\"\ndata = \"{data}\"\nexamples = ['{example}']\n"
+        )
+    }
+
+    #[test]
+    fn an_event_may_declare_its_data_as_a_type_of_any_shape() {
+        let schema = super::test_support::schema(&data_event(
+            "",
+            "list<u64>",
+            r#"{"event_name": "batch", "data": [1, 2]}"#,
+        ));
+        let event = &schema.events[0];
+        assert_eq!(
+            event.data,
+            Some(TypeRef::List(Box::new(TypeRef::Primitive(Primitive::U64))))
+        );
+        assert!(event.fields.is_empty());
+    }
+
+    #[test]
+    fn an_example_is_checked_against_the_data_type() {
+        let found = errors(&data_event(
+            "",
+            "list<u64>",
+            r#"{"event_name": "batch", "data": {"a": 1}}"#,
+        ));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("`data`"), "{found:#?}");
+    }
+
+    #[test]
+    fn data_and_fields_together_or_outside_the_adjacent_layout_are_errors() {
+        let both = errors(
+            "[[events]]\nname = \"batch\"\nsummary = \"s\"\ndescription = \"d\"\nfields = []\ndata = \"json\"\nexamples = ['{\"event_name\": \"batch\", \"data\": 1}']\n",
+        );
+        assert!(
+            both.iter()
+                .any(|error| error
+                    .starts_with("events.toml:6:1: event `batch` declares both `fields`")),
+            "{both:#?}"
+        );
+        let internal = errors(&data_event(
+            "[envelope]\nlayout = \"internal\"\ntag = \"type\"\n",
+            "json",
+            r#"{"type": "batch"}"#,
+        ));
+        assert!(
+            internal
+                .iter()
+                .any(|error| error.contains("`data` of event `batch` needs the adjacent layout")),
+            "{internal:#?}"
+        );
+        let unknown = errors(&data_event(
+            "",
+            "list<Nope>",
+            r#"{"event_name": "batch", "data": []}"#,
+        ));
+        assert!(
+            unknown.iter().any(|error| error.contains("Nope")),
+            "{unknown:#?}"
+        );
+    }
 
     #[test]
     fn the_schema_s_name_and_version_default_and_are_read() {
