@@ -288,6 +288,23 @@ impl<'s> Api<'s> {
                         Vec::new(),
                         fields_of(Some(&def.name), fields, &context, &mut problems),
                     ),
+                    // A tagged union keeps other tags' objects as `Other`, like an open enum.
+                    TypeKind::Union { tag, variants } => {
+                        let named: Vec<emma_schema::EnumValue> = variants
+                            .iter()
+                            .map(|variant| emma_schema::EnumValue {
+                                wire: variant.value.clone().unwrap_or_default(),
+                                variant: variant.variant.clone(),
+                                doc: variant.doc.clone(),
+                                span: variant.span,
+                                variant_span: variant.span,
+                            })
+                            .collect();
+                        (
+                            resolve_variants(&named, tag.is_some(), &context, &mut problems),
+                            Vec::new(),
+                        )
+                    }
                     _ => (Vec::new(), Vec::new()),
                 };
                 TypeApi {
@@ -606,7 +623,7 @@ fn root_items(schema: &Schema, events: &[EventApi<'_>]) -> Vec<RootItem> {
         kind: match &def.kind {
             TypeKind::Id { .. } | TypeKind::Timestamp { .. } => ItemKind::TupleStruct,
             TypeKind::Selection { .. } => ItemKind::TypeAlias,
-            TypeKind::Enum { .. } => ItemKind::Enum,
+            TypeKind::Enum { .. } | TypeKind::Union { .. } => ItemKind::Enum,
             TypeKind::Object { .. } => ItemKind::Struct,
         },
         origin: Origin::Type(def.name.clone()),
@@ -807,10 +824,23 @@ fn is_type_name(name: &str) -> bool {
     ident::is_upper_camel_case(name) && !ident::is_keyword(name)
 }
 
-/// For each object type, every object type reachable through direct fields (not through a
-/// list or a map): a field of `A` that holds `B` directly needs a `Box` when `B` holds `A`, or
-/// the struct would contain itself.
+/// For each object or union type, every object or union type reachable through direct fields
+/// and variants (not through a list or a map): a field of `A` that holds `B` directly needs a
+/// `Box` when `B` holds `A`, or the struct would contain itself.
 fn holds_directly(schema: &Schema) -> BTreeMap<&str, BTreeSet<&str>> {
+    // Objects hold their fields' values, and unions their variants' values, in place.
+    let holds_in_place = |name: &&str| {
+        matches!(
+            schema.named_type(name).map(|def| &def.kind),
+            Some(TypeKind::Object { .. } | TypeKind::Union { .. })
+        )
+    };
+    fn named(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Named(name) => Some(name.as_str()),
+            _ => None,
+        }
+    }
     let direct: BTreeMap<&str, Vec<&str>> = schema
         .types
         .iter()
@@ -819,16 +849,16 @@ fn holds_directly(schema: &Schema) -> BTreeMap<&str, BTreeSet<&str>> {
                 def.name.as_str(),
                 fields
                     .iter()
-                    .filter_map(|field| match &field.ty {
-                        TypeRef::Named(name) => Some(name.as_str()),
-                        _ => None,
-                    })
-                    .filter(|name| {
-                        matches!(
-                            schema.named_type(name).map(|def| &def.kind),
-                            Some(TypeKind::Object { .. })
-                        )
-                    })
+                    .filter_map(|field| named(&field.ty))
+                    .filter(holds_in_place)
+                    .collect(),
+            )),
+            TypeKind::Union { variants, .. } => Some((
+                def.name.as_str(),
+                variants
+                    .iter()
+                    .filter_map(|variant| named(&variant.ty))
+                    .filter(holds_in_place)
                     .collect(),
             )),
             _ => None,

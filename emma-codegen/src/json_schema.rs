@@ -573,6 +573,52 @@ fn named_type_schema(def: &TypeDef, prefix: &str) -> Value {
             })
         }
         TypeKind::Timestamp { .. } => json!({ "type": "string" }),
+        TypeKind::Union {
+            tag: Some(tag),
+            variants,
+        } => {
+            // A variant's object with its tag's value; any object whose tag is none of them
+            // (or that has none) is kept as received.
+            let values: Vec<&str> = variants
+                .iter()
+                .filter_map(|variant| variant.value.as_deref())
+                .collect();
+            let mut branches: Vec<Value> = variants
+                .iter()
+                .map(|variant| {
+                    json!({
+                        "description": variant.doc,
+                        "allOf": [
+                            type_schema(&variant.ty, prefix),
+                            {
+                                "type": "object",
+                                "properties": { tag.clone(): { "const": variant.value } },
+                                "required": [tag],
+                            },
+                        ],
+                    })
+                })
+                .collect();
+            // `tsType`: json-schema-to-typescript reads a schema without a type as an object;
+            // the tag is a string in all but odd deliveries, which validators still accept.
+            branches.push(json!({
+                "description": format!("An object whose `{tag}` is none of the variants', kept as received."),
+                "type": "object",
+                "properties": { tag.clone(): { "not": { "enum": values }, "tsType": "string" } },
+                "additionalProperties": true,
+            }));
+            json!({ "oneOf": branches })
+        }
+        TypeKind::Union {
+            tag: None,
+            variants,
+        } => {
+            let branches: Vec<Value> = variants
+                .iter()
+                .map(|variant| type_schema(&variant.ty, prefix))
+                .collect();
+            json!({ "anyOf": branches })
+        }
         TypeKind::Selection { item } => json!({
             "oneOf": [
                 { "const": "all" },
@@ -636,6 +682,11 @@ fn collect_named<'s>(schema: &'s Schema, ty: &'s TypeRef, names: &mut Vec<&'s st
                 Some(TypeKind::Object { fields }) => {
                     for field in fields {
                         collect_named(schema, &field.ty, names);
+                    }
+                }
+                Some(TypeKind::Union { variants, .. }) => {
+                    for variant in variants {
+                        collect_named(schema, &variant.ty, names);
                     }
                 }
                 _ => {}

@@ -205,17 +205,15 @@ impl<'d> Converter<'d> {
                     read.nullable |= nullable;
                     return read;
                 }
-                self.note(
-                    &pointer_push(at, combinator),
-                    format!(
-                        "a union of {} alternatives is not in the schema language yet: declared `json`, kept as received",
-                        others.len()
-                    ),
-                );
-                return Read {
-                    ty: TypeRef::Primitive(Primitive::Json),
-                    nullable,
-                };
+                let union_at = pointer_push(at, combinator);
+                let alternatives: Vec<(String, &Value)> = others
+                    .iter()
+                    .map(|(index, alternative)| {
+                        (pointer_push(&union_at, &index.to_string()), *alternative)
+                    })
+                    .collect();
+                let ty = self.union_type(&alternatives, hint);
+                return Read { ty, nullable };
             }
         }
         if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
@@ -357,6 +355,104 @@ impl<'d> Converter<'d> {
         }
     }
 
+    /// A union of `alternatives` (each with its pointer): told apart by a key every
+    /// alternative is an object pinning to its own string (GitHub's `action`, Stripe's
+    /// `object`), or else by shape, in the document's order.
+    fn union_type(&mut self, alternatives: &[(String, &Value)], hint: &str) -> TypeRef {
+        let name = self.take_name(hint);
+        // Declared before its variants are read, so that a variant can contain the union.
+        let position = self.types.len();
+        self.types.push(TypeDef {
+            name: name.clone(),
+            doc: String::new(),
+            kind: TypeKind::Union {
+                tag: None,
+                variants: Vec::new(),
+            },
+            span: Span::default(),
+        });
+        let tag = self.union_tag(alternatives);
+        let mut taken = HashSet::new();
+        let mut variants = Vec::new();
+        for (index, (alternative_at, alternative)) in alternatives.iter().enumerate() {
+            let read = self.read(
+                alternative,
+                alternative_at,
+                &format!("{name} {}", index + 1),
+            );
+            let ty = if read.nullable {
+                self.note(
+                    alternative_at,
+                    "a nullable alternative of a union is not in the schema language yet: declared `json`, kept as received",
+                );
+                TypeRef::Primitive(Primitive::Json)
+            } else {
+                read.ty
+            };
+            let value = tag.as_ref().and_then(|key| {
+                let (resolved, _) = self.resolved(alternative, alternative_at);
+                resolved
+                    .get("properties")
+                    .and_then(|properties| properties.get(key))
+                    .and_then(pinned)
+                    .map(str::to_owned)
+            });
+            let variant_hint = match (&value, &ty) {
+                (Some(value), _) => value.clone(),
+                (None, TypeRef::Named(named)) => named
+                    .strip_prefix(name.as_str())
+                    .filter(|rest| !rest.is_empty())
+                    .unwrap_or(named)
+                    .to_owned(),
+                (None, other) => other.to_string(),
+            };
+            variants.push(emma_schema::UnionVariant {
+                value,
+                variant: names::variant_name(&variant_hint, &mut taken),
+                ty,
+                doc: doc_of(alternative),
+                span: Span::default(),
+            });
+        }
+        // A tagged union's variants are object types; when one is not, it is told apart by
+        // shape instead.
+        let is_object = |ty: &TypeRef| {
+            matches!(ty, TypeRef::Named(named) if self.types.iter().any(|def| def.name == *named
+                && matches!(def.kind, TypeKind::Object { .. })))
+        };
+        let all_objects = variants.iter().all(|variant| is_object(&variant.ty));
+        let tag = tag.filter(|_| all_objects);
+        if tag.is_none() {
+            for variant in &mut variants {
+                variant.value = None;
+            }
+        }
+        self.types[position].kind = TypeKind::Union { tag, variants };
+        TypeRef::Named(name)
+    }
+
+    /// The key every alternative (an object) pins to a string of its own, if there is one.
+    fn union_tag(&mut self, alternatives: &[(String, &Value)]) -> Option<String> {
+        let objects: Vec<Map<String, Value>> = alternatives
+            .iter()
+            .map(|(at, alternative)| self.resolved(alternative, at).0)
+            .collect();
+        let first = objects.first()?.get("properties")?.as_object()?;
+        first.keys().find_map(|key| {
+            let values: Vec<&str> = objects
+                .iter()
+                .map(|object| {
+                    object
+                        .get("properties")
+                        .and_then(|properties| properties.get(key))
+                        .and_then(pinned)
+                })
+                .collect::<Option<_>>()?;
+            let distinct: HashSet<&&str> = values.iter().collect();
+            (distinct.len() == values.len()).then(|| key.clone())
+        })
+    }
+
     fn object_type(&mut self, object: &Map<String, Value>, at: &str, hint: &str) -> TypeRef {
         let has_properties = object
             .get("properties")
@@ -495,6 +591,17 @@ impl<'d> Converter<'d> {
                 ),
             );
         }
+    }
+}
+
+/// The one string a schema pins (`const`, or an `enum` of one value), if it does.
+pub(crate) fn pinned(schema: &Value) -> Option<&str> {
+    if let Some(value) = schema.get("const") {
+        return value.as_str();
+    }
+    match schema.get("enum").and_then(Value::as_array)?.as_slice() {
+        [one] => one.as_str(),
+        _ => None,
     }
 }
 

@@ -71,6 +71,18 @@ fn value(schema: &Schema, ty: &TypeRef, depth: usize) -> Value {
                 .first()
                 .map_or(json!("value"), |value| json!(value.wire)),
             Some(TypeKind::Object { fields }) => object(schema, fields, depth),
+            Some(TypeKind::Union { tag, variants }) => match variants.first() {
+                Some(first) => {
+                    let mut made = value(schema, &first.ty, depth + 1);
+                    if let (Some(tag), Some(wanted), Value::Object(object)) =
+                        (tag, &first.value, &mut made)
+                    {
+                        object.insert(tag.clone(), json!(wanted));
+                    }
+                    made
+                }
+                None => Value::Null,
+            },
             None => Value::Null,
         },
     }

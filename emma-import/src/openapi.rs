@@ -1,6 +1,6 @@
 //! An OpenAPI 3.1 (`webhooks`) or 3.0 (`x-webhooks`) document's webhooks as a schema.
 
-use crate::convert::{Converter, doc_of};
+use crate::convert::{Converter, doc_of, pinned};
 use crate::names::Names;
 use crate::{ImportError, Imported, LayoutChoice, Note, Options, example, pointer_push};
 use emma_schema::{
@@ -238,17 +238,6 @@ fn first_sentence(text: &str) -> String {
     match line.find(". ") {
         Some(end) => line[..=end].trim().to_owned(),
         None => line.trim().to_owned(),
-    }
-}
-
-/// The one string a property schema pins (`const`, or an `enum` of one value), if it does.
-fn pinned(schema: &Value) -> Option<&str> {
-    if let Some(value) = schema.get("const") {
-        return value.as_str();
-    }
-    match schema.get("enum").and_then(Value::as_array)?.as_slice() {
-        [one] => one.as_str(),
-        _ => None,
     }
 }
 

@@ -247,3 +247,146 @@ where
         other,
     })
 }
+
+/// A union value's text and, when it is an object, the string value of its key `tag` (`None`
+/// when it has none, or one that is not a string): a tagged union picks its variant by it.
+/// Anything but an object is an error naming the union.
+pub fn union_tag<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    tag: &str,
+    union: &str,
+) -> Result<(Box<serde_json::value::RawValue>, Option<String>), D::Error> {
+    let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+    let mut reader = serde_json::Deserializer::from_str(raw.get());
+    let found = de::DeserializeSeed::deserialize(TagSeed(tag), &mut reader).map_err(|_| {
+        de::Error::custom(format_args!(
+            "expected an object ({union}, told apart by `{tag}`)"
+        ))
+    })?;
+    Ok((raw, found))
+}
+
+/// Reads the string value of one key of an object, skipping the rest.
+struct TagSeed<'t>(&'t str);
+
+impl<'de> de::DeserializeSeed<'de> for TagSeed<'_> {
+    type Value = Option<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for TagSeed<'_> {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if key.as_str() == self.0 && found.is_none() {
+                found = map.next_value::<TagValue>()?.0;
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// A tag's value: its text when it is a string, `None` when it is anything else (skipped
+/// without building it).
+struct TagValue(Option<String>);
+
+impl<'de> Deserialize<'de> for TagValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TagVisitor;
+        impl<'de> de::Visitor<'de> for TagVisitor {
+            type Value = TagValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<TagValue, E> {
+                Ok(TagValue(Some(text.to_owned())))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<TagValue, E> {
+                Ok(TagValue(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<TagValue, E> {
+                Ok(TagValue(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<TagValue, E> {
+                Ok(TagValue(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<TagValue, E> {
+                Ok(TagValue(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<TagValue, E> {
+                Ok(TagValue(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<TagValue, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(TagValue(None))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<TagValue, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(TagValue(None))
+            }
+        }
+        deserializer.deserialize_any(TagVisitor)
+    }
+}
+
+/// Reads a tagged union's variant from the union value's text; the error names the union and
+/// the variant.
+pub fn union_variant<T: serde::de::DeserializeOwned, E: de::Error>(
+    raw: &serde_json::value::RawValue,
+    union: &str,
+    variant: &str,
+) -> Result<T, E> {
+    serde_json::from_str(raw.get()).map_err(|error| {
+        E::custom(format_args!(
+            "{union}::{variant}: {} (at line {} column {} of the value)",
+            crate::error::message_without_position(&error),
+            error.line(),
+            error.column()
+        ))
+    })
+}
+
+/// A union value's text, for trying its variants in turn.
+pub fn union_raw<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Box<serde_json::value::RawValue>, D::Error> {
+    Box::<serde_json::value::RawValue>::deserialize(deserializer)
+}
+
+/// Tries to read a variant of a union told apart by shape.
+pub fn union_try<T: serde::de::DeserializeOwned>(
+    raw: &serde_json::value::RawValue,
+) -> Result<T, serde_json::Error> {
+    serde_json::from_str(raw.get())
+}
+
+/// The error of a union value none of whose variants reads it: each variant, and why not.
+pub fn union_mismatch<E: de::Error>(union: &str, reasons: &[(&str, serde_json::Error)]) -> E {
+    let reasons: Vec<String> = reasons
+        .iter()
+        .map(|(variant, error)| {
+            format!(
+                "not {variant} ({})",
+                crate::error::message_without_position(error)
+            )
+        })
+        .collect();
+    E::custom(format_args!(
+        "expected one of {union}'s variants: {}",
+        reasons.join("; ")
+    ))
+}

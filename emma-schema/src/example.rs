@@ -265,6 +265,53 @@ fn check_value(
                 }
                 _ => false,
             },
+            Some(TypeKind::Union {
+                tag: Some(tag),
+                variants,
+            }) => match value {
+                // The tag's value picks the variant; any other value (or none) is kept as
+                // received.
+                Value::Object(object) => {
+                    let picked = object.get(tag).and_then(Value::as_str).and_then(|value| {
+                        variants
+                            .iter()
+                            .find(|variant| variant.value.as_deref() == Some(value))
+                    });
+                    if let Some(variant) = picked {
+                        check_value(schema, &variant.ty, value, path, at, problems);
+                    }
+                    true
+                }
+                _ => false,
+            },
+            Some(TypeKind::Union {
+                tag: None,
+                variants,
+            }) => {
+                // The first variant the value is is the one it reads as.
+                let mut reasons = Vec::new();
+                for variant in variants {
+                    let mut found = Vec::new();
+                    check_value(schema, &variant.ty, value, path, at, &mut found);
+                    if found.is_empty() {
+                        reasons.clear();
+                        break;
+                    }
+                    let why: Vec<String> =
+                        found.into_iter().map(|problem| problem.message).collect();
+                    reasons.push(format!("not {} ({})", variant.variant, why.join("; ")));
+                }
+                if !reasons.is_empty() {
+                    problems.push(Problem::new(
+                        at,
+                        format!(
+                            "`{path}` is none of {name}'s variants: {}",
+                            reasons.join(", ")
+                        ),
+                    ));
+                }
+                true
+            }
             // Unresolved names were reported where they were declared.
             None => true,
         },
@@ -421,6 +468,10 @@ fn describe(schema: &Schema, ty: &TypeRef) -> String {
                 format!("one of {} ({name})", allowed.join(", "))
             }
             Some(TypeKind::Object { .. }) => format!("an object ({name})"),
+            Some(TypeKind::Union { tag: Some(tag), .. }) => {
+                format!("an object ({name}, told apart by `{tag}`)")
+            }
+            Some(TypeKind::Union { tag: None, .. }) => format!("a {name}"),
             _ => format!("a {name} (a string)"),
         },
     }

@@ -32,7 +32,7 @@ pub use diagnostic::{Diagnostic, SchemaError};
 pub use model::{
     DEFAULT_SCHEMA_NAME, DEFAULT_SCHEMA_VERSION, Dedupe, EnumValue, Envelope, EventDef, Example,
     FieldDef, IdRepr, Layout, Primitive, RustName, Schema, Span, TIMESTAMP_RFC3339, TypeDef,
-    TypeKind, TypeRef,
+    TypeKind, TypeRef, UnionVariant,
 };
 
 pub use write::to_toml;

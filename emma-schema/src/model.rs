@@ -164,6 +164,29 @@ pub enum TypeKind {
         /// Its fields, in declaration order.
         fields: Vec<FieldDef>,
     },
+    /// One of several types (`kind = "union"`): told apart by the string value of a key of
+    /// an object (`tag`), or, without a tag, by which variant reads the value first.
+    Union {
+        /// The key whose value picks the variant; `None` for a union told apart by shape.
+        tag: Option<String>,
+        /// The variants, in declaration order (the order they are tried without a tag).
+        variants: Vec<UnionVariant>,
+    },
+}
+
+/// A variant of a union type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The tag's value that picks it (tagged unions only).
+    pub value: Option<String>,
+    /// The Rust variant name.
+    pub variant: String,
+    /// What it holds: a named object type in a tagged union, any type expression otherwise.
+    pub ty: TypeRef,
+    /// Its documentation.
+    pub doc: String,
+    /// Where its variant name is declared.
+    pub span: Span,
 }
 
 /// The export name of a schema that declares none.

@@ -100,6 +100,7 @@ fn write_type(out: &mut String, def: &TypeDef) {
         TypeKind::Selection { .. } => "selection",
         TypeKind::Enum { .. } => "enum",
         TypeKind::Object { .. } => "object",
+        TypeKind::Union { .. } => "union",
     };
     let _ = writeln!(out, "kind = \"{kind}\"\ndoc = {}", string(&def.doc));
     match &def.kind {
@@ -133,6 +134,26 @@ fn write_type(out: &mut String, def: &TypeDef) {
             out.push_str("]\n");
         }
         TypeKind::Object { fields } => write_fields(out, fields),
+        TypeKind::Union { tag, variants } => {
+            if let Some(tag) = tag {
+                let _ = writeln!(out, "tag = {}", string(tag));
+            }
+            out.push_str("variants = [\n");
+            for variant in variants {
+                out.push_str("  { ");
+                if let Some(value) = &variant.value {
+                    let _ = write!(out, "value = {}, ", string(value));
+                }
+                let _ = writeln!(
+                    out,
+                    "variant = {}, type = {}, doc = {} }},",
+                    string(&variant.variant),
+                    string(&variant.ty.to_string()),
+                    string(&variant.doc)
+                );
+            }
+            out.push_str("]\n");
+        }
     }
     out.push('\n');
 }

@@ -68,7 +68,7 @@ fn importing_the_published_documents_writes_the_committed_schemas() {
 }
 
 #[test]
-fn every_svix_example_parses_as_its_event_and_is_written_back_as_the_same_json() {
+fn every_svix_example_that_matches_its_schema_parses_as_its_event_and_is_written_back() {
     let document = document("published/svix-openapi/lib-openapi.json");
     let examples = webhook_examples(&document);
     assert_eq!(
@@ -76,10 +76,38 @@ fn every_svix_example_parses_as_its_event_and_is_written_back_as_the_same_json()
         14,
         "Svix's document shows one example per webhook"
     );
+    // The importer checks each example against the schema it writes, and names those that
+    // do not match: `background_task.finished` sends `appStats` where its own schema's
+    // alternative says `app_stats`, so it is none of the union's variants.
+    let imported = import("published/svix-openapi/lib-openapi.json");
+    let left_out: Vec<&emma_import::Note> = imported
+        .notes
+        .iter()
+        .filter(|note| note.message.contains("does not match its own schema"))
+        .collect();
+    assert_eq!(left_out.len(), 1, "{left_out:#?}");
+    assert!(
+        left_out[0].pointer.contains("background_task.finished")
+            && left_out[0]
+                .message
+                .contains("`data.data.app_stats` is missing"),
+        "{:?}",
+        left_out[0]
+    );
     for (key, example) in &examples {
         let text = serde_json::to_string(example).unwrap();
-        let event = svix::Event::from_slice(text.as_bytes())
-            .unwrap_or_else(|error| panic!("{key}: {error}\n{text}"));
+        let parsed = svix::Event::from_slice(text.as_bytes());
+        if key == "background_task.finished" {
+            let error = parsed.unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("expected one of Data's variants"),
+                "{error}"
+            );
+            continue;
+        }
+        let event = parsed.unwrap_or_else(|error| panic!("{key}: {error}\n{text}"));
         assert_eq!(
             event.kind().map(svix::EventKind::as_str),
             Some(key.as_str())

@@ -328,3 +328,76 @@ fn an_event_whose_data_is_a_list_reads_and_writes_it_whole() {
     assert_eq!(error.event_name(), Some("invoice.batch_finalized"));
     assert!(error.to_string().contains("expected a sequence"), "{error}");
 }
+
+#[test]
+fn unions_pick_their_variant_by_tag_or_by_shape_and_keep_other_tags() {
+    let examples = billing::EventKind::PaymentSucceeded.examples();
+    let read = |text: &str| {
+        let billing::Event::PaymentSucceeded(payment) =
+            billing::Event::from_slice(text.as_bytes()).unwrap()
+        else {
+            panic!("not payment.succeeded");
+        };
+        assert_eq!(
+            serde_json::to_value(billing::Event::from(payment.data().clone())).unwrap()["data"],
+            json(text)["data"]
+        );
+        payment
+    };
+    let card = read(examples[0]);
+    let billing::PaymentMethod::Card(method) = &card.method else {
+        panic!("{:?}", card.method);
+    };
+    assert_eq!(method.last4, "4242");
+    assert_eq!(method.extra["brand"].get(), r#""visa""#);
+    assert_eq!(card.amount, billing::Amount::Cents(4200));
+    let bank = read(examples[1]);
+    assert!(matches!(
+        bank.method,
+        billing::PaymentMethod::BankAccount(_)
+    ));
+    assert_eq!(bank.amount, billing::Amount::Decimal("42.00".to_owned()));
+    // A tag no variant has is kept as received.
+    let wallet = read(examples[2]);
+    let billing::PaymentMethod::Other(raw) = &wallet.method else {
+        panic!("{:?}", wallet.method);
+    };
+    assert_eq!(raw.get(), r#"{"type": "wallet", "provider": "x"}"#);
+}
+
+#[test]
+fn union_errors_name_the_variant_or_every_alternative() {
+    let payment = |method: &str, amount: &str| {
+        format!(
+            r#"{{"type": "payment.succeeded", "timestamp": "t", "data": {{"invoice_id": "in_1", "method": {method}, "amount": {amount}}}}}"#
+        )
+    };
+    // The tag picks `Card`, which then lacks a field.
+    let error =
+        billing::Event::from_slice(payment(r#"{"type": "card"}"#, "1").as_bytes()).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("PaymentMethod::Card: missing field `last4`"),
+        "{error}"
+    );
+    // Not an object at all.
+    let error = billing::Event::from_slice(payment(r#""card""#, "1").as_bytes()).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("expected an object (PaymentMethod"),
+        "{error}"
+    );
+    // No alternative reads a float: each is named, with why.
+    let error =
+        billing::Event::from_slice(payment(r#"{"type": "card", "last4": "1"}"#, "1.5").as_bytes())
+            .unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("expected one of Amount's variants: not Cents (")
+            && text.contains("; not Decimal ("),
+        "{text}"
+    );
+    assert_eq!(error.event_name(), Some("payment.succeeded"));
+}

@@ -803,6 +803,8 @@ fn describe_kind(kind: &TypeKind) -> String {
         TypeKind::Enum { open: true, .. } => "an open enum".to_owned(),
         TypeKind::Enum { open: false, .. } => "a closed enum".to_owned(),
         TypeKind::Object { .. } => "an object".to_owned(),
+        TypeKind::Union { tag: Some(tag), .. } => format!("a union told apart by `{tag}`"),
+        TypeKind::Union { tag: None, .. } => "a union told apart by shape".to_owned(),
     }
 }
 

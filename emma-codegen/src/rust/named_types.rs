@@ -47,6 +47,121 @@ fn named_type(cx: &Context<'_, '_>, ty: &TypeApi<'_>) -> TokenStream {
             }
         }
         TypeKind::Timestamp { formats } => timestamp(cx, def, formats),
+        TypeKind::Union { tag, variants } => union(cx, ty, tag.as_deref(), variants),
+    }
+}
+
+/// A union: an enum with a variant per alternative and, when told apart by a tag, `Other` for
+/// an object whose tag is none of the variants' (kept as received).
+fn union(
+    cx: &Context<'_, '_>,
+    ty: &TypeApi<'_>,
+    tag: Option<&str>,
+    variants: &[emma_schema::UnionVariant],
+) -> TokenStream {
+    let runtime = &cx.runtime;
+    let serde = quote!(#runtime::__private::serde);
+    let def = ty.def;
+    let name = format_ident!("{}", def.name);
+    let union_name = def.name.as_str();
+    let idents: Vec<proc_macro2::Ident> = variants
+        .iter()
+        .map(|variant| format_ident!("{}", variant.variant))
+        .collect();
+    let types: Vec<TokenStream> = variants
+        .iter()
+        .map(|variant| value_type(cx, &variant.ty))
+        .collect();
+    let docs = variants.iter().map(|variant| {
+        let text = match &variant.value {
+            Some(value) => format!(
+                "{}\n\nWhen `{}` is `{value}`.",
+                variant.doc,
+                tag.unwrap_or_default()
+            ),
+            None => variant.doc.clone(),
+        };
+        doc(&text)
+    });
+    let variant_names: Vec<&str> = variants
+        .iter()
+        .map(|variant| variant.variant.as_str())
+        .collect();
+    let type_doc = match tag {
+        Some(tag) => format!(
+            "{}\n\nTold apart by the string value of `{tag}`; an object whose `{tag}` is none of the variants' is kept as `Other`.",
+            def.doc
+        ),
+        None => format!(
+            "{}\n\nTold apart by shape: a value reads as the first variant that accepts it, in this order.",
+            def.doc
+        ),
+    };
+    let type_doc = doc(&type_doc);
+    let (other, other_serialize, read) = match tag {
+        Some(tag) => {
+            let values: Vec<&str> = variants
+                .iter()
+                .map(|variant| variant.value.as_deref().unwrap_or_default())
+                .collect();
+            let other_doc = doc(&format!(
+                "An object whose `{tag}` is none of the variants' (or that has none), as received."
+            ));
+            (
+                quote! { #other_doc Other(#runtime::RawJson), },
+                quote! { #name::Other(__raw) => #serde::Serialize::serialize(__raw, __serializer), },
+                quote! {
+                    let (__raw, __tag) = #runtime::__private::union_tag(__deserializer, #tag, #union_name)?;
+                    match __tag.as_deref() {
+                        #( ::core::option::Option::Some(#values) => #runtime::__private::union_variant::<#types, __D::Error>(&__raw, #union_name, #variant_names).map(#name::#idents), )*
+                        _ => ::core::result::Result::Ok(#name::Other(#runtime::RawJson::from(__raw))),
+                    }
+                },
+            )
+        }
+        None => (
+            TokenStream::new(),
+            TokenStream::new(),
+            quote! {
+                let __raw = #runtime::__private::union_raw(__deserializer)?;
+                let mut __reasons = ::std::vec::Vec::new();
+                #(
+                    match #runtime::__private::union_try::<#types>(&__raw) {
+                        ::core::result::Result::Ok(__value) => return ::core::result::Result::Ok(#name::#idents(__value)),
+                        ::core::result::Result::Err(__error) => __reasons.push((#variant_names, __error)),
+                    }
+                )*
+                ::core::result::Result::Err(#runtime::__private::union_mismatch(#union_name, &__reasons))
+            },
+        ),
+    };
+    quote! {
+        #type_doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #docs #idents(#types), )*
+            #other
+        }
+
+        const _: () = {
+            #[automatically_derived]
+            impl #serde::Serialize for #name {
+                fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    match self {
+                        #( #name::#idents(__value) => #serde::Serialize::serialize(__value, __serializer), )*
+                        #other_serialize
+                    }
+                }
+            }
+
+            #[automatically_derived]
+            impl<'de> #serde::Deserialize<'de> for #name {
+                fn deserialize<__D: #serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                    #read
+                }
+            }
+        };
     }
 }
 

@@ -37,10 +37,10 @@ use toml_values::{
 
 const ROOT_KEYS: &[&str] = &["schema", "envelope", "types", "events"];
 const SCHEMA_KEYS: &[&str] = &["name", "version", "title", "description"];
-const TYPE_KINDS: &[&str] = &["id", "timestamp", "selection", "enum", "object"];
+const TYPE_KINDS: &[&str] = &["id", "timestamp", "selection", "enum", "object", "union"];
 /// Every key a type may have, whatever its kind.
 const TYPE_KEYS: &[&str] = &[
-    "kind", "doc", "repr", "item", "values", "open", "fields", "formats",
+    "kind", "doc", "repr", "item", "values", "open", "fields", "formats", "tag", "variants",
 ];
 const ID_REPRS: &[(&str, IdRepr)] = &[("u64", IdRepr::U64), ("string", IdRepr::String)];
 const EVENT_KEYS: &[&str] = &[
@@ -158,7 +158,18 @@ struct ParsedTypes {
 enum PendingKind<'d> {
     Item(toml_values::Located),
     Fields(&'d Item),
+    Variants(Option<String>, Vec<PendingVariant>),
 }
+
+/// A union variant as written, its type not yet resolved.
+struct PendingVariant {
+    value: Option<Located>,
+    variant: Located,
+    ty: Located,
+    doc: String,
+}
+
+const UNION_VARIANT_KEYS: &[&str] = &["variant", "type", "value", "doc"];
 
 fn read_types(cx: &Context, item: &Item) -> ParsedTypes {
     let mut parsed = ParsedTypes::default();
@@ -229,6 +240,20 @@ fn read_types(cx: &Context, item: &Item) -> ParsedTypes {
                     }
                 }
             }
+            "union" => {
+                check_keys(cx, def.table, &["kind", "doc", "tag", "variants"], &context);
+                let tag = optional_string(cx, &def, "tag", &context).map(|tag| tag.text);
+                match read_union_variants(cx, &def, tag.is_some(), &context) {
+                    Some(variants) => (
+                        Some(TypeKind::Union {
+                            tag: tag.clone(),
+                            variants: Vec::new(),
+                        }),
+                        Some(PendingKind::Variants(tag, variants)),
+                    ),
+                    None => (None, None),
+                }
+            }
             other => {
                 check_keys(cx, def.table, TYPE_KEYS, &context);
                 cx.push(unknown_name_diagnostic(
@@ -274,6 +299,18 @@ fn complete_types(cx: &Context, parsed: &mut ParsedTypes, pending: Vec<(usize, P
                         let context = format!("type `{name}`");
                         read_fields(cx, fields, &known, &context)
                             .map(|fields| TypeKind::Object { fields })
+                    }
+                    PendingKind::Variants(tag, variants) => {
+                        let context = format!("type `{name}`");
+                        resolve_union_variants(
+                            cx,
+                            &known,
+                            &parsed.defs,
+                            tag.is_some(),
+                            variants,
+                            &context,
+                        )
+                        .map(|variants| TypeKind::Union { tag, variants })
                     }
                 };
                 (index, kind)
@@ -421,6 +458,133 @@ fn read_id_repr(cx: &Context, def: &Entry<'_>, context: &str) -> Option<IdRepr> 
             None
         }
     }
+}
+
+/// A union's `variants` as written: each with a `variant` name, a `type`, a `doc`, and (in a
+/// tagged union, and only there) the tag's `value`.
+fn read_union_variants(
+    cx: &Context,
+    def: &Entry<'_>,
+    tagged: bool,
+    context: &str,
+) -> Option<Vec<PendingVariant>> {
+    let Some(item) = def.table.get("variants") else {
+        missing_key(cx, def, "variants", context);
+        return None;
+    };
+    let entries = entries(cx, item, &format!("`variants` of {context}"))?;
+    if entries.is_empty() {
+        cx.error(def.span, format!("{context} has no variants"));
+        return None;
+    }
+    let mut variants: Vec<PendingVariant> = Vec::new();
+    let mut ok = true;
+    for entry in entries {
+        let variant_context = format!("a variant of {context}");
+        check_keys(cx, entry.table, UNION_VARIANT_KEYS, &variant_context);
+        let variant = required_string(cx, &entry, "variant", &variant_context);
+        let ty = required_string(cx, &entry, "type", &variant_context);
+        let doc = required_string(cx, &entry, "doc", &variant_context);
+        let value = optional_string(cx, &entry, "value", &variant_context);
+        match (&value, tagged) {
+            (None, true) => {
+                cx.error(
+                    entry.span,
+                    format!("{variant_context} needs the `value` of the tag that picks it"),
+                );
+                ok = false;
+            }
+            (Some(value), false) => {
+                cx.push(
+                    Diagnostic::new(
+                        value.span,
+                        format!("{variant_context} has a `value`, but the union has no `tag`"),
+                    )
+                    .with_help("add `tag = \"KEY\"` to the union, or remove the `value`"),
+                );
+                ok = false;
+            }
+            _ => {}
+        }
+        if let Some(value) = &value
+            && variants.iter().any(|seen| {
+                seen.value
+                    .as_ref()
+                    .is_some_and(|seen| seen.text == value.text)
+            })
+        {
+            cx.error(
+                value.span,
+                format!("duplicate tag value `{}` in {context}", value.text),
+            );
+            ok = false;
+        }
+        if let Some(variant) = &variant
+            && variants
+                .iter()
+                .any(|seen| seen.variant.text == variant.text)
+        {
+            cx.error(
+                variant.span,
+                format!("duplicate variant `{}` in {context}", variant.text),
+            );
+            ok = false;
+        }
+        let (Some(variant), Some(ty), Some(doc)) = (variant, ty, doc) else {
+            ok = false;
+            continue;
+        };
+        variants.push(PendingVariant {
+            value,
+            variant,
+            ty,
+            doc: doc.text,
+        });
+    }
+    ok.then_some(variants)
+}
+
+/// Resolves each variant's type; a tagged union's variants must be object types, which the
+/// tag's key sits among.
+fn resolve_union_variants(
+    cx: &Context,
+    known: &TypeNames<'_>,
+    defs: &[TypeDef],
+    tagged: bool,
+    variants: Vec<PendingVariant>,
+    context: &str,
+) -> Option<Vec<crate::model::UnionVariant>> {
+    let mut resolved = Vec::new();
+    let mut ok = true;
+    for pending in variants {
+        let variant_context = format!("variant `{}` of {context}", pending.variant.text);
+        let Some(ty) = resolve_type(cx, &pending.ty, known, &variant_context) else {
+            ok = false;
+            continue;
+        };
+        let is_object = matches!(&ty, TypeRef::Named(name) if defs
+            .iter()
+            .any(|def| def.name == *name && matches!(def.kind, TypeKind::Object { .. })));
+        if tagged && !is_object {
+            cx.push(
+                Diagnostic::new(
+                    pending.ty.span,
+                    format!("{variant_context} is `{ty}`, but a tagged union's variants are object types"),
+                )
+                .with_help("declare the variant as an object type, or remove the union's `tag`"),
+            );
+            ok = false;
+            continue;
+        }
+        resolved.push(crate::model::UnionVariant {
+            value: pending.value.map(|value| value.text),
+            variant: pending.variant.text,
+            ty,
+            doc: pending.doc,
+            span: pending.variant.span.unwrap_or_default(),
+        });
+    }
+    ok.then_some(resolved)
 }
 
 fn read_enum_values(cx: &Context, def: &Entry<'_>, context: &str) -> Option<Vec<EnumValue>> {
@@ -769,6 +933,75 @@ mod tests {
         format!(
             "{envelope}\n[[events]]\nname = \"batch\"\nsummary = \"s\"\ndescription = \"d\"\ndata = \"{data}\"\nexamples = ['{example}']\n"
         )
+    }
+
+    /// An object type `A` with a string field `kind`, the types given, and one event `e`
+    /// with one field `u` of type `Union`, whose example `data` is `data`.
+    fn union_schema(types: &str, data: &str) -> String {
+        format!(
+            "[types.A]\nkind = \"object\"\ndoc = \"a\"\nfields = [{{ name = \"kind\", type = \"string\", doc = \"k\" }}]\n\n{types}\n[[events]]\nname = \"e\"\nsummary = \"s\"\ndescription = \"d\"\nfields = [{{ name = \"u\", type = \"Union\", doc = \"u\" }}]\nexamples = ['{{\"event_name\": \"e\", \"data\": {{\"u\": {data}}}}}']\n"
+        )
+    }
+
+    #[test]
+    fn a_tagged_union_reads_its_tag_values_and_object_variants() {
+        let schema = super::test_support::schema(&union_schema(
+            "[types.Union]\nkind = \"union\"\ndoc = \"u\"\ntag = \"kind\"\nvariants = [{ value = \"a\", variant = \"A\", type = \"A\", doc = \"a\" }]\n",
+            r#"{"kind": "other"}"#,
+        ));
+        let Some(TypeKind::Union { tag, variants }) =
+            schema.named_type("Union").map(|def| &def.kind)
+        else {
+            panic!("not a union");
+        };
+        assert_eq!(tag.as_deref(), Some("kind"));
+        assert_eq!(variants[0].value.as_deref(), Some("a"));
+        assert_eq!(variants[0].ty, TypeRef::Named("A".into()));
+    }
+
+    #[test]
+    fn union_mistakes_are_reported_where_they_are() {
+        let not_object = errors(&union_schema(
+            "[types.Union]\nkind = \"union\"\ndoc = \"u\"\ntag = \"kind\"\nvariants = [{ value = \"a\", variant = \"A\", type = \"u64\", doc = \"a\" }]\n",
+            "{}",
+        ));
+        assert!(
+            not_object
+                .iter()
+                .any(|error| error.contains("a tagged union's variants are object types")),
+            "{not_object:#?}"
+        );
+        let no_value = errors(&union_schema(
+            "[types.Union]\nkind = \"union\"\ndoc = \"u\"\ntag = \"kind\"\nvariants = [{ variant = \"A\", type = \"A\", doc = \"a\" }]\n",
+            "{}",
+        ));
+        assert!(
+            no_value
+                .iter()
+                .any(|error| error.contains("needs the `value` of the tag")),
+            "{no_value:#?}"
+        );
+        let stray_value = errors(&union_schema(
+            "[types.Union]\nkind = \"union\"\ndoc = \"u\"\nvariants = [{ value = \"a\", variant = \"A\", type = \"A\", doc = \"a\" }]\n",
+            "{}",
+        ));
+        assert!(
+            stray_value
+                .iter()
+                .any(|error| error.contains("but the union has no `tag`")),
+            "{stray_value:#?}"
+        );
+        let bad_example = errors(&union_schema(
+            "[types.Union]\nkind = \"union\"\ndoc = \"u\"\nvariants = [{ variant = \"N\", type = \"u64\", doc = \"n\" }, { variant = \"S\", type = \"string\", doc = \"s\" }]\n",
+            "1.5",
+        ));
+        assert!(
+            bad_example
+                .iter()
+                .any(|error| error.contains("is none of Union's variants: not N")
+                    && error.contains("not S")),
+            "{bad_example:#?}"
+        );
     }
 
     #[test]
@@ -1276,6 +1509,7 @@ mod tests {
                     assert!(matches!(item, TypeRef::Named(_)), "{}", def.name)
                 }
                 TypeKind::Object { .. } => panic!("{} is an object", def.name),
+                TypeKind::Union { .. } => panic!("{} is a union", def.name),
             }
         }
         let fields = schema.events.iter().flat_map(|event| &event.fields);
