@@ -71,7 +71,12 @@ pub(crate) fn resolved_bundle(api: &Api<'_>) -> Value {
     if let Layout::Header { header } = &schema.envelope.layout {
         document.insert("$comment".into(), header_bundle_comment(header).into());
     }
-    document.insert("type".into(), "object".into());
+    // Under the header layout a body declared by `data` may be of any shape.
+    if !(matches!(schema.envelope.layout, Layout::Header { .. })
+        && schema.events.iter().any(|event| event.data.is_some()))
+    {
+        document.insert("type".into(), "object".into());
+    }
     match schema.envelope.layout {
         Layout::Header { .. } => {
             document.insert(
@@ -396,6 +401,27 @@ fn delivery_schema(schema: &Schema, resolved: &EventApi<'_>, prefix: &str) -> Va
         .map(|example| &example.value)
         .collect();
     let envelope = &schema.envelope;
+    if let (Some(ty), Layout::Header { header }) = (&event.data, &envelope.layout) {
+        // The body is the data, of the type the event declares.
+        let mut body = Map::new();
+        body.insert("title".into(), resolved.delivery_definition.clone().into());
+        body.insert(
+            "description".into(),
+            format!(
+                "The body of a `{}` delivery (named by the `{header}` header). {}\n\n{}",
+                event.name, event.summary, event.description
+            )
+            .into(),
+        );
+        match type_schema(ty, prefix) {
+            Value::Object(own) if !own.contains_key("$ref") => body.extend(own),
+            other => {
+                body.insert("allOf".into(), json!([other]));
+            }
+        }
+        body.insert("examples".into(), json!(examples));
+        return Value::Object(body);
+    }
     let mut properties = Map::new();
     let mut required = Vec::new();
     let description = match &envelope.layout {

@@ -401,6 +401,11 @@ where
     S: Serializer,
     D: Entries + ?Sized,
 {
+    if matches!(layout, Layout::Header { .. }) && envelope.is_empty() {
+        // The body is the data: a map of its entries, or (an event declared with `data`) the
+        // data itself.
+        return data.serialize_content(serializer);
+    }
     let mut map = serializer.serialize_map(None)?;
     match layout {
         Layout::Adjacent { tag, content } => {

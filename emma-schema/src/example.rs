@@ -100,6 +100,11 @@ pub(crate) fn check_any(schema: &Schema, delivery: &Value) -> Vec<Problem> {
 /// Under the `header` layout, `delivery` is the body alone.
 pub(crate) fn check(schema: &Schema, event: &EventDef, delivery: &Value) -> Vec<Problem> {
     let mut problems = Vec::new();
+    if let (Some(ty), Layout::Header { .. }) = (&event.data, &schema.envelope.layout) {
+        // The body is the data, of whatever type it declares.
+        check_value(schema, ty, delivery, "body", &[], &mut problems);
+        return problems;
+    }
     let Some(envelope) = delivery.as_object() else {
         problems.push(Problem::new(
             &[],

@@ -401,3 +401,27 @@ fn union_errors_name_the_variant_or_every_alternative() {
     );
     assert_eq!(error.event_name(), Some("payment.succeeded"));
 }
+
+#[test]
+fn a_header_layout_body_declared_as_a_union_picks_its_variant_by_action() {
+    for text in code_host::EventKind::LabelChanged.examples() {
+        let event = code_host::Event::from_parts("label", text.as_bytes()).unwrap();
+        assert_eq!(serde_json::to_value(&event).unwrap(), json(text));
+    }
+    let event =
+        code_host::Event::from_parts("label", br#"{"action": "added", "label": "bug"}"#).unwrap();
+    let code_host::Event::LabelChanged(label) = event else {
+        panic!("not label");
+    };
+    let code_host::LabelEvent::Added(added) = &label.data else {
+        panic!("{:?}", label.data);
+    };
+    assert_eq!(added.label, "bug");
+    // An action the schema does not know is kept.
+    let event =
+        code_host::Event::from_parts("label", br#"{"action": "renamed", "label": "x"}"#).unwrap();
+    let code_host::Event::LabelChanged(label) = event else {
+        panic!("not label");
+    };
+    assert!(matches!(label.data, code_host::LabelEvent::Other(_)));
+}

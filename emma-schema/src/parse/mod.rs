@@ -732,17 +732,23 @@ fn read_event_data(
         );
         return Some(None);
     }
-    if let Some(envelope) = envelope
-        && !matches!(envelope.layout, crate::model::Layout::Adjacent { .. })
-    {
-        cx.push(
-            Diagnostic::new(
-                span,
-                format!("`data` of {context} needs the adjacent layout, where the content sits under its own key"),
-            )
-            .with_help("declare the event's `fields` instead"),
-        );
-        return Some(None);
+    if let Some(envelope) = envelope {
+        let problem = match envelope.layout {
+            crate::model::Layout::Adjacent { .. } => None,
+            crate::model::Layout::Internal { .. } => Some(format!(
+                "`data` of {context} needs the adjacent or the header layout: under the internal layout its keys sit beside the tag"
+            )),
+            crate::model::Layout::Header { .. } if !envelope.fields.is_empty() => Some(format!(
+                "`data` of {context} cannot be the whole body: the envelope's fields are keys of the body"
+            )),
+            crate::model::Layout::Header { .. } => None,
+        };
+        if let Some(problem) = problem {
+            cx.push(
+                Diagnostic::new(span, problem).with_help("declare the event's `fields` instead"),
+            );
+            return Some(None);
+        }
     }
     Some(resolve_type(cx, &located, types, context))
 }
@@ -1047,9 +1053,8 @@ mod tests {
             r#"{"type": "batch"}"#,
         ));
         assert!(
-            internal
-                .iter()
-                .any(|error| error.contains("`data` of event `batch` needs the adjacent layout")),
+            internal.iter().any(|error| error
+                .contains("`data` of event `batch` needs the adjacent or the header layout")),
             "{internal:#?}"
         );
         let unknown = errors(&data_event(
