@@ -569,7 +569,7 @@ fn primitive_schema(primitive: Primitive) -> Value {
         Primitive::Url => json!({ "type": "string", "format": "uri" }),
         Primitive::I64 => json!({ "type": "integer", "minimum": i64::MIN, "maximum": i64::MAX }),
         Primitive::U64 => json!({ "type": "integer", "minimum": 0, "maximum": u64::MAX }),
-        Primitive::F64 => json!({ "type": "number" }),
+        Primitive::F64 | Primitive::Number => json!({ "type": "number" }),
         Primitive::Bool => json!({ "type": "boolean" }),
         // `tsType`: json-schema-to-typescript reads a schema without a type as an object.
         Primitive::Json => json!({ "tsType": "unknown" }),

@@ -1,5 +1,6 @@
 //! JSON Schema (as OpenAPI 3.0 and 3.1 write it) to the schema language's types.
 
+use crate::documents::Documents;
 use crate::names::{self, Names};
 use crate::{Note, pointer_push};
 use emma_schema::{EnumValue, FieldDef, Primitive, Span, TypeDef, TypeKind, TypeRef};
@@ -38,7 +39,7 @@ pub(crate) struct Read {
 
 /// Walks one document, collecting the schema's named types and the notes.
 pub(crate) struct Converter<'d> {
-    root: &'d Value,
+    documents: &'d Documents,
     pub(crate) types: Vec<TypeDef>,
     /// The named type each `$ref` target became.
     by_ref: HashMap<String, String>,
@@ -50,9 +51,9 @@ pub(crate) struct Converter<'d> {
 }
 
 impl<'d> Converter<'d> {
-    pub(crate) fn new(root: &'d Value, names: Names) -> Self {
+    pub(crate) fn new(documents: &'d Documents, names: Names) -> Self {
         Converter {
-            root,
+            documents,
             types: Vec::new(),
             by_ref: HashMap::new(),
             names,
@@ -69,11 +70,10 @@ impl<'d> Converter<'d> {
         });
     }
 
-    /// The value at a local `$ref` (`#/components/schemas/X`), with its pointer.
+    /// The value at a `$ref` (`#/components/schemas/X`, or another file's `LABEL#/...`),
+    /// with its pointer.
     pub(crate) fn target(&self, reference: &str) -> Option<(&'d Value, String)> {
-        let pointer = reference.strip_prefix('#')?;
-        let value = self.root.pointer(pointer)?;
-        Some((value, pointer.to_owned()))
+        self.documents.target(reference)
     }
 
     /// `schema` with `$ref`s followed and an `allOf` of objects merged, for reading an object's
@@ -261,7 +261,8 @@ impl<'d> Converter<'d> {
             [] => TypeRef::Primitive(Primitive::Json),
             ["string"] => self.string_type(object),
             ["integer"] => self.integer_type(object, at),
-            ["number"] => TypeRef::Primitive(Primitive::F64),
+            // Kept as received: JSON Schema's numbers are often integers (ids).
+            ["number"] => TypeRef::Primitive(Primitive::Number),
             ["boolean"] => TypeRef::Primitive(Primitive::Bool),
             ["array"] => match object.get("items") {
                 Some(items) => {
@@ -313,7 +314,13 @@ impl<'d> Converter<'d> {
                 nullable: false,
             };
         };
-        let ref_name = pointer.rsplit('/').next().unwrap_or(hint).to_owned();
+        // A whole file is named by its `$id` (GitHub's `issues$opened`), else its file name.
+        let id = target
+            .get("$id")
+            .and_then(Value::as_str)
+            .filter(|_| pointer.ends_with('#'));
+        let ref_name = reference_name(&id.map_or_else(|| pointer.clone(), |id| format!("{id}#")))
+            .unwrap_or_else(|| hint.to_owned());
         let names_a_type = target.as_object().is_some_and(|object| {
             object.contains_key("properties")
                 || object.contains_key("allOf")
@@ -358,7 +365,7 @@ impl<'d> Converter<'d> {
     /// A union of `alternatives` (each with its pointer): told apart by a key every
     /// alternative is an object pinning to its own string (GitHub's `action`, Stripe's
     /// `object`), or else by shape, in the document's order.
-    fn union_type(&mut self, alternatives: &[(String, &Value)], hint: &str) -> TypeRef {
+    pub(crate) fn union_type(&mut self, alternatives: &[(String, &Value)], hint: &str) -> TypeRef {
         let name = self.take_name(hint);
         // Declared before its variants are read, so that a variant can contain the union.
         let position = self.types.len();
@@ -592,6 +599,22 @@ impl<'d> Converter<'d> {
             );
         }
     }
+}
+
+/// The name a `$ref` target suggests: its pointer's last token (`User` of
+/// `#/components/schemas/User`), or a whole file's name without `.json` and `.schema`
+/// (`user` of `common/user.schema.json#`).
+fn reference_name(pointer: &str) -> Option<String> {
+    let name = match pointer.strip_suffix('#') {
+        Some(file) => {
+            let file = file.rsplit(['/', '\\']).next()?;
+            let file = file.strip_suffix(".json").unwrap_or(file);
+            file.strip_suffix(".schema").unwrap_or(file)
+        }
+        None => pointer.rsplit('/').next()?,
+    };
+    let name = name.replace("~1", "/").replace("~0", "~");
+    (!name.is_empty()).then_some(name)
 }
 
 /// The one string a schema pins (`const`, or an `enum` of one value), if it does.

@@ -54,7 +54,7 @@ fn value(schema: &Schema, ty: &TypeRef, depth: usize) -> Value {
             Primitive::String => json!("string"),
             Primitive::Url => json!("https://example.com/"),
             Primitive::I64 | Primitive::U64 => json!(0),
-            Primitive::F64 => json!(0.5),
+            Primitive::F64 | Primitive::Number => json!(0.5),
             Primitive::Bool => json!(false),
             Primitive::Json => Value::Null,
         },

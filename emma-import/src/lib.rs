@@ -44,16 +44,20 @@
 #![warn(missing_docs)]
 
 mod convert;
+mod documents;
 mod example;
+mod json_schema;
 mod names;
 mod openapi;
+mod relax;
 
 use std::fmt;
 
+pub use json_schema::{EventSource, json_schemas};
 pub use openapi::openapi;
 
 /// What the document does not say, or what the caller wants otherwise.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Options {
     /// The schema's export name (`[schema] name`); from the document's title otherwise.
     pub name: Option<String>,
@@ -65,6 +69,55 @@ pub struct Options {
     pub content: Option<String>,
     /// The header naming the event under the header layout (`--header`).
     pub header: Option<String>,
+    /// Real deliveries, each with its event's name (`--examples`, read by
+    /// [`examples_from_json`]): where they omit a key the document requires, or send `null`
+    /// where it allows none, the field is declared as they show (each change a [`Note`]), and
+    /// an event the document shows no example of takes the smallest of its deliveries.
+    pub examples: Vec<(String, serde_json::Value)>,
+}
+
+/// Deliveries by event name from a JSON document, in either shape providers publish them: an
+/// object whose keys are event names and whose values are arrays of deliveries
+/// (`{"push": [{...}, ...]}`), or an array of objects with a `name` and an `examples` array
+/// (Octokit's `@octokit/webhooks-examples`).
+pub fn examples_from_json(
+    document: &serde_json::Value,
+) -> Result<Vec<(String, serde_json::Value)>, String> {
+    use serde_json::Value;
+    let mut deliveries = Vec::new();
+    match document {
+        Value::Object(by_name) => {
+            for (name, list) in by_name {
+                let list = list
+                    .as_array()
+                    .ok_or_else(|| format!("/{name}: expected an array of deliveries"))?;
+                deliveries.extend(list.iter().map(|delivery| (name.clone(), delivery.clone())));
+            }
+        }
+        Value::Array(events) => {
+            for (index, event) in events.iter().enumerate() {
+                let name = event
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| format!("/{index}/name: expected the event's name, a string"))?;
+                let list = event
+                    .get("examples")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| format!("/{index}/examples: expected an array of deliveries"))?;
+                deliveries.extend(
+                    list.iter()
+                        .map(|delivery| (name.to_owned(), delivery.clone())),
+                );
+            }
+        }
+        _ => {
+            return Err(
+                "expected an object of arrays by event name, or an array of `{\"name\", \"examples\"}` objects"
+                    .to_owned(),
+            );
+        }
+    }
+    Ok(deliveries)
 }
 
 /// The `[envelope]` layouts, as `--layout` names them.

@@ -128,6 +128,14 @@ impl Names {
         self.taken.insert(name);
     }
 
+    /// Reserves the names the generator gives the event `event_name`: its struct and its
+    /// exports' `...Delivery` definition.
+    pub(crate) fn reserve_event(&mut self, event_name: &str) {
+        let struct_name = heck::ToUpperCamelCase::to_upper_camel_case(event_name);
+        self.reserve(format!("{struct_name}Delivery"));
+        self.reserve(struct_name);
+    }
+
     /// A free UpperCamelCase type name after `hint`.
     pub(crate) fn type_name(&mut self, hint: &str) -> String {
         let base = identifier_start(

@@ -1,6 +1,7 @@
 //! An OpenAPI 3.1 (`webhooks`) or 3.0 (`x-webhooks`) document's webhooks as a schema.
 
 use crate::convert::{Converter, doc_of, pinned};
+use crate::documents::Documents;
 use crate::names::Names;
 use crate::{ImportError, Imported, LayoutChoice, Note, Options, example, pointer_push};
 use emma_schema::{
@@ -59,7 +60,8 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
                 .to_owned(),
         })?;
 
-    let mut converter = Converter::new(document, Names::default());
+    let documents = Documents::one(document.clone());
+    let mut converter = Converter::new(&documents, Names::default());
     let mut webhooks = Vec::new();
     for (key, item) in hooks {
         let item_at = pointer_push(&format!("/{section}"), key);
@@ -79,9 +81,7 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
         .map(|hook| (event_name(hook, &envelope.layout), hook))
         .collect();
     for (name, _) in &named {
-        let struct_name = name.to_upper_camel_case();
-        converter.names.reserve(format!("{struct_name}Delivery"));
-        converter.names.reserve(struct_name);
+        converter.names.reserve_event(name);
     }
 
     let mut events = Vec::new();
@@ -177,7 +177,19 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
         });
     }
     let mut notes = std::mem::take(&mut converter.notes);
-    attach_examples(&mut schema, &named, &mut notes);
+    let shown: Vec<EventExamples> = named
+        .iter()
+        .map(|(name, hook)| EventExamples {
+            name: name.clone(),
+            at: hook.at.clone(),
+            examples: hook
+                .examples
+                .iter()
+                .map(|example| (*example).clone())
+                .collect(),
+        })
+        .collect();
+    attach_examples(&mut schema, &shown, &options.examples, &mut notes);
     finish(schema, notes, &format!("OpenAPI {version}"))
 }
 
@@ -233,7 +245,7 @@ fn webhook<'d>(
     })
 }
 
-fn first_sentence(text: &str) -> String {
+pub(crate) fn first_sentence(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
     match line.find(". ") {
         Some(end) => line[..=end].trim().to_owned(),
@@ -358,25 +370,61 @@ fn event_name(hook: &Webhook<'_>, layout: &Layout) -> String {
     }
 }
 
+/// The examples a document shows for one event, as whole deliveries, and where.
+pub(crate) struct EventExamples {
+    pub(crate) name: String,
+    pub(crate) at: String,
+    pub(crate) examples: Vec<Value>,
+}
+
 /// Gives every event the document's examples that its schema accepts (reporting the others
 /// and why), or one made from the schema when none is left.
-fn attach_examples(schema: &mut Schema, named: &[(String, &Webhook<'_>)], notes: &mut Vec<Note>) {
+pub(crate) fn attach_examples(
+    schema: &mut Schema,
+    shown: &[EventExamples],
+    supplied: &[(String, Value)],
+    notes: &mut Vec<Note>,
+) {
+    crate::relax::relax(schema, supplied, notes);
     for index in 0..schema.events.len() {
         let name = schema.events[index].name.clone();
-        let Some((_, hook)) = named.iter().find(|(named, _)| *named == name) else {
+        let Some(found) = shown.iter().find(|found| found.name == name) else {
             continue;
         };
+        if found.examples.is_empty() {
+            // The smallest of the deliveries given for it that its schema accepts.
+            let smallest = supplied
+                .iter()
+                .filter(|(event, _)| *event == name)
+                .map(|(_, delivery)| {
+                    (
+                        serde_json::to_string(delivery).unwrap_or_default(),
+                        delivery,
+                    )
+                })
+                .filter(|(_, delivery)| {
+                    emma_schema::delivery_problems_as(schema, &name, delivery).is_empty()
+                })
+                .min_by_key(|(json, _)| json.len());
+            if let Some((json, delivery)) = smallest {
+                schema.events[index].examples = vec![Example {
+                    json,
+                    value: delivery.clone(),
+                }];
+                continue;
+            }
+        }
         let mut kept = Vec::new();
-        for (position, example) in hook.examples.iter().enumerate() {
-            let problems = emma_schema::delivery_problems(schema, example);
+        for (position, example) in found.examples.iter().enumerate() {
+            let problems = emma_schema::delivery_problems_as(schema, &name, example);
             if problems.is_empty() {
                 kept.push(Example {
                     json: serde_json::to_string(example).unwrap_or_default(),
-                    value: (*example).clone(),
+                    value: example.clone(),
                 });
             } else {
                 notes.push(Note {
-                    pointer: format!("{} (example {})", hook.at, position + 1),
+                    pointer: format!("{} (example {})", found.at, position + 1),
                     message: format!(
                         "this example of `{name}` does not match its own schema, so it is left out: {}",
                         problems.join("; ")
@@ -387,7 +435,7 @@ fn attach_examples(schema: &mut Schema, named: &[(String, &Webhook<'_>)], notes:
         if kept.is_empty() {
             let value = example::delivery(schema, &schema.events[index]);
             notes.push(Note {
-                pointer: hook.at.clone(),
+                pointer: found.at.clone(),
                 message: format!(
                     "no example of `{name}` in the document matches its schema: one made from the schema is used (marked in its description)"
                 ),
@@ -409,7 +457,7 @@ fn attach_examples(schema: &mut Schema, named: &[(String, &Webhook<'_>)], notes:
 }
 
 /// The schema's export name from the document's title: `Svix API` gives `svix-api`.
-fn export_name(title: &str) -> String {
+pub(crate) fn export_name(title: &str) -> String {
     let name: String = title
         .trim()
         .chars()

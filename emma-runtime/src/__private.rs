@@ -345,12 +345,13 @@ impl<'de> Deserialize<'de> for TagValue {
 
 /// Reads a tagged union's variant from the union value's text; the error names the union and
 /// the variant.
-pub fn union_variant<T: serde::de::DeserializeOwned, E: de::Error>(
+pub fn union_variant<T, E: de::Error>(
+    read: &UnionReader<T>,
     raw: &serde_json::value::RawValue,
     union: &str,
     variant: &str,
 ) -> Result<T, E> {
-    serde_json::from_str(raw.get()).map_err(|error| {
+    read(raw).map_err(|error| {
         E::custom(format_args!(
             "{union}::{variant}: {} (at line {} column {} of the value)",
             crate::error::message_without_position(&error),
@@ -358,6 +359,26 @@ pub fn union_variant<T: serde::de::DeserializeOwned, E: de::Error>(
             error.column()
         ))
     })
+}
+
+/// Reads a union's value as one of its variants (the union itself, made from the variant).
+pub type UnionReader<T> = fn(&serde_json::value::RawValue) -> Result<T, serde_json::Error>;
+
+/// The first of `readers` (each a variant's name and reader) that reads `raw`, or the error
+/// naming each variant and why it did not.
+pub fn union_first<T, E: de::Error>(
+    raw: &serde_json::value::RawValue,
+    union: &str,
+    readers: &[(&str, UnionReader<T>)],
+) -> Result<T, E> {
+    let mut reasons = Vec::new();
+    for (variant, read) in readers {
+        match read(raw) {
+            Ok(value) => return Ok(value),
+            Err(error) => reasons.push((*variant, error)),
+        }
+    }
+    Err(union_mismatch(union, &reasons))
 }
 
 /// A union value's text, for trying its variants in turn.

@@ -68,6 +68,9 @@ pub use map::Map;
 pub use raw_fields::RawFields;
 pub use raw_json::RawJson;
 pub use selection::Selection;
+/// A `number` field's value: any JSON number, kept as received (an integer stays an
+/// integer when written back; `as_f64()`, `as_i64()` and `as_u64()` read it).
+pub use serde_json::Number;
 pub use timestamp::{Timestamp, TimestampError};
 pub use unknown::UnknownEvent;
 pub use unlisted::Unlisted;

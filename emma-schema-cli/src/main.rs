@@ -107,15 +107,24 @@ enum Command {
         allow: Vec<String>,
     },
     /// Writes an events.toml from a provider's OpenAPI document (3.1 `webhooks` or 3.0
-    /// `x-webhooks`): one event per webhook, with its types, docs and examples; what the
-    /// schema language cannot say yet is listed on standard error at its JSON pointer.
+    /// `x-webhooks`: one event per webhook), or from JSON Schema files (`--event`, one or
+    /// more per event), with their types, docs and examples; what the schema language cannot
+    /// say yet is listed on standard error at its JSON pointer.
     #[command(
-        after_help = "Examples:\n  emma-schema import openapi.json --out events.toml\n  emma-schema import openapi.json --layout adjacent --tag type --content data"
+        after_help = "Examples:\n  emma-schema import openapi.json --out events.toml\n  emma-schema import openapi.json --layout adjacent --tag type --content data\n  emma-schema import --layout header --header X-GitHub-Event \\\n      --event issues=schema.json#/definitions/issues_event --event push=schema.json#/definitions/push$event\n  emma-schema import --event issues=issues/opened.schema.json --event issues=issues/closed.schema.json"
     )]
     Import {
         /// The OpenAPI document (JSON).
-        #[arg(value_name = "OPENAPI")]
-        document: PathBuf,
+        #[arg(
+            value_name = "OPENAPI",
+            required_unless_present = "events",
+            conflicts_with = "events"
+        )]
+        document: Option<PathBuf>,
+        /// An event described by a JSON Schema file, or by the schema at a JSON pointer in
+        /// it (repeatable). Several with one NAME make one event whose data is any of them.
+        #[arg(long = "event", value_name = "NAME=FILE[#POINTER]")]
+        events: Vec<emma_import::EventSource>,
         /// The file to write; standard output when not given.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -134,6 +143,11 @@ enum Command {
         /// The HTTP header naming the event under the header layout (`[envelope] header`).
         #[arg(long, value_name = "NAME")]
         header: Option<String>,
+        /// Real deliveries (JSON: `{"EVENT": [delivery, ...]}`, or `[{"name": EVENT,
+        /// "examples": [...]}]`): fields they omit or send as `null` are declared so, each
+        /// change a note; an event the document shows no example of takes the smallest.
+        #[arg(long, value_name = "FILE")]
+        examples: Option<PathBuf>,
     },
 }
 
@@ -182,14 +196,24 @@ fn main() -> ExitCode {
         } => diff(&paths, against.as_deref(), format, verbose, &allow),
         Command::Import {
             document,
+            events,
             out,
             name,
             layout,
             tag,
             content,
             header,
+            examples,
         } => {
+            let examples = match examples.as_deref().map(read_examples).transpose() {
+                Ok(examples) => examples.unwrap_or_default(),
+                Err(problem) => {
+                    eprintln!("error: {problem}");
+                    return ExitCode::FAILURE;
+                }
+            };
             let options = emma_import::Options {
+                examples,
                 name,
                 layout: layout.map(|layout| match layout {
                     ImportLayout::Adjacent => emma_import::LayoutChoice::Adjacent,
@@ -200,9 +224,28 @@ fn main() -> ExitCode {
                 content,
                 header,
             };
-            import(&document, out.as_deref(), &options)
+            match document {
+                Some(document) => import(&document, out.as_deref(), &options),
+                None => import_json_schemas(&events, out.as_deref(), &options),
+            }
         }
     }
+}
+
+/// The deliveries of `--examples FILE`.
+fn read_examples(path: &Path) -> Result<Vec<(String, serde_json::Value)>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    let document: serde_json::Value = serde_json::from_str(&text).map_err(|error| {
+        format!(
+            "{}:{}:{}: not JSON: {error}",
+            path.display(),
+            error.line(),
+            error.column()
+        )
+    })?;
+    emma_import::examples_from_json(&document)
+        .map_err(|problem| format!("{}: at {problem}", path.display()))
 }
 
 fn import(document: &Path, out: Option<&Path>, options: &emma_import::Options) -> ExitCode {
@@ -235,6 +278,35 @@ fn import(document: &Path, out: Option<&Path>, options: &emma_import::Options) -
     for note in &imported.notes {
         eprintln!("note: {}#{note}", document.display());
     }
+    write_imported(&imported, &document.display().to_string(), out)
+}
+
+fn import_json_schemas(
+    events: &[emma_import::EventSource],
+    out: Option<&Path>,
+    options: &emma_import::Options,
+) -> ExitCode {
+    let imported = match emma_import::json_schemas(events, options) {
+        Ok(imported) => imported,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Each note's pointer names its file.
+    for note in &imported.notes {
+        eprintln!("note: {note}");
+    }
+    let files: std::collections::BTreeSet<&Path> =
+        events.iter().map(|event| event.file.as_path()).collect();
+    let source = match files.iter().next() {
+        Some(only) if files.len() == 1 => only.display().to_string(),
+        _ => format!("{} JSON Schema files", files.len()),
+    };
+    write_imported(&imported, &source, out)
+}
+
+fn write_imported(imported: &emma_import::Imported, source: &str, out: Option<&Path>) -> ExitCode {
     let written = match out {
         Some(path) => std::fs::write(path, &imported.toml)
             .map_err(|error| format!("cannot write {}: {error}", path.display())),
@@ -251,7 +323,7 @@ fn import(document: &Path, out: Option<&Path>, options: &emma_import::Options) -
         "imported {} event(s) and {} type(s) from {}{}; {} note(s)",
         imported.schema.events.len(),
         imported.schema.types.len(),
-        document.display(),
+        source,
         out.map(|path| format!(" into {}", path.display()))
             .unwrap_or_default(),
         imported.notes.len()

@@ -350,3 +350,74 @@ fn check_warns_about_names_that_shadow_the_prelude_and_still_says_ok() {
     // Emma's schema has none.
     assert_eq!(stderr(&run(&["check"])), "");
 }
+
+#[test]
+fn import_reads_json_schema_files_per_event_and_writes_a_schema_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("common")).unwrap();
+    std::fs::write(
+        dir.path().join("common/user.schema.json"),
+        r#"{"$id": "common/user.schema.json", "title": "User", "type": "object", "required": ["login"], "properties": {"login": {"type": "string"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("star.schema.json"),
+        r#"{"type": "object", "required": ["action", "sender", "starred_at"], "properties": {"action": {"enum": ["created"]}, "sender": {"$ref": "common/user.schema.json"}, "starred_at": {"type": "string", "format": "date-time", "pattern": "^2"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("payloads.json"),
+        r#"{"star": [{"action": "created", "sender": {"login": "octocat"}, "starred_at": null}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("events.toml");
+    let star = format!("star={}", dir.path().join("star.schema.json").display());
+    let payloads = dir.path().join("payloads.json");
+    let output = run(&[
+        "import",
+        "--layout",
+        "header",
+        "--header",
+        "X-GitHub-Event",
+        "--event",
+        &star,
+        "--examples",
+        path_arg(&payloads),
+        "--out",
+        path_arg(&out),
+    ]);
+    let errors = stderr(&output);
+    assert!(output.status.success(), "{errors}");
+    // Notes name the file and the pointer; the payload's `null` is declared allowed. Its
+    // types: `User`, the shared `DateTime` and the one-value enum of `action`.
+    assert!(
+        errors.contains("star.schema.json#/properties/starred_at: `pattern` not checked yet"),
+        "{errors}"
+    );
+    assert!(errors.contains("declared nullable"), "{errors}");
+    assert!(
+        errors.contains("imported 1 event(s) and 3 type(s)"),
+        "{errors}"
+    );
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains(r#"type = "User""#), "{written}");
+    // What it wrote checks as a schema, its example included.
+    let check = run(&["check", path_arg(&out)]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}
+
+#[test]
+fn import_needs_a_document_or_events_and_names_a_bad_event_source() {
+    let output = run(&["import"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let output = run(&["import", "--event", "push"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("NAME=FILE"), "{}", stderr(&output));
+    let output = run(&["import", "--event", "push=absent.schema.json"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("absent.schema.json"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -427,14 +427,7 @@ fn is_scalar_byte(byte: Option<&u8>) -> bool {
 }
 
 fn fits_primitive(primitive: Primitive, value: &Value) -> bool {
-    match primitive {
-        Primitive::String | Primitive::Url => value.is_string(),
-        Primitive::I64 => value.is_i64(),
-        Primitive::U64 => value.is_u64(),
-        Primitive::F64 => value.is_number(),
-        Primitive::Bool => value.is_boolean(),
-        Primitive::Json => true,
-    }
+    primitive.accepts(value)
 }
 
 fn describe(schema: &Schema, ty: &TypeRef) -> String {
@@ -444,7 +437,7 @@ fn describe(schema: &Schema, ty: &TypeRef) -> String {
         }
         TypeRef::Primitive(Primitive::I64) => "a signed 64-bit integer".into(),
         TypeRef::Primitive(Primitive::U64) => "an unsigned 64-bit integer".into(),
-        TypeRef::Primitive(Primitive::F64) => "a number".into(),
+        TypeRef::Primitive(Primitive::F64 | Primitive::Number) => "a number".into(),
         TypeRef::Primitive(Primitive::Bool) => "`true` or `false`".into(),
         TypeRef::Primitive(Primitive::Json) => "any JSON value".into(),
         TypeRef::List(item) => format!("an array of {}", describe(schema, item)),

@@ -60,6 +60,25 @@ pub fn delivery_problems(schema: &Schema, delivery: &serde_json::Value) -> Vec<S
         .collect()
 }
 
+/// Every way `delivery` fails to be a delivery of the event `event_name`, as
+/// [`delivery_problems`] says; for the header layout, whose body does not carry the name,
+/// this is how a body is judged as the event its header names. An event the schema does not
+/// declare is judged as [`delivery_problems`] judges it.
+pub fn delivery_problems_as(
+    schema: &Schema,
+    event_name: &str,
+    delivery: &serde_json::Value,
+) -> Vec<String> {
+    let problems = match schema.event(event_name) {
+        Some(event) => example::check(schema, event, delivery),
+        None => example::check_any(schema, delivery),
+    };
+    problems
+        .into_iter()
+        .map(|problem| problem.message)
+        .collect()
+}
+
 /// Reads the schema file at `path`, then [`parse`]s it.
 pub fn load(path: &Path) -> Result<Schema, SchemaError> {
     let file_name = path.display().to_string();

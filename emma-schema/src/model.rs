@@ -268,8 +268,11 @@ pub enum Primitive {
     I64,
     /// `u64`: an unsigned 64-bit integer.
     U64,
-    /// `f64`: any JSON number.
+    /// `f64`: any JSON number, read as a 64-bit float.
     F64,
+    /// `number`: any JSON number, kept as received: an integer stays an integer (JSON
+    /// Schema's `number`, whose values are often integers such as ids).
+    Number,
     /// `bool`: `true` or `false`.
     Bool,
     /// `json`: any JSON value, kept as it is.
@@ -278,15 +281,29 @@ pub enum Primitive {
 
 impl Primitive {
     /// Every primitive with the name it has in the schema file.
-    pub const ALL: [(&'static str, Primitive); 7] = [
+    pub const ALL: [(&'static str, Primitive); 8] = [
         ("string", Primitive::String),
         ("url", Primitive::Url),
         ("i64", Primitive::I64),
         ("u64", Primitive::U64),
         ("f64", Primitive::F64),
+        ("number", Primitive::Number),
         ("bool", Primitive::Bool),
         ("json", Primitive::Json),
     ];
+
+    /// Whether a value of this primitive may be `value`, as the generated reader judges it
+    /// (for a `serde_json::Value`, which cannot show an integer beyond 64 bits).
+    pub fn accepts(self, value: &serde_json::Value) -> bool {
+        match self {
+            Primitive::String | Primitive::Url => value.is_string(),
+            Primitive::I64 => value.is_i64(),
+            Primitive::U64 => value.is_u64(),
+            Primitive::F64 | Primitive::Number => value.is_number(),
+            Primitive::Bool => value.is_boolean(),
+            Primitive::Json => true,
+        }
+    }
 
     /// The primitive's name in the schema file.
     pub fn name(self) -> &'static str {

@@ -554,6 +554,7 @@ const TOML_WORDS: &[&str] = &[
     "\"u64\"",
     "\"i64\"",
     "\"f64\"",
+    "\"number\"",
     "\"bool\"",
     "\"url\"",
     "\"string\"",

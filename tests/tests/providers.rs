@@ -64,6 +64,18 @@ fn billing_types_are_typed_at_every_depth() {
     assert_eq!(invoice.status, billing::InvoiceStatus::Paid);
     assert_eq!(invoice.lines[1].amount, -800);
     assert_eq!(invoice.lines[0].tax_rates.as_deref(), Some(&[25.0][..]));
+    // A `number` is kept as received: the integer stays one, written back as `5000` where
+    // an `f64` would write `5000.0`.
+    let whole = invoice.lines[0].unit_price.as_ref().unwrap();
+    assert_eq!(
+        (whole.as_u64(), whole.to_string().as_str()),
+        (Some(5000), "5000")
+    );
+    let part = invoice.lines[1].unit_price.as_ref().unwrap();
+    assert_eq!(
+        (part.as_f64(), part.to_string().as_str()),
+        (Some(-8.5), "-8.5")
+    );
     assert_eq!(invoice.customer.metadata["plan"], "pro");
     let address = invoice.customer.address.as_ref().unwrap().as_ref().unwrap();
     assert_eq!(address.postal_code.as_deref(), Some("0150"));

@@ -40,7 +40,7 @@ fn values<'s>(schema: &'s Schema, ty: &'s TypeRef) -> Values<'s> {
             Primitive::String | Primitive::Url => Values::AnyString,
             Primitive::I64 => Values::I64,
             Primitive::U64 => Values::U64,
-            Primitive::F64 => Values::Number,
+            Primitive::F64 | Primitive::Number => Values::Number,
             Primitive::Bool => Values::Bool,
             Primitive::Json => Values::Any,
         },

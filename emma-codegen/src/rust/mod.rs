@@ -293,6 +293,7 @@ fn value_type_in(cx: &Context<'_, '_>, ty: &TypeRef, scope: Scope) -> TokenStrea
         TypeRef::Primitive(Primitive::I64) => quote!(::core::primitive::i64),
         TypeRef::Primitive(Primitive::U64) => quote!(::core::primitive::u64),
         TypeRef::Primitive(Primitive::F64) => quote!(::core::primitive::f64),
+        TypeRef::Primitive(Primitive::Number) => quote!(#runtime::Number),
         TypeRef::Primitive(Primitive::Bool) => quote!(::core::primitive::bool),
         TypeRef::Primitive(Primitive::Json) => quote!(#runtime::RawJson),
         TypeRef::List(item) => {

@@ -110,11 +110,18 @@ fn union(
             (
                 quote! { #other_doc Other(#runtime::RawJson), },
                 quote! { #name::Other(__raw) => #serde::Serialize::serialize(__raw, __serializer), },
+                // Each variant is read by a function of its own, picked from a table, so that
+                // one stack frame holds one variant at a time (unoptimized builds give every
+                // arm of a `match` its own slot, which overflows a thread's stack on large
+                // schemas).
                 quote! {
                     let (__raw, __tag) = #runtime::__private::union_tag(__deserializer, #tag, #union_name)?;
-                    match __tag.as_deref() {
-                        #( ::core::option::Option::Some(#values) => #runtime::__private::union_variant::<#types, __D::Error>(&__raw, #union_name, #variant_names).map(#name::#idents), )*
-                        _ => ::core::result::Result::Ok(#name::Other(#runtime::RawJson::from(__raw))),
+                    let __readers: &[(&::core::primitive::str, &::core::primitive::str, #runtime::__private::UnionReader<Self>)] = &[
+                        #( (#values, #variant_names, |__raw| #runtime::__private::union_try::<#types>(__raw).map(#name::#idents)), )*
+                    ];
+                    match __readers.iter().find(|(__value, _, _)| __tag.as_deref() == ::core::option::Option::Some(*__value)) {
+                        ::core::option::Option::Some((_, __variant, __read)) => #runtime::__private::union_variant(__read, &__raw, #union_name, __variant),
+                        ::core::option::Option::None => ::core::result::Result::Ok(#name::Other(#runtime::RawJson::from(__raw))),
                     }
                 },
             )
@@ -122,16 +129,13 @@ fn union(
         None => (
             TokenStream::new(),
             TokenStream::new(),
+            // A table of readers, tried in turn by the runtime (see the tagged case).
             quote! {
                 let __raw = #runtime::__private::union_raw(__deserializer)?;
-                let mut __reasons = ::std::vec::Vec::new();
-                #(
-                    match #runtime::__private::union_try::<#types>(&__raw) {
-                        ::core::result::Result::Ok(__value) => return ::core::result::Result::Ok(#name::#idents(__value)),
-                        ::core::result::Result::Err(__error) => __reasons.push((#variant_names, __error)),
-                    }
-                )*
-                ::core::result::Result::Err(#runtime::__private::union_mismatch(#union_name, &__reasons))
+                let __readers: &[(&::core::primitive::str, #runtime::__private::UnionReader<Self>)] = &[
+                    #( (#variant_names, |__raw| #runtime::__private::union_try::<#types>(__raw).map(#name::#idents)), )*
+                ];
+                #runtime::__private::union_first(&__raw, #union_name, __readers)
             },
         ),
     };
