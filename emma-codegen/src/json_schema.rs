@@ -592,9 +592,12 @@ fn named_type_schema(def: &TypeDef, prefix: &str) -> Value {
                 .map(|value| format!("`{}` ({})", value.wire, value.doc))
                 .collect();
             let wires: Vec<&str> = values.iter().map(|value| value.wire.as_str()).collect();
+            // `x-emma-closed`: `emma-schema import` reads JSON Schema enums as open (a
+            // provider adds values), unless the document says the list is the whole of it.
             json!({
                 "type": "string",
                 "enum": wires,
+                "x-emma-closed": true,
                 "description": format!("{}\n\nValues: {}.", def.doc, known.join(", ")),
             })
         }

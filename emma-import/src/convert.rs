@@ -48,7 +48,15 @@ pub(crate) struct Converter<'d> {
     date_time: Option<String>,
     /// The `$ref` whose target is being read, and the name it asks for.
     naming: Option<(String, String)>,
+    /// The `allOf`s being merged, by pointer: one met again is a cycle.
+    merging: HashSet<String>,
+    /// How many schemas deep the reading is.
+    depth: usize,
 }
+
+/// How deep schemas are read before the rest is declared `json` (a document nested deeper
+/// than any provider's would otherwise exhaust the stack).
+const MAX_DEPTH: usize = 48;
 
 impl<'d> Converter<'d> {
     pub(crate) fn new(documents: &'d Documents, names: Names) -> Self {
@@ -60,6 +68,8 @@ impl<'d> Converter<'d> {
             notes: Vec::new(),
             date_time: None,
             naming: None,
+            merging: HashSet::new(),
+            depth: 0,
         }
     }
 
@@ -179,6 +189,25 @@ impl<'d> Converter<'d> {
 
     /// The type of a property or item schema. `hint` names a type made for it.
     pub(crate) fn read(&mut self, schema: &Value, at: &str, hint: &str) -> Read {
+        if self.depth >= MAX_DEPTH {
+            self.note(
+                at,
+                format!(
+                    "nested more than {MAX_DEPTH} schemas deep: declared `json`, kept as received"
+                ),
+            );
+            return Read {
+                ty: TypeRef::Primitive(Primitive::Json),
+                nullable: false,
+            };
+        }
+        self.depth += 1;
+        let read = self.read_inner(schema, at, hint);
+        self.depth -= 1;
+        read
+    }
+
+    fn read_inner(&mut self, schema: &Value, at: &str, hint: &str) -> Read {
         let Some(object) = schema.as_object() else {
             // `true` (anything) or `false` (nothing): either way, kept as received.
             return Read {
@@ -218,12 +247,57 @@ impl<'d> Converter<'d> {
         }
         if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
             if let [only] = parts.as_slice() {
-                let mut read = self.read(only, &pointer_push(at, "allOf/0"), hint);
+                let mut read = self.read(only, &format!("{at}/allOf/0"), hint);
+                read.nullable |= nullable;
+                return read;
+            }
+            // A union narrowed by the other parts (our exports' tagged variant that is a union:
+            // `allOf: [{anyOf: ...}, {tag: {const: ...}}]`) is the union: the tag is checked
+            // by the union that holds it.
+            let unions: Vec<usize> = parts
+                .iter()
+                .enumerate()
+                .filter(|(index, part)| {
+                    let (resolved, _) = self.resolved(part, &format!("{at}/allOf/{index}"));
+                    !resolved.contains_key("properties")
+                        && (resolved.contains_key("oneOf") || resolved.contains_key("anyOf"))
+                })
+                .map(|(index, _)| index)
+                .collect();
+            if let [index] = unions.as_slice() {
+                let narrowed = parts.iter().enumerate().any(|(other, part)| {
+                    other != *index
+                        && part
+                            .get("properties")
+                            .and_then(Value::as_object)
+                            .is_some_and(|properties| {
+                                properties.values().any(|value| pinned(value).is_none())
+                            })
+                });
+                if narrowed {
+                    self.note(
+                        &pointer_push(at, "allOf"),
+                        "a union narrowed by other properties: read as the union, the narrowing not checked",
+                    );
+                }
+                let part_at = format!("{at}/allOf/{index}");
+                let mut read = self.read(&parts[*index], &part_at, hint);
                 read.nullable |= nullable;
                 return read;
             }
             let (merged, found) = self.resolved(schema, at);
+            if !self.merging.insert(found.clone()) {
+                self.note(
+                    at,
+                    "an `allOf` that contains itself: declared `json`, kept as received",
+                );
+                return Read {
+                    ty: TypeRef::Primitive(Primitive::Json),
+                    nullable,
+                };
+            }
             let ty = self.object_type(&merged, &found, hint);
+            self.merging.remove(&found);
             return Read { ty, nullable };
         }
         self.note_unchecked(object, at);
@@ -366,6 +440,23 @@ impl<'d> Converter<'d> {
     /// alternative is an object pinning to its own string (GitHub's `action`, Stripe's
     /// `object`), or else by shape, in the document's order.
     pub(crate) fn union_type(&mut self, alternatives: &[(String, &Value)], hint: &str) -> TypeRef {
+        // An alternative for "any object whose key is none of the others' values" (`{key:
+        // {not: {enum: [...]}}}`, as our exports write a tagged union's rest) is what a
+        // tagged union keeps as `Other`: not a variant.
+        let rest: Vec<(String, &Value)> = alternatives
+            .iter()
+            .filter(|(_, alternative)| !is_rest_of_tagged_union(alternative))
+            .cloned()
+            .collect();
+        let alternatives = if rest.len() + 1 == alternatives.len() && rest.len() > 1 {
+            rest.as_slice()
+        } else {
+            alternatives
+        };
+        if alternatives.is_empty() {
+            // `oneOf: []` (nothing) or only `null`: nothing a union can say.
+            return TypeRef::Primitive(Primitive::Json);
+        }
         let name = self.take_name(hint);
         // Declared before its variants are read, so that a variant can contain the union.
         let position = self.types.len();
@@ -379,9 +470,44 @@ impl<'d> Converter<'d> {
             span: Span::default(),
         });
         let tag = self.union_tag(alternatives);
+        let pinned_values: Vec<Option<String>> = alternatives
+            .iter()
+            .map(|(alternative_at, alternative)| {
+                self.pinned_of(alternative, alternative_at, tag.as_ref()?, 0)
+            })
+            .collect();
         let mut taken = HashSet::new();
         let mut variants = Vec::new();
+        let mut grouped = HashSet::new();
         for (index, (alternative_at, alternative)) in alternatives.iter().enumerate() {
+            // Alternatives that pin the same value (GitHub's two `review_requested` shapes,
+            // a user or a team) are one variant: a union of them, told apart by shape.
+            if let Some(value) = &pinned_values[index]
+                && pinned_values
+                    .iter()
+                    .filter(|other| other.as_ref() == Some(value))
+                    .count()
+                    > 1
+            {
+                if !grouped.insert(value.clone()) {
+                    continue;
+                }
+                let members: Vec<(String, &Value)> = alternatives
+                    .iter()
+                    .zip(&pinned_values)
+                    .filter(|(_, other)| other.as_ref() == Some(value))
+                    .map(|(member, _)| member.clone())
+                    .collect();
+                let ty = self.union_type(&members, &format!("{name} {value}"));
+                variants.push(emma_schema::UnionVariant {
+                    value: Some(value.clone()),
+                    variant: names::variant_name(value, &mut taken),
+                    ty,
+                    doc: String::new(),
+                    span: Span::default(),
+                });
+                continue;
+            }
             let read = self.read(
                 alternative,
                 alternative_at,
@@ -396,14 +522,16 @@ impl<'d> Converter<'d> {
             } else {
                 read.ty
             };
-            let value = tag.as_ref().and_then(|key| {
-                let (resolved, _) = self.resolved(alternative, alternative_at);
-                resolved
-                    .get("properties")
-                    .and_then(|properties| properties.get(key))
-                    .and_then(pinned)
-                    .map(str::to_owned)
-            });
+            // A literal alternative (`{"const": "all"}` beside a list) is that value alone:
+            // open, it would accept any string and hide the variants after it.
+            if let TypeRef::Named(named) = &ty
+                && let Some(def) = self.types.iter_mut().find(|def| def.name == *named)
+                && let TypeKind::Enum { values, open } = &mut def.kind
+                && values.len() == 1
+            {
+                *open = false;
+            }
+            let value = pinned_values[index].clone();
             let variant_hint = match (&value, &ty) {
                 (Some(value), _) => value.clone(),
                 (None, TypeRef::Named(named)) => named
@@ -421,11 +549,11 @@ impl<'d> Converter<'d> {
                 span: Span::default(),
             });
         }
-        // A tagged union's variants are object types; when one is not, it is told apart by
-        // shape instead.
+        // A tagged union's variants are object types (or unions of them told apart by
+        // shape); when one is not, it is told apart by shape instead.
         let is_object = |ty: &TypeRef| {
             matches!(ty, TypeRef::Named(named) if self.types.iter().any(|def| def.name == *named
-                && matches!(def.kind, TypeKind::Object { .. })))
+                && matches!(def.kind, TypeKind::Object { .. } | TypeKind::Union { tag: None, .. })))
         };
         let all_objects = variants.iter().all(|variant| is_object(&variant.ty));
         let tag = tag.filter(|_| all_objects);
@@ -438,26 +566,79 @@ impl<'d> Converter<'d> {
         TypeRef::Named(name)
     }
 
-    /// The key every alternative (an object) pins to a string of its own, if there is one.
+    /// The key every alternative (an object) pins to a string, each its own if there is such
+    /// a key, else one pinned to at least two values (alternatives sharing a value are then
+    /// one variant).
     fn union_tag(&mut self, alternatives: &[(String, &Value)]) -> Option<String> {
-        let objects: Vec<Map<String, Value>> = alternatives
-            .iter()
-            .map(|(at, alternative)| self.resolved(alternative, at).0)
-            .collect();
-        let first = objects.first()?.get("properties")?.as_object()?;
-        first.keys().find_map(|key| {
-            let values: Vec<&str> = objects
+        let (first_at, first) = alternatives.first()?;
+        let keys: Vec<String> = self.keys_of(first, first_at, 0);
+        let mut candidates: Vec<(String, usize)> = Vec::new();
+        for key in keys {
+            let values: Option<Vec<String>> = alternatives
                 .iter()
-                .map(|object| {
-                    object
-                        .get("properties")
-                        .and_then(|properties| properties.get(key))
-                        .and_then(pinned)
-                })
-                .collect::<Option<_>>()?;
-            let distinct: HashSet<&&str> = values.iter().collect();
-            (distinct.len() == values.len()).then(|| key.clone())
-        })
+                .map(|(at, alternative)| self.pinned_of(alternative, at, &key, 0))
+                .collect();
+            if let Some(values) = values {
+                let distinct: HashSet<&String> = values.iter().collect();
+                candidates.push((key, distinct.len()));
+            }
+        }
+        candidates
+            .iter()
+            .find(|(_, distinct)| *distinct == alternatives.len())
+            .or_else(|| candidates.iter().find(|(_, distinct)| *distinct >= 2))
+            .map(|(key, _)| key.clone())
+    }
+
+    /// The string an alternative pins `key` to: its own property's, or, for an alternative
+    /// that is itself a union, the one value all of its alternatives pin.
+    fn pinned_of(&mut self, schema: &Value, at: &str, key: &str, depth: usize) -> Option<String> {
+        let (resolved, _) = self.resolved(schema, at);
+        if let Some(value) = resolved
+            .get("properties")
+            .and_then(|properties| properties.get(key))
+            .and_then(pinned)
+        {
+            return Some(value.to_owned());
+        }
+        if depth > 4 {
+            return None;
+        }
+        let members = ["oneOf", "anyOf"]
+            .iter()
+            .find_map(|combinator| resolved.get(*combinator).and_then(Value::as_array))?;
+        let mut found: Option<String> = None;
+        for (index, member) in members.iter().enumerate() {
+            let value = self.pinned_of(
+                member,
+                &pointer_push(at, &index.to_string()),
+                key,
+                depth + 1,
+            )?;
+            match &found {
+                Some(earlier) if *earlier != value => return None,
+                _ => found = Some(value),
+            }
+        }
+        found
+    }
+
+    /// The property names of an object schema, or of a union's first alternative.
+    fn keys_of(&mut self, schema: &Value, at: &str, depth: usize) -> Vec<String> {
+        let (resolved, _) = self.resolved(schema, at);
+        if let Some(properties) = resolved.get("properties").and_then(Value::as_object) {
+            return properties.keys().cloned().collect();
+        }
+        let first = ["oneOf", "anyOf"].iter().find_map(|combinator| {
+            resolved
+                .get(*combinator)
+                .and_then(Value::as_array)
+                .and_then(|members| members.first())
+        });
+        match first {
+            Some(first) if depth < 4 => self.keys_of(first, at, depth + 1),
+            _ => Vec::new(),
+        }
     }
 
     fn object_type(&mut self, object: &Map<String, Value>, at: &str, hint: &str) -> TypeRef {
@@ -507,7 +688,7 @@ impl<'d> Converter<'d> {
         let name = self.take_name(hint);
         let mut taken = HashSet::new();
         let mut seen = HashSet::new();
-        let values = values
+        let values: Vec<EnumValue> = values
             .iter()
             .filter_map(Value::as_str)
             .filter(|wire| seen.insert(*wire))
@@ -519,11 +700,15 @@ impl<'d> Converter<'d> {
                 variant_span: Span::default(),
             })
             .collect();
+        // Open: a value a later version of the document adds is kept, not refused (real
+        // payloads break even one-value enums: GitHub pins an avatar URL its deliveries
+        // vary). Closed when our own exports mark it so (`x-emma-closed`), and a literal
+        // alternative of a union is closed by `union_type`.
+        let open = object.get("x-emma-closed") != Some(&Value::Bool(true));
         self.types.push(TypeDef {
             name: name.clone(),
             doc: doc_of_map(object),
-            // Open: a value a later version of the document adds is kept, not refused.
-            kind: TypeKind::Enum { values, open: true },
+            kind: TypeKind::Enum { values, open },
             span: Span::default(),
         });
         TypeRef::Named(name)
@@ -626,6 +811,19 @@ pub(crate) fn pinned(schema: &Value) -> Option<&str> {
         [one] => one.as_str(),
         _ => None,
     }
+}
+
+/// Whether `schema` is an object schema one of whose properties may be anything but a list of
+/// values (`{"not": {"enum": [...]}}`): the rest of a union told apart by that property.
+fn is_rest_of_tagged_union(schema: &Value) -> bool {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|properties| {
+            properties
+                .values()
+                .any(|property| property.pointer("/not/enum").is_some_and(Value::is_array))
+        })
 }
 
 fn is_null_schema(schema: &Value) -> bool {

@@ -102,6 +102,12 @@ pub fn json_schemas(sources: &[EventSource], options: &Options) -> Result<Import
     // Each event's sources, in the order their names first appear.
     let mut grouped: Vec<(String, Vec<(String, &EventSource)>)> = Vec::new();
     for source in sources {
+        if let Some(problem) = emma_schema::event_name_problem(&source.name) {
+            return Err(document_error(format!(
+                "`--event {source}`: `{}` cannot be an event's name: {problem}",
+                source.name
+            )));
+        }
         let reference = format!("{}#{}", label_of(source), source.pointer);
         if documents.target(&reference).is_none() {
             return Err(document_error(format!(
@@ -321,11 +327,13 @@ fn envelope(options: &Options) -> Result<Envelope, String> {
             if options.content.is_some() {
                 return refuse("content", "header");
             }
-            Layout::Header {
-                header: options.header.clone().ok_or_else(|| {
-                    "the header layout needs the header's name (`--header`)".to_owned()
-                })?,
+            let header = options.header.clone().ok_or_else(|| {
+                "the header layout needs the header's name (`--header`)".to_owned()
+            })?;
+            if !emma_schema::is_header_name(&header) {
+                return Err(format!("`--header {header}` is not an HTTP header name"));
             }
+            Layout::Header { header }
         }
     };
     Ok(Envelope {

@@ -16,12 +16,17 @@ struct Webhook<'d> {
     key: String,
     /// Where the delivery schema is.
     at: String,
+    /// The delivery schema, as written.
+    schema: Value,
     delivery: Map<String, Value>,
     /// Where its properties are (the `$ref` target's, say).
     properties_at: String,
     summary: String,
     description: String,
     examples: Vec<&'d Value>,
+    /// A required header parameter that pins a string (`X-GitHub-Event: push`), as the
+    /// header layout's exports declare it: its name and value.
+    header: Option<(String, String)>,
 }
 
 /// Imports the webhooks of an OpenAPI document (3.1's `webhooks`, or 3.0's `x-webhooks`):
@@ -87,6 +92,13 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
     let mut events = Vec::new();
     let mut seen = HashSet::new();
     for (name, hook) in &named {
+        if let Some(problem) = emma_schema::event_name_problem(name) {
+            converter.note(
+                &hook.at,
+                format!("`{name}` cannot be an event's name ({problem}): left out"),
+            );
+            continue;
+        }
         if !seen.insert(name.clone()) {
             converter.note(
                 &hook.at,
@@ -136,6 +148,25 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
                 converter.fields(&object, &hook.properties_at, &struct_name)
             }
             Layout::Header { .. } => {
+                let is_object = hook.delivery.get("type").is_none_or(|ty| ty == "object")
+                    && hook.delivery.contains_key("properties");
+                if !is_object {
+                    // A body of another shape (a union of the event's actions, say): the
+                    // event declares its `data` type, the whole body.
+                    let read =
+                        converter.read(&hook.schema, &hook.at, &format!("{struct_name} data"));
+                    let ty = if read.nullable {
+                        converter.note(
+                            &hook.at,
+                            "the body may be `null`, which an event's `data` type cannot say yet: declared `json`, kept as received",
+                        );
+                        TypeRef::Primitive(Primitive::Json)
+                    } else {
+                        read.ty
+                    };
+                    events.push((name.clone(), hook, Vec::new(), Some(ty)));
+                    continue;
+                }
                 converter.fields(&hook.delivery, &hook.properties_at, &struct_name)
             }
         };
@@ -234,7 +265,20 @@ fn webhook<'d>(
         .and_then(Value::as_str)
         .filter(|summary| *summary != key)
         .map_or_else(|| first_sentence(&description), str::to_owned);
+    let header = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find_map(|parameter| {
+            let name = parameter.get("name")?.as_str()?;
+            let value = pinned(parameter.get("schema")?)?;
+            (parameter.get("in")? == "header" && parameter.get("required")? == true)
+                .then(|| (name.to_owned(), value.to_owned()))
+        });
     Some(Webhook {
+        schema: schema.clone(),
+        header,
         key: key.to_owned(),
         at,
         delivery,
@@ -274,14 +318,34 @@ fn infer_envelope(
         message: "no webhook has an `application/json` request body schema".to_owned(),
     };
     let first = webhooks.first().ok_or_else(no_webhooks)?;
-    if options.layout == Some(LayoutChoice::Header) || options.header.is_some() {
+    // A header every webhook requires, pinned to its event's name: the header layout.
+    let stated_header = first.header.as_ref().map(|(name, _)| name).filter(|name| {
+        emma_schema::is_header_name(name)
+            && webhooks.iter().all(|hook| {
+                hook.header
+                    .as_ref()
+                    .is_some_and(|(other, _)| other.eq_ignore_ascii_case(name))
+            })
+    });
+    let header_layout = match options.layout {
+        Some(layout) => layout == LayoutChoice::Header,
+        None => options.header.is_some() || stated_header.is_some(),
+    };
+    if header_layout {
         let header = options
             .header
             .clone()
+            .or_else(|| stated_header.cloned())
             .ok_or_else(|| ImportError::Document {
                 pointer: String::new(),
                 message: "the header layout needs the header's name (`--header`)".to_owned(),
             })?;
+        if !emma_schema::is_header_name(&header) {
+            return Err(ImportError::Document {
+                pointer: String::new(),
+                message: format!("`--header {header}` is not an HTTP header name"),
+            });
+        }
         return Ok(Envelope {
             layout: Layout::Header { header },
             ..Envelope::default()
@@ -322,10 +386,23 @@ fn infer_envelope(
                 .map(|(key, _)| key)
                 .filter(|key| **key != tag && in_all(key))
                 .collect();
+            // The content is `data`, else a property whose schema differs from webhook to
+            // webhook (each event its own data); properties alike in all are envelope
+            // fields, and with no other the layout is internal.
+            let differs = |key: &str| {
+                let schema_of = |hook: &Webhook<'_>| {
+                    properties(hook)
+                        .and_then(|properties| properties.get(key))
+                        .cloned()
+                };
+                let first_schema = schema_of(first);
+                webhooks.iter().any(|hook| schema_of(hook) != first_schema)
+            };
             candidates
                 .iter()
                 .find(|key| key.as_str() == "data")
-                .or_else(|| candidates.first())
+                .or_else(|| candidates.iter().find(|key| differs(key)))
+                .or_else(|| candidates.first().filter(|_| webhooks.len() == 1))
                 .map(|key| (*key).clone())
         }
     };
@@ -366,7 +443,10 @@ fn event_name(hook: &Webhook<'_>, layout: &Layout) -> String {
             .and_then(pinned)
             .unwrap_or(&hook.key)
             .to_owned(),
-        Layout::Header { .. } => hook.key.clone(),
+        Layout::Header { header } => match &hook.header {
+            Some((name, value)) if name.eq_ignore_ascii_case(&header) => value.clone(),
+            _ => hook.key.clone(),
+        },
     }
 }
 
@@ -487,6 +567,20 @@ pub(crate) fn finish(
     notes: Vec<Note>,
     source: &str,
 ) -> Result<Imported, ImportError> {
+    if schema.events.is_empty() {
+        let reasons: Vec<String> = notes.iter().map(Note::to_string).collect();
+        return Err(ImportError::Document {
+            pointer: String::new(),
+            message: format!(
+                "no event could be imported from {source}: {}",
+                if reasons.is_empty() {
+                    "none is declared".to_owned()
+                } else {
+                    reasons.join("; ")
+                }
+            ),
+        });
+    }
     let header = format!(
         "Imported by `emma-schema import` from {source}.\n{} note(s): what the schema language does not say as the document does.",
         notes.len()

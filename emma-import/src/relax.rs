@@ -211,6 +211,17 @@ fn value(schema: &Schema, ty: &TypeRef, present: &Value, found: &mut Found) {
                         None => found.mismatches += 1,
                     }
                 }
+                TypeKind::Enum {
+                    values,
+                    open: false,
+                } => {
+                    let known = present
+                        .as_str()
+                        .is_some_and(|wire| values.iter().any(|value| value.wire == wire));
+                    if !known {
+                        found.mismatches += 1;
+                    }
+                }
                 TypeKind::Id { .. }
                 | TypeKind::Timestamp { .. }
                 | TypeKind::Selection { .. }

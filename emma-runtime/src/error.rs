@@ -112,17 +112,17 @@ impl ParseError {
             Ok(()) => None,
         };
         let category = ErrorCategory::of(error.classify());
-        let message = crate::wording::plain(
-            category,
-            &message_without_position(&error),
-            bytes,
-            error.line(),
-            error.column(),
-        );
+        let (line, column, text) = match error.line() {
+            // No position: the error was raised about the whole document (a body that is a
+            // union, under the header layout), after serde_json read it.
+            0 => top_level_position(bytes, message_without_position(&error)),
+            line => (line, error.column(), message_without_position(&error)),
+        };
+        let message = crate::wording::plain(category, &text, bytes, line, column);
         ParseError {
-            line: error.line(),
+            line,
             // serde_json gives column 0 for a problem before the first byte of a line.
-            column: error.column().max(1),
+            column: column.max(1),
             event_name: match (event_name, tag) {
                 (Some(name), _) => Some(name.to_owned()),
                 (None, Some(tag)) => event_name_of(bytes, tag),
@@ -286,6 +286,40 @@ impl fmt::Display for UnknownValue {
 }
 
 impl std::error::Error for UnknownValue {}
+
+/// Where an error about the whole document is, and its message: where the document's value
+/// starts, or, when the message ends with the place inside that value a union's variant
+/// found (`(at line L column C of the value)`), that place in the document.
+fn top_level_position(bytes: &[u8], message: String) -> (usize, usize, String) {
+    let start = bytes
+        .iter()
+        .position(|byte| !byte.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let line = 1 + bytes[..start].iter().filter(|&&byte| byte == b'\n').count();
+    let column = 1 + start
+        - bytes[..start]
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+    let inner = message
+        .strip_suffix(" of the value)")
+        .and_then(|rest| rest.rsplit_once(" (at line "))
+        .and_then(|(text, place)| {
+            let (inner_line, inner_column) = place.split_once(" column ")?;
+            Some((
+                text,
+                inner_line.parse::<usize>().ok()?,
+                inner_column.parse::<usize>().ok()?,
+            ))
+        });
+    match inner {
+        Some((text, 1, inner_column)) => (line, column + inner_column - 1, text.to_owned()),
+        Some((text, inner_line, inner_column)) => {
+            (line + inner_line - 1, inner_column, text.to_owned())
+        }
+        None => (line, column, message),
+    }
+}
 
 #[cfg(test)]
 mod tests {

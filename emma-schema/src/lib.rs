@@ -79,6 +79,19 @@ pub fn delivery_problems_as(
         .collect()
 }
 
+/// What is wrong with `name` as an event's name (the characters the schema language allows
+/// there), or `None` when it can be one.
+pub fn event_name_problem(name: &str) -> Option<&'static str> {
+    (!parse::naming::is_plain_event_name(name)).then_some(
+        "an event name is ASCII letters, digits, `_`, `-`, `.` and `:`, not starting with `.`",
+    )
+}
+
+/// Whether `name` can be the `[envelope] header` (an HTTP header name, RFC 9110's token).
+pub fn is_header_name(name: &str) -> bool {
+    parse::naming::is_header_name(name)
+}
+
 /// Reads the schema file at `path`, then [`parse`]s it.
 pub fn load(path: &Path) -> Result<Schema, SchemaError> {
     let file_name = path.display().to_string();

@@ -2,7 +2,7 @@
 //!
 //! This file is shared: the cargo-fuzz targets call it through `emma_fuzz::checks`, and
 //! `tests/tests/fuzz_corpus.rs` includes it with `#[path]` to replay every committed input on
-//! stable Rust. It depends only on emma-events, emma-schema, emma-codegen, serde_json,
+//! stable Rust. It depends only on emma-events, emma-schema, emma-codegen, emma-import, serde_json,
 //! jsonschema, syn and quote, never on libFuzzer. Every failed property is a panic naming what broke.
 //!
 //! - [`delivery_parser`]: the input bytes are a delivery.
@@ -12,6 +12,7 @@
 //!   or, when the first byte is `0xFF`, a real schema file edited by the rest of the bytes.
 //! - [`generator`]: as [`schema_loader`], and every schema the loader accepts goes through the
 //!   generator.
+//! - [`importer`]: the input bytes, when JSON, are an OpenAPI document and a webhook's schema.
 
 use emma_events::{Event, EventKind};
 use emma_schema::{Schema, Span};
@@ -910,4 +911,45 @@ fn first_repeat<'a>(
     seen: &mut std::collections::HashSet<&'a str>,
 ) -> Option<&'a str> {
     names.into_iter().find(|name| !seen.insert(name))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The importer
+// ---------------------------------------------------------------------------------------------
+
+/// Target `importer`: the input, when it is JSON, is an OpenAPI document, and is also the
+/// schema of one webhook's request body. `emma_import::openapi` never panics, and what it
+/// returns builds: `Ok` holds a schema whose TOML the generator reads back (checked by the
+/// importer itself, so an unbuildable result is `ImportError::Unbuildable`, a bug this target
+/// fails on), and an error names what was expected.
+pub fn importer(data: &[u8]) {
+    let Ok(value) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
+    let wrapped = serde_json::json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Fuzz", "version": "1" },
+        "webhooks": { "fuzzed": { "post": { "requestBody": { "content": {
+            "application/json": { "schema": value.clone() }
+        } } } } },
+        "components": { "schemas": { "Input": value.clone() } }
+    });
+    for document in [&value, &wrapped] {
+        match emma_import::openapi(document, &emma_import::Options::default()) {
+            Ok(imported) => {
+                assert!(
+                    !imported.schema.events.is_empty(),
+                    "an import with no event is an error, not a schema"
+                );
+                // What it wrote is what it returns, read back.
+                let reread = emma_schema::parse(&imported.toml, "events.toml")
+                    .unwrap_or_else(|error| panic!("the imported schema does not load:\n{error}"));
+                assert_eq!(reread.events.len(), imported.schema.events.len());
+            }
+            Err(emma_import::ImportError::Unbuildable { report, toml }) => {
+                panic!("the importer wrote a schema that does not build:\n{report}\n{toml}")
+            }
+            Err(error) => assert!(!error.to_string().is_empty(), "an error with no message"),
+        }
+    }
 }

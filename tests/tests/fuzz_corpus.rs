@@ -14,11 +14,12 @@ use std::path::{Path, PathBuf};
 
 type Target = fn(&[u8]);
 
-const TARGETS: [(&str, Target); 4] = [
+const TARGETS: [(&str, Target); 5] = [
     ("delivery_parser", checks::delivery_parser),
     ("delivery_structured", checks::delivery_structured),
     ("schema_loader", checks::schema_loader),
     ("generator", checks::generator),
+    ("importer", checks::importer),
 ];
 
 fn fuzz_dir() -> PathBuf {

@@ -436,4 +436,38 @@ fn a_header_layout_body_declared_as_a_union_picks_its_variant_by_action() {
         panic!("not label");
     };
     assert!(matches!(label.data, code_host::LabelEvent::Other(_)));
+    // One tag value, two shapes: the variant is a union told apart by shape.
+    let event = code_host::Event::from_parts(
+        "label",
+        br#"{"action": "edited", "label": "bug", "color": "d73a4a"}"#,
+    )
+    .unwrap();
+    let code_host::Event::LabelChanged(label) = event else {
+        panic!("not label");
+    };
+    let code_host::LabelEvent::Edited(code_host::LabelEdit::Recolored(recolored)) = &label.data
+    else {
+        panic!("{:?}", label.data);
+    };
+    assert_eq!(recolored.color, "d73a4a");
+    let error = code_host::Event::from_parts("label", br#"{"action": "edited", "label": "bug"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("LabelEvent::Edited")
+            && error.contains("not Renamed (missing field `from`)")
+            && error.contains("not Recolored (missing field `color`)"),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_error_inside_a_header_layout_body_union_points_into_the_body() {
+    let body = b"\n  {\"action\": \"added\", \"label\": 5}";
+    let error = code_host::Event::from_parts("label", body).unwrap_err();
+    // At the `5`, on the body's second line: the variant's own position, moved to where
+    // the body's value starts.
+    assert_eq!((error.line(), error.column()), (2, 32), "{error}");
+    assert!(error.to_string().contains("LabelEvent::Added"), "{error}");
+    assert!(!error.to_string().contains("of the value"), "{error}");
 }

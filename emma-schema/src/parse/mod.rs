@@ -10,7 +10,7 @@
 
 mod context;
 mod envelope;
-mod naming;
+pub(crate) mod naming;
 mod references;
 #[cfg(test)]
 mod test_support;
@@ -544,8 +544,8 @@ fn read_union_variants(
     ok.then_some(variants)
 }
 
-/// Resolves each variant's type; a tagged union's variants must be object types, which the
-/// tag's key sits among.
+/// Resolves each variant's type; a tagged union's variants must be object types (or untagged
+/// unions), which the tag's key sits among.
 fn resolve_union_variants(
     cx: &Context,
     known: &TypeNames<'_>,
@@ -562,14 +562,16 @@ fn resolve_union_variants(
             ok = false;
             continue;
         };
+        // An object type, or a union of them told apart by shape (two shapes for one value
+        // of the tag); what it reads is an object either way.
         let is_object = matches!(&ty, TypeRef::Named(name) if defs
             .iter()
-            .any(|def| def.name == *name && matches!(def.kind, TypeKind::Object { .. })));
+            .any(|def| def.name == *name && matches!(def.kind, TypeKind::Object { .. } | TypeKind::Union { tag: None, .. })));
         if tagged && !is_object {
             cx.push(
                 Diagnostic::new(
                     pending.ty.span,
-                    format!("{variant_context} is `{ty}`, but a tagged union's variants are object types"),
+                    format!("{variant_context} is `{ty}`, but a tagged union's variants are object types (or unions told apart by shape)"),
                 )
                 .with_help("declare the variant as an object type, or remove the union's `tag`"),
             );

@@ -21,7 +21,7 @@ pub(super) fn check_event_name(name: &Located) -> Result<(), Diagnostic> {
 }
 
 /// Whether an event's wire name is safe to use as a file name and in messages.
-fn is_plain_event_name(name: &str) -> bool {
+pub(crate) fn is_plain_event_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
         && name
@@ -30,7 +30,7 @@ fn is_plain_event_name(name: &str) -> bool {
 }
 
 /// Whether `name` can be an HTTP header name: a non-empty token of RFC 9110 (`X-GitHub-Event`).
-pub(super) fn is_header_name(name: &str) -> bool {
+pub(crate) fn is_header_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .bytes()
