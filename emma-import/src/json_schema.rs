@@ -124,8 +124,10 @@ pub fn json_schemas(sources: &[EventSource], options: &Options) -> Result<Import
 
     let mut converter = Converter::new(&documents, Names::default());
     // Event struct names first: the types made while reading their fields avoid them.
+    let mut rust_names: Vec<(String, Option<String>)> = Vec::new();
     for (name, _) in &grouped {
-        converter.names.reserve_event(name);
+        let rust_name = converter.names.reserve_event(name);
+        rust_names.push((name.clone(), rust_name));
     }
 
     let mut events = Vec::new();
@@ -199,7 +201,14 @@ pub fn json_schemas(sources: &[EventSource], options: &Options) -> Result<Import
         let summary = crate::openapi::first_sentence(&summary);
         events.push(EventDef {
             name: name.clone(),
-            rust_name: None,
+            rust_name: rust_names
+                .iter()
+                .find(|(event, _)| event == name)
+                .and_then(|(_, rust_name)| rust_name.clone())
+                .map(|text| emma_schema::RustName {
+                    text,
+                    span: Span::default(),
+                }),
             summary: if summary.is_empty() {
                 format!("The `{name}` event.")
             } else {

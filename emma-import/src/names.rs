@@ -120,6 +120,8 @@ fn first_free(base: &str, taken: &HashSet<String>, free: impl Fn(&str) -> bool) 
 #[derive(Debug, Default)]
 pub(crate) struct Names {
     taken: HashSet<String>,
+    /// The event structs' names in snake_case, which name their visitor methods.
+    visits: HashSet<String>,
 }
 
 impl Names {
@@ -128,12 +130,48 @@ impl Names {
         self.taken.insert(name);
     }
 
-    /// Reserves the names the generator gives the event `event_name`: its struct and its
-    /// exports' `...Delivery` definition.
-    pub(crate) fn reserve_event(&mut self, event_name: &str) {
-        let struct_name = heck::ToUpperCamelCase::to_upper_camel_case(event_name);
+    /// Reserves the names the generator gives the event `event_name` (its struct, its
+    /// exports' `...Delivery` definition, its visitor method), and gives the `rust_name` it
+    /// needs when the derived struct name is not a Rust name (`4xx.seen`), or meets another
+    /// event's or the generated API's.
+    pub(crate) fn reserve_event(&mut self, event_name: &str) -> Option<String> {
+        let derived = heck::ToUpperCamelCase::to_upper_camel_case(event_name);
+        let usable = |name: &str, names: &Self| {
+            name.chars()
+                .next()
+                .is_some_and(|first| first.is_ascii_alphabetic())
+                && name.chars().all(|c| c.is_ascii_alphanumeric())
+                && name != "Self"
+                && !names.taken.contains(name)
+                && !names.taken.contains(&format!("{name}Delivery"))
+                && !names
+                    .visits
+                    .contains(&heck::ToSnakeCase::to_snake_case(name))
+                && type_name_is_free(name)
+        };
+        let (struct_name, rust_name) = if usable(&derived, self) {
+            (derived, None)
+        } else {
+            let base = identifier_start(
+                derived
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect(),
+                "Event",
+            );
+            let mut chosen = base.clone();
+            let mut number = 2;
+            while !usable(&chosen, self) {
+                chosen = format!("{base}{number}");
+                number += 1;
+            }
+            (chosen.clone(), Some(chosen))
+        };
+        self.visits
+            .insert(heck::ToSnakeCase::to_snake_case(struct_name.as_str()));
         self.reserve(format!("{struct_name}Delivery"));
         self.reserve(struct_name);
+        rust_name
     }
 
     /// A free UpperCamelCase type name after `hint`.
@@ -230,6 +268,21 @@ mod tests {
         assert_eq!(names.type_name("BackgroundTask"), "BackgroundTask2");
         names.reserve("Ping".to_owned());
         assert_eq!(names.type_name("ping"), "Ping2");
+    }
+
+    #[test]
+    fn event_names_that_give_no_free_rust_struct_name_get_a_rust_name() {
+        let mut names = Names::default();
+        assert_eq!(names.reserve_event("push"), None);
+        assert_eq!(
+            names.reserve_event("4xx.seen").as_deref(),
+            Some("Event4xxSeen")
+        );
+        assert_eq!(names.reserve_event("a.b"), None);
+        assert_eq!(names.reserve_event("a_b").as_deref(), Some("AB2"));
+        assert_eq!(names.reserve_event("self").as_deref(), Some("Self2"));
+        // The types made afterwards avoid the structs and their exports' names.
+        assert_eq!(names.type_name("push"), "Push2");
     }
 
     #[test]

@@ -85,8 +85,10 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
         .iter()
         .map(|hook| (event_name(hook, &envelope.layout), hook))
         .collect();
+    let mut rust_names: Vec<(String, Option<String>)> = Vec::new();
     for (name, _) in &named {
-        converter.names.reserve_event(name);
+        let rust_name = converter.names.reserve_event(name);
+        rust_names.push((name.clone(), rust_name));
     }
 
     let mut events = Vec::new();
@@ -197,8 +199,15 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
     };
     for (name, hook, fields, data) in events {
         schema.events.push(EventDef {
-            name,
-            rust_name: None,
+            name: name.clone(),
+            rust_name: rust_names
+                .iter()
+                .find(|(event, _)| *event == name)
+                .and_then(|(_, rust_name)| rust_name.clone())
+                .map(|text| emma_schema::RustName {
+                    text,
+                    span: Span::default(),
+                }),
             summary: hook.summary.clone(),
             description: hook.description.clone(),
             fields,
