@@ -369,6 +369,28 @@ impl<'d> Converter<'d> {
         Read { ty, nullable }
     }
 
+    /// An event's `data` type (a content or body that is not an object of fields), read from
+    /// `schema`; `json` when it may be `null`, which an event's `data` cannot say yet, noted
+    /// about `subject` (`` `data` ``, `the body`).
+    pub(crate) fn data_type(
+        &mut self,
+        schema: &Value,
+        at: &str,
+        hint: &str,
+        subject: &str,
+    ) -> TypeRef {
+        let read = self.read(schema, at, hint);
+        if read.nullable {
+            self.note(
+                at,
+                format!("{subject} may be `null`, which an event's `data` type cannot say yet: declared `json`, kept as received"),
+            );
+            TypeRef::Primitive(Primitive::Json)
+        } else {
+            read.ty
+        }
+    }
+
     fn read_reference(&mut self, reference: &str, at: &str, hint: &str) -> Read {
         if let Some(name) = self.by_ref.get(reference) {
             return Read {
@@ -784,6 +806,12 @@ impl<'d> Converter<'d> {
             );
         }
     }
+}
+
+/// Whether a resolved schema is an object of declared properties, an event's `fields`,
+/// rather than a value of another shape (its `data` type).
+pub(crate) fn is_fields_object(schema: &Map<String, Value>) -> bool {
+    schema.get("type").is_none_or(|ty| ty == "object") && schema.contains_key("properties")
 }
 
 /// The name a `$ref` target suggests: its pointer's last token (`User` of

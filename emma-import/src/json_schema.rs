@@ -1,11 +1,11 @@
 //! JSON Schema files, one (or several) per event, as a schema.
 
-use crate::convert::{Converter, doc_of};
+use crate::convert::{Converter, doc_of, is_fields_object};
 use crate::documents::Documents;
 use crate::names::Names;
 use crate::openapi::{EventExamples, attach_examples, export_name, finish};
 use crate::{ImportError, Imported, LayoutChoice, Options};
-use emma_schema::{Envelope, EventDef, Layout, Primitive, Schema, Span, TypeRef};
+use emma_schema::{Envelope, EventDef, Layout, Schema, Span};
 use heck::ToUpperCamelCase;
 use serde_json::{Value, json};
 use std::fmt;
@@ -124,51 +124,59 @@ pub fn json_schemas(sources: &[EventSource], options: &Options) -> Result<Import
 
     let mut converter = Converter::new(&documents, Names::default());
     // Event struct names first: the types made while reading their fields avoid them.
-    let mut rust_names: Vec<(String, Option<String>)> = Vec::new();
-    for (name, _) in &grouped {
-        let rust_name = converter.names.reserve_event(name);
-        rust_names.push((name.clone(), rust_name));
-    }
+    let rust_names = converter
+        .names
+        .reserve_events(grouped.iter().map(|(name, _)| name.as_str()));
 
     let mut events = Vec::new();
     let mut examples = Vec::new();
     for (name, references) in &grouped {
         let struct_name = name.to_upper_camel_case();
-        let schemas: Vec<(String, Value)> = references
+        // Each source as a `$ref` to it, where it is, and resolved (`allOf` merged), once.
+        let schemas: Vec<Source> = references
             .iter()
             .map(|(reference, _)| {
                 let at = documents
                     .target(reference)
                     .map(|(_, at)| at)
                     .unwrap_or_default();
-                (at, json!({ "$ref": reference }))
+                let schema = json!({ "$ref": reference });
+                let (resolved, found) = converter.resolved(&schema, &at);
+                Source {
+                    at,
+                    schema,
+                    resolved,
+                    found,
+                }
             })
             .collect();
-        let first_at = schemas[0].0.clone();
+        let first_at = schemas[0].at.clone();
         let mut summary = String::new();
         let mut found_examples = Vec::new();
-        for (at, schema) in &schemas {
-            let (resolved, _) = converter.resolved(schema, at);
+        for source in &schemas {
             if summary.is_empty() {
-                summary = doc_of(&Value::Object(resolved.clone()));
+                summary = doc_of(&Value::Object(source.resolved.clone()));
             }
-            if let Some(Value::Array(values)) = resolved.get("examples") {
+            if let Some(Value::Array(values)) = source.resolved.get("examples") {
                 found_examples.extend(values.iter().map(|data| wrap(&envelope.layout, name, data)));
             }
         }
-        let (fields, data) = if let [(at, schema)] = schemas.as_slice() {
-            let (resolved, found) = converter.resolved(schema, at);
-            let is_object = resolved.get("type").is_none_or(|ty| ty == "object")
-                && resolved.contains_key("properties");
-            match (&envelope.layout, is_object) {
+        let (fields, data) = if let [source] = schemas.as_slice() {
+            let Source {
+                at,
+                schema,
+                resolved,
+                found,
+            } = source;
+            match (&envelope.layout, is_fields_object(resolved)) {
                 (Layout::Internal { tag }, true) => {
                     let mut object = resolved.clone();
                     if let Some(Value::Object(properties)) = object.get_mut("properties") {
                         properties.remove(tag);
                     }
-                    (converter.fields(&object, &found, &struct_name), None)
+                    (converter.fields(&object, found, &struct_name), None)
                 }
-                (_, true) => (converter.fields(&resolved, &found, &struct_name), None),
+                (_, true) => (converter.fields(resolved, found, &struct_name), None),
                 (Layout::Internal { .. }, false) => {
                     return Err(ImportError::Document {
                         pointer: at.clone(),
@@ -178,8 +186,13 @@ pub fn json_schemas(sources: &[EventSource], options: &Options) -> Result<Import
                     });
                 }
                 (_, false) => {
-                    let read = converter.read(schema, at, &format!("{struct_name} data"));
-                    (Vec::new(), Some(data_type(&mut converter, read, at, name)))
+                    let ty = converter.data_type(
+                        schema,
+                        at,
+                        &format!("{struct_name} data"),
+                        &format!("`{name}`'s data"),
+                    );
+                    (Vec::new(), Some(ty))
                 }
             }
         } else {
@@ -193,7 +206,7 @@ pub fn json_schemas(sources: &[EventSource], options: &Options) -> Result<Import
             }
             let alternatives: Vec<(String, &Value)> = schemas
                 .iter()
-                .map(|(at, schema)| (at.clone(), schema))
+                .map(|source| (source.at.clone(), &source.schema))
                 .collect();
             let ty = converter.union_type(&alternatives, &format!("{struct_name} event"));
             (Vec::new(), Some(ty))
@@ -201,14 +214,7 @@ pub fn json_schemas(sources: &[EventSource], options: &Options) -> Result<Import
         let summary = crate::openapi::first_sentence(&summary);
         events.push(EventDef {
             name: name.clone(),
-            rust_name: rust_names
-                .iter()
-                .find(|(event, _)| event == name)
-                .and_then(|(_, rust_name)| rust_name.clone())
-                .map(|text| emma_schema::RustName {
-                    text,
-                    span: Span::default(),
-                }),
+            rust_name: rust_names.get(name.as_str()).cloned(),
             summary: if summary.is_empty() {
                 format!("The `{name}` event.")
             } else {
@@ -258,22 +264,13 @@ pub fn json_schemas(sources: &[EventSource], options: &Options) -> Result<Import
     finish(schema, notes, &source)
 }
 
-/// An event's `data` type, `json` when it may be `null` (which it cannot say yet).
-fn data_type(
-    converter: &mut Converter<'_>,
-    read: crate::convert::Read,
-    at: &str,
-    name: &str,
-) -> TypeRef {
-    if read.nullable {
-        converter.note(
-            at,
-            format!("`{name}`'s data may be `null`, which an event's `data` type cannot say yet: declared `json`, kept as received"),
-        );
-        TypeRef::Primitive(Primitive::Json)
-    } else {
-        read.ty
-    }
+/// One `--event` source of an event: a `$ref` to it, where it is, and its schema resolved
+/// (`$ref`s followed, `allOf` merged) with where its properties are.
+struct Source {
+    at: String,
+    schema: Value,
+    resolved: serde_json::Map<String, Value>,
+    found: String,
 }
 
 /// A delivery of `data` as the layout carries it.
@@ -326,7 +323,10 @@ fn envelope(options: &Options) -> Result<Envelope, String> {
                 return refuse("content", "internal");
             }
             Layout::Internal {
-                tag: options.tag.clone().unwrap_or_else(|| "type".to_owned()),
+                tag: options
+                    .tag
+                    .clone()
+                    .unwrap_or_else(|| emma_schema::DEFAULT_INTERNAL_TAG.to_owned()),
             }
         }
         LayoutChoice::Header => {
@@ -354,6 +354,7 @@ fn envelope(options: &Options) -> Result<Envelope, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use emma_schema::TypeRef;
     use serde_json::json;
 
     /// A folder of JSON files, removed when dropped.

@@ -1,14 +1,16 @@
-//! `emma-schema import`: a provider's published OpenAPI document becomes an `events.toml`.
+//! `emma-schema import`: a provider's published OpenAPI document ([`openapi`]) or JSON Schema
+//! files, one or more per event ([`json_schemas`]), become an `events.toml`.
 //!
 //! ```text
-//! OpenAPI (webhooks / x-webhooks) ──emma-import──▶ emma_schema::Schema ──to_toml──▶ events.toml
+//! OpenAPI (webhooks / x-webhooks) ─┐
+//! JSON Schema files (--event)     ─┴─emma-import──▶ emma_schema::Schema ──to_toml──▶ events.toml
 //!                                              └─▶ notes: what could not be said, at its JSON pointer
 //! ```
 //!
 //! The importer builds the schema model directly, then writes it with
 //! [`emma_schema::to_toml`] and reads the text back with [`emma_codegen::parse`], so what it
-//! returns always builds. What the schema language cannot say yet (unions, integer enums,
-//! validations such as `pattern`) is reported as a [`Note`] at its JSON pointer, and the value
+//! returns always builds. What the schema language cannot say yet (integer enums, nullable
+//! union alternatives, validations such as `pattern`) is reported as a [`Note`] at its JSON pointer, and the value
 //! is declared so that nothing received is lost: a `json` field keeps any value as received,
 //! and every object keeps its undeclared keys.
 //!

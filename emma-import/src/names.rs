@@ -174,6 +174,29 @@ impl Names {
         rust_name
     }
 
+    /// [`Names::reserve_event`] for each event, once per name: the `rust_name`s they need.
+    pub(crate) fn reserve_events<'n>(
+        &mut self,
+        event_names: impl IntoIterator<Item = &'n str>,
+    ) -> std::collections::HashMap<String, emma_schema::RustName> {
+        let mut seen = HashSet::new();
+        let mut rust_names = std::collections::HashMap::new();
+        for name in event_names {
+            if seen.insert(name)
+                && let Some(text) = self.reserve_event(name)
+            {
+                rust_names.insert(
+                    name.to_owned(),
+                    emma_schema::RustName {
+                        text,
+                        span: emma_schema::Span::default(),
+                    },
+                );
+            }
+        }
+        rust_names
+    }
+
     /// A free UpperCamelCase type name after `hint`.
     pub(crate) fn type_name(&mut self, hint: &str) -> String {
         let base = identifier_start(

@@ -1,12 +1,10 @@
 //! An OpenAPI 3.1 (`webhooks`) or 3.0 (`x-webhooks`) document's webhooks as a schema.
 
-use crate::convert::{Converter, doc_of, pinned};
+use crate::convert::{Converter, doc_of, is_fields_object, pinned};
 use crate::documents::Documents;
 use crate::names::Names;
 use crate::{ImportError, Imported, LayoutChoice, Note, Options, example, pointer_push};
-use emma_schema::{
-    Envelope, EventDef, Example, FieldDef, Layout, Primitive, Schema, Span, TypeRef,
-};
+use emma_schema::{Envelope, EventDef, Example, FieldDef, Layout, Schema, Span};
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -85,11 +83,9 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
         .iter()
         .map(|hook| (event_name(hook, &envelope.layout), hook))
         .collect();
-    let mut rust_names: Vec<(String, Option<String>)> = Vec::new();
-    for (name, _) in &named {
-        let rust_name = converter.names.reserve_event(name);
-        rust_names.push((name.clone(), rust_name));
-    }
+    let rust_names = converter
+        .names
+        .reserve_events(named.iter().map(|(name, _)| name.as_str()));
 
     let mut events = Vec::new();
     let mut seen = HashSet::new();
@@ -122,21 +118,15 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
                     continue;
                 };
                 let (data, data_at) = converter.resolved(schema, &content_at);
-                let is_object = data.get("type").is_none_or(|ty| ty == "object")
-                    && data.contains_key("properties");
-                if !is_object {
+                if !is_fields_object(&data) {
                     // A content of another shape (Svix's `message.attempt.log` sends an
                     // array): the event declares its `data` type.
-                    let read = converter.read(schema, &content_at, &format!("{struct_name} data"));
-                    let ty = if read.nullable {
-                        converter.note(
-                            &content_at,
-                            format!("`{content}` may be `null`, which an event's `data` type cannot say yet: declared `json`, kept as received"),
-                        );
-                        TypeRef::Primitive(Primitive::Json)
-                    } else {
-                        read.ty
-                    };
+                    let ty = converter.data_type(
+                        schema,
+                        &content_at,
+                        &format!("{struct_name} data"),
+                        &format!("`{content}`"),
+                    );
                     events.push((name.clone(), hook, Vec::new(), Some(ty)));
                     continue;
                 }
@@ -150,22 +140,15 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
                 converter.fields(&object, &hook.properties_at, &struct_name)
             }
             Layout::Header { .. } => {
-                let is_object = hook.delivery.get("type").is_none_or(|ty| ty == "object")
-                    && hook.delivery.contains_key("properties");
-                if !is_object {
+                if !is_fields_object(&hook.delivery) {
                     // A body of another shape (a union of the event's actions, say): the
                     // event declares its `data` type, the whole body.
-                    let read =
-                        converter.read(&hook.schema, &hook.at, &format!("{struct_name} data"));
-                    let ty = if read.nullable {
-                        converter.note(
-                            &hook.at,
-                            "the body may be `null`, which an event's `data` type cannot say yet: declared `json`, kept as received",
-                        );
-                        TypeRef::Primitive(Primitive::Json)
-                    } else {
-                        read.ty
-                    };
+                    let ty = converter.data_type(
+                        &hook.schema,
+                        &hook.at,
+                        &format!("{struct_name} data"),
+                        "the body",
+                    );
                     events.push((name.clone(), hook, Vec::new(), Some(ty)));
                     continue;
                 }
@@ -200,14 +183,7 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
     for (name, hook, fields, data) in events {
         schema.events.push(EventDef {
             name: name.clone(),
-            rust_name: rust_names
-                .iter()
-                .find(|(event, _)| *event == name)
-                .and_then(|(_, rust_name)| rust_name.clone())
-                .map(|text| emma_schema::RustName {
-                    text,
-                    span: Span::default(),
-                }),
+            rust_name: rust_names.get(name.as_str()).cloned(),
             summary: hook.summary.clone(),
             description: hook.description.clone(),
             fields,

@@ -352,11 +352,12 @@ pub fn union_variant<T, E: de::Error>(
     variant: &str,
 ) -> Result<T, E> {
     read(raw).map_err(|error| {
-        E::custom(format_args!(
-            "{union}::{variant}: {} (at line {} column {} of the value)",
-            crate::error::message_without_position(&error),
-            error.line(),
-            error.column()
+        E::custom(crate::error::with_value_position(
+            &format!(
+                "{union}::{variant}: {}",
+                crate::error::message_without_position(&error)
+            ),
+            &error,
         ))
     })
 }

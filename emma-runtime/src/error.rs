@@ -290,6 +290,26 @@ impl std::error::Error for UnknownValue {}
 /// Where an error about the whole document is, and its message: where the document's value
 /// starts, or, when the message ends with the place inside that value a union's variant
 /// found (`(at line L column C of the value)`), that place in the document.
+/// `message` followed by where `error` is inside the value it read (a union's variant reads
+/// the union's value alone, so its position is not the document's), as
+/// [`split_value_position`] reads it back.
+pub(crate) fn with_value_position(message: &str, error: &serde_json::Error) -> String {
+    format!(
+        "{message} (at line {} column {} of the value)",
+        error.line(),
+        error.column()
+    )
+}
+
+/// A message of [`with_value_position`] split into its text and the position in the value.
+fn split_value_position(message: &str) -> Option<(&str, usize, usize)> {
+    let (text, place) = message
+        .strip_suffix(" of the value)")?
+        .rsplit_once(" (at line ")?;
+    let (line, column) = place.split_once(" column ")?;
+    Some((text, line.parse().ok()?, column.parse().ok()?))
+}
+
 fn top_level_position(bytes: &[u8], message: String) -> (usize, usize, String) {
     let start = bytes
         .iter()
@@ -301,18 +321,7 @@ fn top_level_position(bytes: &[u8], message: String) -> (usize, usize, String) {
             .iter()
             .rposition(|&byte| byte == b'\n')
             .map_or(0, |newline| newline + 1);
-    let inner = message
-        .strip_suffix(" of the value)")
-        .and_then(|rest| rest.rsplit_once(" (at line "))
-        .and_then(|(text, place)| {
-            let (inner_line, inner_column) = place.split_once(" column ")?;
-            Some((
-                text,
-                inner_line.parse::<usize>().ok()?,
-                inner_column.parse::<usize>().ok()?,
-            ))
-        });
-    match inner {
+    match split_value_position(&message) {
         Some((text, 1, inner_column)) => (line, column + inner_column - 1, text.to_owned()),
         Some((text, inner_line, inner_column)) => {
             (line + inner_line - 1, inner_column, text.to_owned())

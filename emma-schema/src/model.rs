@@ -195,6 +195,9 @@ pub const DEFAULT_SCHEMA_NAME: &str = "webhooks";
 /// The version of a schema that declares none.
 pub const DEFAULT_SCHEMA_VERSION: &str = "0.0.0";
 
+/// The `[envelope] tag` of the internal layout when the schema gives none.
+pub const DEFAULT_INTERNAL_TAG: &str = "type";
+
 /// The name of the RFC 3339 form (`2017-12-21T11:01:11Z`, with any offset) among a timestamp
 /// type's `formats`; it is also the form a timestamp type without `formats` is read in.
 pub const TIMESTAMP_RFC3339: &str = "rfc3339";

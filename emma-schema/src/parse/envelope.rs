@@ -89,7 +89,7 @@ pub(super) fn read_envelope(cx: &Context, item: &Item, types: &TypeNames<'_>) ->
                 "remove `header`, or set `layout = \"header\"`",
             );
             Some(Layout::Internal {
-                tag: text_or(tag.as_ref(), "type"),
+                tag: text_or(tag.as_ref(), crate::DEFAULT_INTERNAL_TAG),
             })
         }
         Some("header") => {
