@@ -42,7 +42,8 @@
 
 use crate::api::{Api, EventApi};
 use emma_schema::{
-    EventDef, FieldDef, IdRepr, Layout, Primitive, Schema, TypeDef, TypeKind, TypeRef,
+    Checks, EventDef, FieldDef, IdRepr, Layout, Limit, Primitive, Schema, TypeDef, TypeKind,
+    TypeRef,
 };
 use serde_json::{Map, Value, json};
 
@@ -525,7 +526,7 @@ fn data_schema(resolved: &EventApi<'_>, content: &str, prefix: &str) -> Value {
 fn field_schema(field: &FieldDef, prefix: &str) -> Value {
     let mut schema = Map::new();
     schema.insert("description".into(), field.doc.clone().into());
-    let value = type_schema(&field.ty, prefix);
+    let value = with_checks(type_schema(&field.ty, prefix), &field.checks);
     if field.nullable {
         match value.get("type").and_then(Value::as_str).map(str::to_owned) {
             // An inline type takes `null` beside it: `"type": ["string", "null"]`.
@@ -552,6 +553,57 @@ fn field_schema(field: &FieldDef, prefix: &str) -> Value {
     Value::Object(schema)
 }
 
+/// `value` (a field's type) with the field's checks as JSON Schema's keywords of the same
+/// meaning; a `$ref` is wrapped in an `allOf` so that the keywords sit beside it, and a
+/// `minimum` or `maximum` looser than the type's own range leaves that range.
+fn with_checks(value: Value, checks: &Checks) -> Value {
+    if checks.is_empty() {
+        return value;
+    }
+    let Value::Object(mut schema) = value else {
+        unreachable!("type_schema always builds an object");
+    };
+    if schema.contains_key("$ref") {
+        schema = Map::from_iter([("allOf".to_owned(), json!([schema]))]);
+    }
+    if let Some(pattern) = &checks.pattern {
+        schema.insert("pattern".into(), pattern.as_str().into());
+    }
+    let counts = [
+        ("minLength", checks.min_length),
+        ("maxLength", checks.max_length),
+        ("minItems", checks.min_items),
+        ("maxItems", checks.max_items),
+    ];
+    for (keyword, count) in counts {
+        if let Some(count) = count {
+            schema.insert(keyword.into(), count.into());
+        }
+    }
+    let limits = [
+        ("minimum", checks.minimum, f64::max as fn(f64, f64) -> f64),
+        ("maximum", checks.maximum, f64::min),
+    ];
+    for (keyword, limit, stricter) in limits {
+        let Some(limit) = limit else { continue };
+        let own = schema.get(keyword).and_then(Value::as_f64);
+        if own.is_some_and(|own| stricter(own, limit.as_f64()) == own) {
+            continue;
+        }
+        schema.insert(
+            keyword.into(),
+            match limit {
+                Limit::Integer(integer) => integer.into(),
+                Limit::Float(float) => float.into(),
+            },
+        );
+    }
+    if checks.unique_items {
+        schema.insert("uniqueItems".into(), true.into());
+    }
+    Value::Object(schema)
+}
+
 fn type_schema(ty: &TypeRef, prefix: &str) -> Value {
     match ty {
         TypeRef::Named(name) => json!({ "$ref": format!("{prefix}{name}") }),
@@ -569,6 +621,27 @@ fn primitive_schema(primitive: Primitive) -> Value {
         Primitive::Url => json!({ "type": "string", "format": "uri" }),
         Primitive::I64 => json!({ "type": "integer", "minimum": i64::MIN, "maximum": i64::MAX }),
         Primitive::U64 => json!({ "type": "integer", "minimum": 0, "maximum": u64::MAX }),
+        Primitive::I32
+        | Primitive::U32
+        | Primitive::I16
+        | Primitive::U16
+        | Primitive::I8
+        | Primitive::U8 => {
+            let (minimum, maximum) = primitive
+                .integer_range()
+                .expect("an integer primitive has a range");
+            // OpenAPI's `int32` and the `uint16`-style formats providers use (Svix).
+            let format = match primitive.name().strip_prefix('i') {
+                Some(bits) => format!("int{bits}"),
+                None => format!("uint{}", &primitive.name()[1..]),
+            };
+            json!({
+                "type": "integer",
+                "format": format,
+                "minimum": minimum as i64,
+                "maximum": maximum as i64,
+            })
+        }
         Primitive::F64 | Primitive::Number => json!({ "type": "number" }),
         Primitive::Bool => json!({ "type": "boolean" }),
         // `tsType`: json-schema-to-typescript reads a schema without a type as an object.

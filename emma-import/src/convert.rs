@@ -3,7 +3,9 @@
 use crate::documents::Documents;
 use crate::names::{self, Names};
 use crate::{Note, pointer_push};
-use emma_schema::{EnumValue, FieldDef, Primitive, Span, TypeDef, TypeKind, TypeRef};
+use emma_schema::{
+    CheckTarget, Checks, EnumValue, FieldDef, Limit, Primitive, Span, TypeDef, TypeKind, TypeRef,
+};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -13,28 +15,36 @@ const DATE_TIME: &str = "DateTime";
 /// Keywords that constrain a value further than its type, which the schema language does not
 /// check yet: reported where they are, never enforced, so no delivery is refused for them.
 const UNCHECKED: &[&str] = &[
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
     "exclusiveMinimum",
     "exclusiveMaximum",
     "multipleOf",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
     "minProperties",
     "maxProperties",
 ];
 
-/// Integer formats the range of `i64` or `u64` covers exactly.
-const WIDE_INTEGER_FORMATS: &[&str] = &["int64", "uint64", "uint"];
+/// The keywords a field's checks are read from, each with its key in the schema language.
+const CHECK_KEYWORDS: &[(&str, &str)] = &[
+    ("pattern", "pattern"),
+    ("minLength", "min_length"),
+    ("maxLength", "max_length"),
+    ("minimum", "minimum"),
+    ("maximum", "maximum"),
+    ("minItems", "min_items"),
+    ("maxItems", "max_items"),
+    ("uniqueItems", "unique_items"),
+];
+
+/// Integer formats read as `i64` or `u64` (the sized ones, `int32`, `uint16`, ..., are the
+/// primitives of their width).
+const WIDE_INTEGER_FORMATS: &[&str] = &["int", "uint"];
 
 /// A type as read from a JSON Schema: what it is, and whether `null` is one of its values.
 pub(crate) struct Read {
     pub(crate) ty: TypeRef,
     pub(crate) nullable: bool,
+    /// The checks (`pattern`, `maxLength`, ...) the schema that decided the type declares,
+    /// and where: a field takes them, anything else notes them as unchecked.
+    pub(crate) checks: Option<(Checks, String)>,
 }
 
 /// Walks one document, collecting the schema's named types and the notes.
@@ -177,8 +187,10 @@ impl<'d> Converter<'d> {
         for (key, schema) in properties {
             let field_at = pointer_push(&properties_at, key);
             let read = self.read(schema, &field_at, &format!("{owner} {key}"));
+            let checks = self.field_checks(&read);
             let rust_name = names::field_rust_name(key, &mut taken);
             let mut field = names::field(key, rust_name.as_deref(), read.ty);
+            field.checks = checks;
             field.doc = doc_of(schema);
             field.required = required.contains(key.as_str());
             field.nullable = read.nullable;
@@ -199,6 +211,7 @@ impl<'d> Converter<'d> {
             return Read {
                 ty: TypeRef::Primitive(Primitive::Json),
                 nullable: false,
+                checks: None,
             };
         }
         self.depth += 1;
@@ -213,12 +226,14 @@ impl<'d> Converter<'d> {
             return Read {
                 ty: TypeRef::Primitive(Primitive::Json),
                 nullable: false,
+                checks: None,
             };
         };
         let mut nullable = object.get("nullable") == Some(&Value::Bool(true));
         if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
             let mut read = self.read_reference(reference, at, hint);
             read.nullable |= nullable;
+            self.beside(&mut read, object, at);
             return read;
         }
         for combinator in ["anyOf", "oneOf"] {
@@ -232,6 +247,7 @@ impl<'d> Converter<'d> {
                     let only_at = pointer_push(&pointer_push(at, combinator), &index.to_string());
                     let mut read = self.read(only, &only_at, hint);
                     read.nullable |= nullable;
+                    self.beside(&mut read, object, at);
                     return read;
                 }
                 let union_at = pointer_push(at, combinator);
@@ -242,13 +258,20 @@ impl<'d> Converter<'d> {
                     })
                     .collect();
                 let ty = self.union_type(&alternatives, hint);
-                return Read { ty, nullable };
+                let mut read = Read {
+                    ty,
+                    nullable,
+                    checks: None,
+                };
+                self.beside(&mut read, object, at);
+                return read;
             }
         }
         if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
             if let [only] = parts.as_slice() {
                 let mut read = self.read(only, &format!("{at}/allOf/0"), hint);
                 read.nullable |= nullable;
+                self.beside(&mut read, object, at);
                 return read;
             }
             // A union narrowed by the other parts (our exports' tagged variant that is a union:
@@ -283,6 +306,7 @@ impl<'d> Converter<'d> {
                 let part_at = format!("{at}/allOf/{index}");
                 let mut read = self.read(&parts[*index], &part_at, hint);
                 read.nullable |= nullable;
+                self.beside(&mut read, object, at);
                 return read;
             }
             let (merged, found) = self.resolved(schema, at);
@@ -294,13 +318,19 @@ impl<'d> Converter<'d> {
                 return Read {
                     ty: TypeRef::Primitive(Primitive::Json),
                     nullable,
+                    checks: None,
                 };
             }
             let ty = self.object_type(&merged, &found, hint);
             self.merging.remove(&found);
-            return Read { ty, nullable };
+            return Read {
+                ty,
+                nullable,
+                checks: self.checks_of(&merged, &found),
+            };
         }
         self.note_unchecked(object, at);
+        let checks = self.checks_of(object, at);
         // The JSON types allowed; `null` among them makes the value nullable.
         let mut types: Vec<&str> = match object.get("type") {
             Some(Value::String(one)) => vec![one.as_str()],
@@ -323,13 +353,18 @@ impl<'d> Converter<'d> {
             }
             if !values.is_empty() && values.iter().all(Value::is_string) {
                 let ty = self.enum_type(object, &values, hint);
-                return Read { ty, nullable };
+                return Read {
+                    ty,
+                    nullable,
+                    checks,
+                };
             }
             self.note(
                 &pointer_push(at, if object.contains_key("enum") { "enum" } else { "const" }),
                 "a list of values that are not all strings is not in the schema language yet: the values are not checked",
             );
         }
+        let checks = checks;
         let ty = match types.as_slice() {
             [] if object.contains_key("properties") => self.object_type(object, at, hint),
             [] => TypeRef::Primitive(Primitive::Json),
@@ -342,6 +377,7 @@ impl<'d> Converter<'d> {
                 Some(items) => {
                     let item =
                         self.read(items, &pointer_push(at, "items"), &format!("{hint} item"));
+                    self.unchecked(&item, "a list's items");
                     if item.nullable {
                         self.note(
                             &pointer_push(at, "items"),
@@ -366,7 +402,11 @@ impl<'d> Converter<'d> {
                 TypeRef::Primitive(Primitive::Json)
             }
         };
-        Read { ty, nullable }
+        Read {
+            ty,
+            nullable,
+            checks,
+        }
     }
 
     /// An event's `data` type (a content or body that is not an object of fields), read from
@@ -380,6 +420,7 @@ impl<'d> Converter<'d> {
         subject: &str,
     ) -> TypeRef {
         let read = self.read(schema, at, hint);
+        self.unchecked(&read, "an event's `data`");
         if read.nullable {
             self.note(
                 at,
@@ -396,6 +437,7 @@ impl<'d> Converter<'d> {
             return Read {
                 ty: TypeRef::Named(name.clone()),
                 nullable: false,
+                checks: None,
             };
         }
         let Some((target, pointer)) = self.target(reference) else {
@@ -408,6 +450,7 @@ impl<'d> Converter<'d> {
             return Read {
                 ty: TypeRef::Primitive(Primitive::Json),
                 nullable: false,
+                checks: None,
             };
         };
         // A whole file is named by its `$id` (GitHub's `issues$opened`), else its file name.
@@ -767,7 +810,17 @@ impl<'d> Converter<'d> {
 
     fn integer_type(&mut self, object: &Map<String, Value>, at: &str) -> TypeRef {
         let format = object.get("format").and_then(Value::as_str);
-        let unsigned = format.is_some_and(|format| format.starts_with("uint"))
+        let sized = format.and_then(|format| {
+            let name = format.strip_prefix("uint").map_or_else(
+                || format.strip_prefix("int").map(|bits| format!("i{bits}")),
+                |bits| Some(format!("u{bits}")),
+            )?;
+            Primitive::from_name(&name).filter(|primitive| primitive.integer_range().is_some())
+        });
+        if let Some(primitive) = sized {
+            return TypeRef::Primitive(primitive);
+        }
+        let unsigned = format == Some("uint")
             || object
                 .get("minimum")
                 .and_then(Value::as_f64)
@@ -778,7 +831,7 @@ impl<'d> Converter<'d> {
             self.note(
                 &pointer_push(at, "format"),
                 format!(
-                    "integer format `{format}` is read as {}: its narrower range is not checked yet",
+                    "integer format `{format}` is not one the schema language knows: read as {}",
                     if unsigned { "u64" } else { "i64" }
                 ),
             );
@@ -788,6 +841,162 @@ impl<'d> Converter<'d> {
         } else {
             Primitive::I64
         })
+    }
+
+    /// The checks `object` declares (at `at`), as a field would take them; a `pattern` the
+    /// schema language cannot check (look-around, back-references) is noted and left out.
+    fn checks_of(&mut self, object: &Map<String, Value>, at: &str) -> Option<(Checks, String)> {
+        let count = |keyword: &str| object.get(keyword).and_then(Value::as_u64);
+        let limit = |keyword: &str| {
+            let number = object.get(keyword)?.as_number()?;
+            match number.as_i64() {
+                Some(integer) => Some(Limit::Integer(integer)),
+                // `0.0` is the integer 0 (Svix writes its minimums so).
+                None => number.as_f64().map(|float| {
+                    if float.fract() == 0.0 && float.abs() < 9e15 {
+                        Limit::Integer(float as i64)
+                    } else {
+                        Limit::Float(float)
+                    }
+                }),
+            }
+        };
+        let pattern = match object.get("pattern").and_then(Value::as_str) {
+            Some(source) => match emma_schema::Pattern::new(source) {
+                Ok(pattern) => Some(pattern),
+                Err(reason) => {
+                    let reason = reason
+                        .lines()
+                        .map(str::trim)
+                        .find(|line| !line.is_empty())
+                        .unwrap_or_default()
+                        .to_owned();
+                    self.note(
+                        &pointer_push(at, "pattern"),
+                        format!("a pattern the schema language cannot check ({reason}): left out, not checked"),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let checks = Checks {
+            pattern,
+            min_length: count("minLength"),
+            max_length: count("maxLength"),
+            minimum: limit("minimum"),
+            maximum: limit("maximum"),
+            min_items: count("minItems"),
+            max_items: count("maxItems"),
+            unique_items: object.get("uniqueItems") == Some(&Value::Bool(true)),
+        };
+        (!checks.is_empty()).then(|| (checks, at.to_owned()))
+    }
+
+    /// Takes the checks written beside a `$ref` or a combinator (`object`, at `at`) into
+    /// `read`, which they constrain too; noted when `read` has checks of its own.
+    fn beside(&mut self, read: &mut Read, object: &Map<String, Value>, at: &str) {
+        let Some(found) = self.checks_of(object, at) else {
+            return;
+        };
+        if read.checks.is_none() {
+            read.checks = Some(found);
+        } else {
+            self.unchecked(
+                &Read {
+                    ty: read.ty.clone(),
+                    nullable: false,
+                    checks: Some(found),
+                },
+                "a value that has checks of its own",
+            );
+        }
+    }
+
+    /// Notes the checks of `read` as not checked: `what` (a list's items, a union's
+    /// alternative) takes none in the schema language.
+    pub(crate) fn unchecked(&mut self, read: &Read, what: &str) {
+        if let Some((checks, at)) = &read.checks {
+            let keywords = check_keywords(checks);
+            self.note(
+                at,
+                format!(
+                    "{} on {what}: the schema language checks a field's value only; not checked",
+                    keywords.join(", ")
+                ),
+            );
+        }
+    }
+
+    /// The checks of `read` a field of type `ty` can have; the others are noted.
+    pub(crate) fn field_checks(&mut self, read: &Read) -> Checks {
+        let Some((checks, at)) = &read.checks else {
+            return Checks::default();
+        };
+        let target = CheckTarget::of_with(&read.ty, &|name| {
+            self.types
+                .iter()
+                .find(|def| def.name == name)
+                .map(|def| &def.kind)
+        });
+        let mut kept = checks.clone();
+        // What the dropped ones are measured against: bounds the type implies are not noted.
+        let mut checks_implied = checks.clone();
+        match target {
+            CheckTarget::Text => {
+                kept.minimum = None;
+                kept.maximum = None;
+                kept.min_items = None;
+                kept.max_items = None;
+                kept.unique_items = false;
+            }
+            CheckTarget::Number => {
+                // A bound the integer type's own range already sets (`minimum: 0` of a
+                // `u64`, as our exports write it) is no check.
+                let range = match &read.ty {
+                    TypeRef::Primitive(primitive) => primitive.integer_range(),
+                    _ => None,
+                };
+                let (low, high) = range
+                    .map_or((f64::NEG_INFINITY, f64::INFINITY), |(low, high)| {
+                        (low as f64, high as f64)
+                    });
+                kept = Checks {
+                    minimum: checks.minimum.filter(|minimum| minimum.as_f64() > low),
+                    maximum: checks.maximum.filter(|maximum| maximum.as_f64() < high),
+                    ..Checks::default()
+                };
+                clear_keyword(&mut checks_implied, "minimum");
+                clear_keyword(&mut checks_implied, "maximum");
+            }
+            CheckTarget::List { unique } => {
+                kept = Checks {
+                    min_items: checks.min_items,
+                    max_items: checks.max_items,
+                    unique_items: unique && checks.unique_items,
+                    ..Checks::default()
+                };
+            }
+            CheckTarget::None => kept = Checks::default(),
+        }
+        let mut dropped = checks_implied;
+        for (keyword, _) in CHECK_KEYWORDS {
+            if keyword_present(&kept, keyword) {
+                clear_keyword(&mut dropped, keyword);
+            }
+        }
+        if !dropped.is_empty() {
+            let at = at.clone();
+            self.note(
+                &at,
+                format!(
+                    "{} cannot check a `{}`: not checked",
+                    check_keywords(&dropped).join(", "),
+                    read.ty
+                ),
+            );
+        }
+        kept
     }
 
     fn note_unchecked(&mut self, object: &Map<String, Value>, at: &str) {
@@ -805,6 +1014,43 @@ impl<'d> Converter<'d> {
                 ),
             );
         }
+    }
+}
+
+/// The JSON Schema keywords of the checks declared in `checks`, quoted.
+fn check_keywords(checks: &Checks) -> Vec<String> {
+    CHECK_KEYWORDS
+        .iter()
+        .filter(|(keyword, _)| keyword_present(checks, keyword))
+        .map(|(keyword, _)| format!("`{keyword}`"))
+        .collect()
+}
+
+fn keyword_present(checks: &Checks, keyword: &str) -> bool {
+    match keyword {
+        "pattern" => checks.pattern.is_some(),
+        "minLength" => checks.min_length.is_some(),
+        "maxLength" => checks.max_length.is_some(),
+        "minimum" => checks.minimum.is_some(),
+        "maximum" => checks.maximum.is_some(),
+        "minItems" => checks.min_items.is_some(),
+        "maxItems" => checks.max_items.is_some(),
+        "uniqueItems" => checks.unique_items,
+        _ => false,
+    }
+}
+
+fn clear_keyword(checks: &mut Checks, keyword: &str) {
+    match keyword {
+        "pattern" => checks.pattern = None,
+        "minLength" => checks.min_length = None,
+        "maxLength" => checks.max_length = None,
+        "minimum" => checks.minimum = None,
+        "maximum" => checks.maximum = None,
+        "minItems" => checks.min_items = None,
+        "maxItems" => checks.max_items = None,
+        "uniqueItems" => checks.unique_items = false,
+        _ => {}
     }
 }
 

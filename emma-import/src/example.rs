@@ -1,6 +1,8 @@
 //! Example deliveries made from the schema, for events whose document shows none.
 
-use emma_schema::{EventDef, FieldDef, IdRepr, Layout, Primitive, Schema, TypeKind, TypeRef};
+use emma_schema::{
+    Checks, EventDef, FieldDef, IdRepr, Layout, Limit, Primitive, Schema, TypeKind, TypeRef,
+};
 use serde_json::{Map, Value, json};
 
 /// The least delivery of `event` the schema accepts: every required field with a plain value
@@ -41,7 +43,7 @@ fn object(schema: &Schema, fields: &[FieldDef], depth: usize) -> Value {
         let value = if field.nullable || depth > 32 {
             Value::Null
         } else {
-            value(schema, &field.ty, depth + 1)
+            checked(value(schema, &field.ty, depth + 1), &field.checks)
         };
         object.insert(field.name.clone(), value);
     }
@@ -53,10 +55,11 @@ fn value(schema: &Schema, ty: &TypeRef, depth: usize) -> Value {
         TypeRef::Primitive(primitive) => match primitive {
             Primitive::String => json!("string"),
             Primitive::Url => json!("https://example.com/"),
-            Primitive::I64 | Primitive::U64 => json!(0),
             Primitive::F64 | Primitive::Number => json!(0.5),
             Primitive::Bool => json!(false),
             Primitive::Json => Value::Null,
+            // The sized and 64-bit integers.
+            _ => json!(0),
         },
         TypeRef::List(_) => json!([]),
         TypeRef::Map(_) => json!({}),
@@ -85,5 +88,145 @@ fn value(schema: &Schema, ty: &TypeRef, depth: usize) -> Value {
             },
             None => Value::Null,
         },
+    }
+}
+
+/// `made`, or a value its field's checks pass when `made` fails them and one is easy to find:
+/// a string of the least length, a string the `pattern` spells out (`^msg_[A-Za-z0-9]{27}$`
+/// gives `msg_aaa...`), a number at the `minimum`. When none is found, `made` stays (and
+/// the importer leaves the field's checks out).
+fn checked(made: Value, checks: &Checks) -> Value {
+    if checks.problem(&made).is_none() {
+        return made;
+    }
+    let candidate = match &made {
+        Value::String(_) => {
+            let text = match &checks.pattern {
+                Some(pattern) => spelled(pattern.as_str()),
+                None => Some(String::new()),
+            };
+            text.map(|mut text| {
+                let least = checks.min_length.unwrap_or(0) as usize;
+                if checks.pattern.is_none() {
+                    while text.chars().count() < least {
+                        text.push('a');
+                    }
+                }
+                Value::String(text)
+            })
+        }
+        Value::Number(_) => checks.minimum.or(checks.maximum).map(|limit| match limit {
+            Limit::Integer(integer) => json!(integer),
+            Limit::Float(float) => json!(float),
+        }),
+        _ => None,
+    };
+    candidate
+        .filter(|candidate| checks.problem(candidate).is_none())
+        .unwrap_or(made)
+}
+
+/// A text matching a simple `pattern` (literals, escapes, classes, counted repeats, optional
+/// groups, the first of alternatives), or `None` for anything else.
+fn spelled(pattern: &str) -> Option<String> {
+    let mut chars = pattern.chars().peekable();
+    let mut text = String::new();
+    while let Some(c) = chars.next() {
+        let atom = match c {
+            '^' | '$' => continue,
+            '|' => break,
+            '.' => 'a',
+            '\\' => match chars.next()? {
+                'd' => '0',
+                'w' => 'a',
+                's' => ' ',
+                other if other.is_ascii_alphanumeric() => return None,
+                other => other,
+            },
+            '[' => {
+                let mut first = None;
+                loop {
+                    let member = match chars.next()? {
+                        ']' => break,
+                        '\\' => chars.next()?,
+                        '^' if first.is_none() => return None,
+                        other => other,
+                    };
+                    first.get_or_insert(member);
+                }
+                first?
+            }
+            '(' => {
+                // An optional group is left out; any other is beyond this spelling.
+                let mut depth = 1;
+                for inner in chars.by_ref() {
+                    match inner {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                match chars.next() {
+                    Some('?' | '*') => continue,
+                    _ => return None,
+                }
+            }
+            '*' | '+' | '?' | '{' | ')' | ']' => return None,
+            other => other,
+        };
+        let times = match chars.peek() {
+            Some('+') => {
+                chars.next();
+                1
+            }
+            Some('*' | '?') => {
+                chars.next();
+                0
+            }
+            Some('{') => {
+                chars.next();
+                let mut least = String::new();
+                for inner in chars.by_ref() {
+                    if inner == '}' {
+                        break;
+                    }
+                    least.push(inner);
+                }
+                least.split(',').next()?.trim().parse().ok()?
+            }
+            _ => 1,
+        };
+        text.extend(std::iter::repeat_n(atom, times));
+    }
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_simple_pattern_is_spelled_and_the_spelling_matches_it() {
+        for pattern in [
+            "^msg_[A-Za-z0-9]{27}$",
+            "^sink_[A-Za-z0-9]{21,22}$",
+            "^[a-zA-Z0-9\\-_.]+$",
+            "^(whsec_|whsk_)?[a-zA-Z0-9+/=]{32,100}$",
+            "^\\d{3}-x$",
+        ] {
+            let text = spelled(pattern).unwrap_or_else(|| panic!("{pattern} is not spelled"));
+            let compiled = emma_schema::Pattern::new(pattern).unwrap();
+            assert!(compiled.is_match(&text), "{pattern}: {text}");
+        }
+    }
+
+    #[test]
+    fn a_pattern_beyond_the_spelling_gives_none() {
+        for pattern in ["^(?!sink_)[a-z]+$", "^[^a]$", "(ab)+", "\\bword"] {
+            assert_eq!(spelled(pattern), None, "{pattern}");
+        }
     }
 }

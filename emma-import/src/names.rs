@@ -32,6 +32,7 @@ pub(crate) fn field(name: &str, rust_name: Option<&str>, ty: TypeRef) -> FieldDe
         doc: String::new(),
         required: true,
         nullable: false,
+        checks: emma_schema::Checks::default(),
         span: Span::default(),
     }
 }

@@ -3,6 +3,7 @@
 use crate::convert::{Converter, doc_of, is_fields_object, pinned};
 use crate::documents::Documents;
 use crate::names::Names;
+use crate::relax::Evidence;
 use crate::{ImportError, Imported, LayoutChoice, Note, Options, example, pointer_push};
 use emma_schema::{Envelope, EventDef, Example, FieldDef, Layout, Schema, Span};
 use heck::ToUpperCamelCase;
@@ -450,7 +451,31 @@ pub(crate) fn attach_examples(
     supplied: &[(String, Value)],
     notes: &mut Vec<Note>,
 ) {
-    crate::relax::relax(schema, supplied, notes);
+    let labelled: Vec<(String, Value, String)> = supplied
+        .iter()
+        .enumerate()
+        .map(|(index, (name, delivery))| {
+            let label = format!("--examples (delivery {} of `{name}`)", index + 1);
+            (name.clone(), delivery.clone(), label)
+        })
+        .collect();
+    crate::relax::relax(schema, &labelled, Evidence::Deliveries, notes);
+    // A provider's own examples break its checks too (Svix's `env_...` where `^org_...` is
+    // declared): those checks are left out, as for real deliveries.
+    let own: Vec<(String, Value, String)> = shown
+        .iter()
+        .flat_map(|found| {
+            found
+                .examples
+                .iter()
+                .enumerate()
+                .map(|(position, example)| {
+                    let label = format!("{} (example {})", found.at, position + 1);
+                    (found.name.clone(), example.clone(), label)
+                })
+        })
+        .collect();
+    crate::relax::relax(schema, &own, Evidence::Examples, notes);
     for index in 0..schema.events.len() {
         let name = schema.events[index].name.clone();
         let Some(found) = shown.iter().find(|found| found.name == name) else {
@@ -499,6 +524,14 @@ pub(crate) fn attach_examples(
         }
         if kept.is_empty() {
             let value = example::delivery(schema, &schema.events[index]);
+            // A value made for a field may fail its checks (a `pattern`): those are left out.
+            let label = format!("{} (the example made from the schema)", found.at);
+            crate::relax::relax(
+                schema,
+                &[(name.clone(), value.clone(), label)],
+                Evidence::Examples,
+                notes,
+            );
             notes.push(Note {
                 pointer: found.at.clone(),
                 message: format!(

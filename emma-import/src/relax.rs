@@ -1,6 +1,8 @@
 //! Real deliveries (`--examples`) against the imported schema: where a provider's own
 //! payloads omit a key its document requires, or send `null` where it allows none, the field
-//! is declared as the payloads show (optional, nullable), and each such change is a note.
+//! is declared as the payloads show (optional, nullable), where a payload's value fails the
+//! checks the document declares for its field (`pattern`, `maxLength`, ...) the field's checks
+//! are left out, and each such change is a note.
 //!
 //! Providers' documents are often stricter than their deliveries (GitHub's require
 //! `repository.is_template`, which its older payloads lack); a receiver built from the
@@ -25,6 +27,7 @@ enum Owner {
 enum Change {
     Optional(Owner, usize),
     Nullable(Owner, usize),
+    Unchecked(Owner, usize),
 }
 
 /// What one reading of a delivery found: the changes it needs, and how many values it has
@@ -35,27 +38,47 @@ struct Found {
     mismatches: usize,
 }
 
-/// Relaxes `schema` until every delivery in `deliveries` (each with the name of its event)
-/// needs no more changes, and notes each change, naming the delivery that needed it.
-pub(crate) fn relax(schema: &mut Schema, deliveries: &[(String, Value)], notes: &mut Vec<Note>) {
+/// Where the deliveries given to [`relax`] come from, which decides what they may relax.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Evidence {
+    /// Real deliveries (`--examples`): presence, `null` and checks are relaxed, and a delivery
+    /// that still does not match is reported.
+    Deliveries,
+    /// The document's own examples, or one made from the schema: only checks are relaxed (a
+    /// provider's example that breaks its own `pattern`); the caller reports what still
+    /// does not match.
+    Examples,
+}
+
+/// Relaxes `schema` until every delivery in `deliveries` (each with the name of its event and
+/// how a note names it) needs no more changes of the kinds `evidence` allows, and notes each
+/// change, naming the delivery that needed it.
+pub(crate) fn relax(
+    schema: &mut Schema,
+    deliveries: &[(String, Value, String)],
+    evidence: Evidence,
+    notes: &mut Vec<Note>,
+) {
     let mut applied = BTreeSet::new();
     // Each round applies what the deliveries need given the last; a field made optional can
     // reveal nothing new, but a union's variant picked differently can, so a few rounds.
     for _ in 0..4 {
         let mut changed = false;
-        for (index, (name, delivery)) in deliveries.iter().enumerate() {
+        for (name, delivery, label) in deliveries {
             let Some(event) = schema.event(name) else {
                 continue;
             };
             let mut found = Found::default();
             event_delivery(schema, event, delivery, &mut found);
             for change in found.changes {
-                if applied.contains(&change) {
+                if applied.contains(&change)
+                    || (evidence == Evidence::Examples && !matches!(change, Change::Unchecked(..)))
+                {
                     continue;
                 }
                 if let Some(message) = apply(schema, &change) {
                     notes.push(Note {
-                        pointer: format!("--examples (delivery {} of `{name}`)", index + 1),
+                        pointer: label.clone(),
                         message,
                     });
                 }
@@ -67,8 +90,11 @@ pub(crate) fn relax(schema: &mut Schema, deliveries: &[(String, Value)], notes: 
             break;
         }
     }
-    for (index, (name, delivery)) in deliveries.iter().enumerate() {
-        let pointer = format!("--examples (delivery {} of `{name}`)", index + 1);
+    if evidence == Evidence::Examples {
+        return;
+    }
+    for (name, delivery, label) in deliveries {
+        let pointer = label.clone();
         if schema.event(name).is_none() {
             notes.push(Note {
                 pointer,
@@ -143,7 +169,14 @@ fn fields(
                 found.changes.insert(Change::Nullable(owner.clone(), index));
             }
             Some(Value::Null) => {}
-            Some(present) => value(schema, &field.ty, present, found),
+            Some(present) => {
+                if field.checks.problem(present).is_some() {
+                    found
+                        .changes
+                        .insert(Change::Unchecked(owner.clone(), index));
+                }
+                value(schema, &field.ty, present, found);
+            }
         }
     }
 }
@@ -233,9 +266,10 @@ fn value(schema: &Schema, ty: &TypeRef, present: &Value, found: &mut Found) {
 
 /// Applies `change`, and says what it did.
 fn apply(schema: &mut Schema, change: &Change) -> Option<String> {
-    let (owner, index, optional) = match change {
-        Change::Optional(owner, index) => (owner, *index, true),
-        Change::Nullable(owner, index) => (owner, *index, false),
+    let (owner, index) = match change {
+        Change::Optional(owner, index)
+        | Change::Nullable(owner, index)
+        | Change::Unchecked(owner, index) => (owner, *index),
     };
     let (whose, field) = match owner {
         Owner::Type(name) => {
@@ -263,15 +297,24 @@ fn apply(schema: &mut Schema, change: &Change) -> Option<String> {
             schema.envelope.fields.get_mut(index)?,
         ),
     };
-    if optional {
-        field.required = false;
-        Some(format!(
-            "{whose} is required by the document, but this delivery omits it: declared optional"
-        ))
-    } else {
-        field.nullable = true;
-        Some(format!(
-            "{whose} may not be `null` by the document, but this delivery sends `null`: declared nullable"
-        ))
+    match change {
+        Change::Optional(..) => {
+            field.required = false;
+            Some(format!(
+                "{whose} is required by the document, but this delivery omits it: declared optional"
+            ))
+        }
+        Change::Nullable(..) => {
+            field.nullable = true;
+            Some(format!(
+                "{whose} may not be `null` by the document, but this delivery sends `null`: declared nullable"
+            ))
+        }
+        Change::Unchecked(..) => {
+            field.checks = emma_schema::Checks::default();
+            Some(format!(
+                "{whose}'s value in this delivery fails the checks the document declares for it: its checks are left out"
+            ))
+        }
     }
 }

@@ -1,6 +1,9 @@
 //! Support for the code `include_events!` generates. Not a public API: it may change at any
 //! time, and only generated code should name it.
 
+pub use crate::checks::{
+    Checks, Limit, Pattern, View, first_repeated, require_pattern_feature, set_once_checked,
+};
 pub use serde;
 pub use serde_json;
 
@@ -167,6 +170,25 @@ pub fn envelope_field<T: DeserializeOwned>(
         })
     });
     parsed.transpose()
+}
+
+/// An envelope field read out of a delivery's top-level keys, as [`envelope_field`], then
+/// checked as [`set_once_checked`] checks a field's value.
+pub fn envelope_field_checked<T: DeserializeOwned>(
+    keys: &RawFields,
+    key: &str,
+    checks: &'static Checks,
+    view: for<'v> fn(&'v T) -> Option<View<'v>>,
+) -> Result<Option<T>, String> {
+    let value = envelope_field::<T>(keys, key)?;
+    if let Some(problem) = value
+        .as_ref()
+        .and_then(view)
+        .and_then(|view| checks.problem(view))
+    {
+        return Err(format!("at `{key}`: the value {problem}"));
+    }
+    Ok(value)
 }
 
 /// What the schema says about a field, for the generated `FIELDS` constants (`FieldInfo` is

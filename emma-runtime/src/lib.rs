@@ -42,6 +42,7 @@ pub mod __private;
 /// Receiving deliveries in an axum service: an extractor and a visitor dispatcher.
 #[cfg(feature = "axum")]
 pub mod axum;
+mod checks;
 mod delivered;
 mod delivery;
 mod error;

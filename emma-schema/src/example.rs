@@ -201,7 +201,13 @@ fn check_fields(
             Some(Value::Null) if field.nullable => {}
             Some(value) => {
                 let at = with(at, Step::Key(field.name.clone()));
+                let before = problems.len();
                 check_value(schema, &field.ty, value, &field_path, &at, problems);
+                if problems.len() == before
+                    && let Some(reason) = field.checks.problem(value)
+                {
+                    problems.push(Problem::new(&at, format!("`{field_path}` {reason}")));
+                }
             }
         }
     }
@@ -435,11 +441,19 @@ fn describe(schema: &Schema, ty: &TypeRef) -> String {
         TypeRef::Primitive(Primitive::String) | TypeRef::Primitive(Primitive::Url) => {
             "a string".into()
         }
-        TypeRef::Primitive(Primitive::I64) => "a signed 64-bit integer".into(),
-        TypeRef::Primitive(Primitive::U64) => "an unsigned 64-bit integer".into(),
         TypeRef::Primitive(Primitive::F64 | Primitive::Number) => "a number".into(),
         TypeRef::Primitive(Primitive::Bool) => "`true` or `false`".into(),
         TypeRef::Primitive(Primitive::Json) => "any JSON value".into(),
+        // The sized and 64-bit integers.
+        TypeRef::Primitive(primitive) => {
+            let name = primitive.name();
+            let bits = &name[1..];
+            if name.starts_with('u') {
+                format!("an unsigned {bits}-bit integer")
+            } else {
+                format!("a signed {bits}-bit integer")
+            }
+        }
         TypeRef::List(item) => format!("an array of {}", describe(schema, item)),
         TypeRef::Map(item) => format!("an object of {}", describe(schema, item)),
         TypeRef::Named(name) => match schema.named_type(name).map(|def| &def.kind) {

@@ -271,6 +271,18 @@ pub enum Primitive {
     I64,
     /// `u64`: an unsigned 64-bit integer.
     U64,
+    /// `i32`: a signed 32-bit integer (OpenAPI's `int32`).
+    I32,
+    /// `u32`: an unsigned 32-bit integer.
+    U32,
+    /// `i16`: a signed 16-bit integer.
+    I16,
+    /// `u16`: an unsigned 16-bit integer (an HTTP status).
+    U16,
+    /// `i8`: a signed 8-bit integer.
+    I8,
+    /// `u8`: an unsigned 8-bit integer.
+    U8,
     /// `f64`: any JSON number, read as a 64-bit float.
     F64,
     /// `number`: any JSON number, kept as received: an integer stays an integer (JSON
@@ -284,11 +296,17 @@ pub enum Primitive {
 
 impl Primitive {
     /// Every primitive with the name it has in the schema file.
-    pub const ALL: [(&'static str, Primitive); 8] = [
+    pub const ALL: [(&'static str, Primitive); 14] = [
         ("string", Primitive::String),
         ("url", Primitive::Url),
         ("i64", Primitive::I64),
         ("u64", Primitive::U64),
+        ("i32", Primitive::I32),
+        ("u32", Primitive::U32),
+        ("i16", Primitive::I16),
+        ("u16", Primitive::U16),
+        ("i8", Primitive::I8),
+        ("u8", Primitive::U8),
         ("f64", Primitive::F64),
         ("number", Primitive::Number),
         ("bool", Primitive::Bool),
@@ -300,12 +318,48 @@ impl Primitive {
     pub fn accepts(self, value: &serde_json::Value) -> bool {
         match self {
             Primitive::String | Primitive::Url => value.is_string(),
-            Primitive::I64 => value.is_i64(),
-            Primitive::U64 => value.is_u64(),
             Primitive::F64 | Primitive::Number => value.is_number(),
             Primitive::Bool => value.is_boolean(),
             Primitive::Json => true,
+            // The sized and 64-bit integers.
+            _ => self.accepts_integer(value),
         }
+    }
+
+    /// The smallest and largest value of an integer primitive, `None` for the others.
+    pub fn integer_range(self) -> Option<(i128, i128)> {
+        fn range<T: Into<i128>>(min: T, max: T) -> Option<(i128, i128)> {
+            Some((min.into(), max.into()))
+        }
+        match self {
+            Primitive::I64 => range(i64::MIN, i64::MAX),
+            Primitive::U64 => range(u64::MIN, u64::MAX),
+            Primitive::I32 => range(i32::MIN, i32::MAX),
+            Primitive::U32 => range(u32::MIN, u32::MAX),
+            Primitive::I16 => range(i16::MIN, i16::MAX),
+            Primitive::U16 => range(u16::MIN, u16::MAX),
+            Primitive::I8 => range(i8::MIN, i8::MAX),
+            Primitive::U8 => range(u8::MIN, u8::MAX),
+            Primitive::String
+            | Primitive::Url
+            | Primitive::F64
+            | Primitive::Number
+            | Primitive::Bool
+            | Primitive::Json => None,
+        }
+    }
+
+    /// Whether `value` is an integer (written without a fraction or exponent, as serde_json
+    /// reads it) within this integer primitive's range.
+    fn accepts_integer(self, value: &serde_json::Value) -> bool {
+        let Some((min, max)) = self.integer_range() else {
+            return false;
+        };
+        let integer = value
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| value.as_u64().map(i128::from));
+        integer.is_some_and(|integer| (min..=max).contains(&integer))
     }
 
     /// The primitive's name in the schema file.
@@ -367,8 +421,276 @@ pub struct FieldDef {
     /// Whether the value may be `null`. A field may be both optional and nullable: then
     /// absent, `null` and a value are three different things.
     pub nullable: bool,
+    /// What a present, non-`null` value must satisfy beyond its type (`pattern`,
+    /// `min_length`, `maximum`, ...); empty for most fields.
+    pub checks: Checks,
     /// Where the field is declared.
     pub span: Span,
+}
+
+/// What a field's value must satisfy beyond its type, checked whenever a delivery is read and
+/// exported as JSON Schema's keywords of the same meaning. Which apply depends on the
+/// field's type: [`CheckTarget`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Checks {
+    /// A regular expression the text must contain a match of (`pattern`; anchor it with `^`
+    /// and `$` to match the whole text), as JSON Schema's `pattern`.
+    pub pattern: Option<Pattern>,
+    /// The fewest characters (Unicode scalar values) the text may have (`min_length`).
+    pub min_length: Option<u64>,
+    /// The most characters the text may have (`max_length`).
+    pub max_length: Option<u64>,
+    /// The smallest number allowed, itself included (`minimum`).
+    pub minimum: Option<Limit>,
+    /// The largest number allowed, itself included (`maximum`).
+    pub maximum: Option<Limit>,
+    /// The fewest items a list may have (`min_items`).
+    pub min_items: Option<u64>,
+    /// The most items a list may have (`max_items`).
+    pub max_items: Option<u64>,
+    /// Whether a list's items must all differ (`unique_items`).
+    pub unique_items: bool,
+}
+
+impl Checks {
+    /// Whether no check is declared.
+    pub fn is_empty(&self) -> bool {
+        *self == Checks::default()
+    }
+
+    /// Why `value`, already of its field's type, fails one of these checks, if it does: the
+    /// same verdicts as the generated reader's.
+    pub fn problem(&self, value: &serde_json::Value) -> Option<String> {
+        let checks = self;
+        if checks.is_empty() {
+            return None;
+        }
+        if let Some(text) = value.as_str() {
+            let length = text.chars().count() as u64;
+            if let Some(min) = checks.min_length.filter(|min| length < *min) {
+                return Some(format!(
+                    "is {length} characters long, at least {min} expected"
+                ));
+            }
+            if let Some(max) = checks.max_length.filter(|max| length > *max) {
+                return Some(format!(
+                    "is {length} characters long, at most {max} expected"
+                ));
+            }
+            if let Some(pattern) = checks
+                .pattern
+                .as_ref()
+                .filter(|pattern| !pattern.is_match(text))
+            {
+                return Some(format!("does not match the pattern `{}`", pattern.as_str()));
+            }
+        }
+        if let Some(number) = NumberView::of(value) {
+            if let Some(minimum) = checks.minimum.filter(|minimum| !minimum.at_most(number)) {
+                return Some(format!("is below the minimum {minimum}"));
+            }
+            if let Some(maximum) = checks.maximum.filter(|maximum| !maximum.at_least(number)) {
+                return Some(format!("is above the maximum {maximum}"));
+            }
+        }
+        if let Some(items) = value.as_array() {
+            let count = items.len() as u64;
+            if let Some(min) = checks.min_items.filter(|min| count < *min) {
+                return Some(format!("has {count} items, at least {min} expected"));
+            }
+            if let Some(max) = checks.max_items.filter(|max| count > *max) {
+                return Some(format!("has {count} items, at most {max} expected"));
+            }
+            if checks.unique_items {
+                let mut seen = std::collections::HashSet::new();
+                if let Some(index) = items.iter().position(|item| !seen.insert(unique_key(item))) {
+                    return Some(format!(
+                        "repeats an item (at index {index}): its items must all differ"
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// What `unique_items` compares of a list's item (a string, an integer or a boolean, which
+/// its type allows): equal JSON values give equal keys.
+fn unique_key(item: &serde_json::Value) -> String {
+    match item {
+        serde_json::Value::String(text) => format!("s{text}"),
+        other => format!("v{other}"),
+    }
+}
+
+/// A `pattern`: its source as written, and the compiled expression (the `regex-lite`
+/// dialect: no look-around or back-references, `\d` and `\w` ASCII, as ECMA-262's without the
+/// `u` flag).
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    source: String,
+    regex: regex_lite::Regex,
+}
+
+impl Pattern {
+    /// Compiles `source`, or says why it is not a pattern the generated readers can check.
+    pub fn new(source: &str) -> Result<Pattern, String> {
+        regex_lite::Regex::new(source)
+            .map(|regex| Pattern {
+                source: source.to_owned(),
+                regex,
+            })
+            .map_err(|error| error.to_string())
+    }
+
+    /// The expression as written.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether `text` contains a match.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex.is_match(text)
+    }
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+/// A `minimum` or `maximum`: an integer, compared exactly, or a float.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    /// An integer limit.
+    Integer(i64),
+    /// A limit with a fraction.
+    Float(f64),
+}
+
+impl Limit {
+    /// The limit as a float (exact for integers up to 2^53).
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Limit::Integer(integer) => integer as f64,
+            Limit::Float(float) => float,
+        }
+    }
+
+    /// Whether this limit is at most `value`: a `minimum` that `value` meets.
+    pub fn at_most(self, value: NumberView) -> bool {
+        match (self, value) {
+            (Limit::Integer(limit), NumberView::Integer(value)) => i128::from(limit) <= value,
+            (limit, value) => limit.as_f64() <= value.as_f64(),
+        }
+    }
+
+    /// Whether this limit is at least `value`: a `maximum` that `value` meets.
+    pub fn at_least(self, value: NumberView) -> bool {
+        match (self, value) {
+            (Limit::Integer(limit), NumberView::Integer(value)) => i128::from(limit) >= value,
+            (limit, value) => limit.as_f64() >= value.as_f64(),
+        }
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Limit::Integer(integer) => write!(f, "{integer}"),
+            Limit::Float(float) => write!(f, "{float:?}"),
+        }
+    }
+}
+
+/// A number read from a delivery, for comparing with a [`Limit`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NumberView {
+    /// An integer (any 64-bit integer fits).
+    Integer(i128),
+    /// A number with a fraction or an exponent.
+    Float(f64),
+}
+
+impl NumberView {
+    /// The number as a float.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            NumberView::Integer(integer) => integer as f64,
+            NumberView::Float(float) => float,
+        }
+    }
+
+    /// The number a `serde_json::Value` holds, if it holds one.
+    pub fn of(value: &serde_json::Value) -> Option<NumberView> {
+        let number = value.as_number()?;
+        number
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| number.as_u64().map(i128::from))
+            .map(NumberView::Integer)
+            .or_else(|| number.as_f64().map(NumberView::Float))
+    }
+}
+
+/// What a field's [`Checks`] look at, by its type: the only checks its type allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckTarget {
+    /// A string of any kind (`string`, `url`, a string ID, a timestamp): `pattern`,
+    /// `min_length`, `max_length`.
+    Text,
+    /// A number (an integer primitive, `f64`, `number`): `minimum`, `maximum`.
+    Number,
+    /// A `list<T>`: `min_items`, `max_items`, and `unique_items` when its items are strings,
+    /// integers or booleans (`unique` says whether they are).
+    List {
+        /// Whether the items are of a type whose values `unique_items` compares.
+        unique: bool,
+    },
+    /// Any other type: no check applies.
+    None,
+}
+
+impl CheckTarget {
+    /// What the checks of a field of type `ty` look at, in `schema`.
+    pub fn of(schema: &Schema, ty: &TypeRef) -> CheckTarget {
+        Self::of_with(ty, &|name| schema.named_type(name).map(|def| &def.kind))
+    }
+
+    /// The same, with named types' kinds looked up by `kind_of`.
+    pub fn of_with<'k>(
+        ty: &TypeRef,
+        kind_of: &dyn Fn(&str) -> Option<&'k TypeKind>,
+    ) -> CheckTarget {
+        match ty {
+            TypeRef::Primitive(Primitive::String | Primitive::Url) => CheckTarget::Text,
+            TypeRef::Primitive(Primitive::F64 | Primitive::Number) => CheckTarget::Number,
+            TypeRef::Primitive(primitive) if primitive.integer_range().is_some() => {
+                CheckTarget::Number
+            }
+            TypeRef::Named(name) => match kind_of(name) {
+                Some(TypeKind::Id {
+                    repr: IdRepr::String,
+                })
+                | Some(TypeKind::Timestamp { .. }) => CheckTarget::Text,
+                _ => CheckTarget::None,
+            },
+            TypeRef::List(item) => CheckTarget::List {
+                unique: match **item {
+                    TypeRef::Primitive(primitive) => {
+                        primitive.integer_range().is_some()
+                            || matches!(
+                                primitive,
+                                Primitive::String | Primitive::Url | Primitive::Bool
+                            )
+                    }
+                    _ => false,
+                },
+            },
+            _ => CheckTarget::None,
+        }
+    }
 }
 
 /// An example delivery of an event.

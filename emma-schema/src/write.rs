@@ -200,9 +200,52 @@ fn write_fields(out: &mut String, fields: &[FieldDef]) {
         if field.nullable {
             out.push_str(", nullable = true");
         }
+        write_checks(out, &field.checks);
         let _ = writeln!(out, ", doc = {} }},", string(&field.doc));
     }
     out.push_str("]\n");
+}
+
+/// A field's checks, as `, key = value` pairs.
+fn write_checks(out: &mut String, checks: &crate::model::Checks) {
+    if let Some(pattern) = &checks.pattern {
+        let _ = write!(out, ", pattern = {}", literal_or_basic(pattern.as_str()));
+    }
+    let counts = [
+        ("min_length", checks.min_length),
+        ("max_length", checks.max_length),
+    ];
+    for (key, count) in counts {
+        if let Some(count) = count {
+            let _ = write!(out, ", {key} = {count}");
+        }
+    }
+    for (key, limit) in [("minimum", checks.minimum), ("maximum", checks.maximum)] {
+        if let Some(limit) = limit {
+            let _ = write!(out, ", {key} = {limit}");
+        }
+    }
+    for (key, count) in [
+        ("min_items", checks.min_items),
+        ("max_items", checks.max_items),
+    ] {
+        if let Some(count) = count {
+            let _ = write!(out, ", {key} = {count}");
+        }
+    }
+    if checks.unique_items {
+        out.push_str(", unique_items = true");
+    }
+}
+
+/// A TOML literal string (`'...'`, no escapes: a regular expression's backslashes stay
+/// single) when `text` can be one, a basic string otherwise.
+fn literal_or_basic(text: &str) -> String {
+    if text.contains('\'') || text.chars().any(char::is_control) {
+        string(text)
+    } else {
+        format!("'{text}'")
+    }
 }
 
 /// A table key: bare when it can be, quoted otherwise.

@@ -83,6 +83,24 @@ fn value_palette() -> Vec<(&'static str, String)> {
         ("empty object", "{}".into()),
         ("object", r#"{"id": 1}"#.into()),
         ("null", "null".into()),
+        // At and past the edges of sized integers and of the fixtures' checks.
+        ("small integer", "7".into()),
+        ("HTTP status", "200".into()),
+        ("past an HTTP status", "600".into()),
+        ("u16::MAX", "65535".into()),
+        ("u16::MAX + 1", "65536".into()),
+        ("i8::MIN - 1", "-129".into()),
+        ("i32::MAX + 1", "2147483648".into()),
+        ("fraction", "0.25".into()),
+        ("three-letter string", r#""eur""#.into()),
+        (
+            "long string",
+            r#""a string of more than twenty characters""#.into(),
+        ),
+        ("distinct strings", r#"["a", "b"]"#.into()),
+        ("repeated strings", r#"["a", "b", "a"]"#.into()),
+        ("four strings", r#"["a", "b", "c", "d"]"#.into()),
+        ("escaped repeat", r#"["a", "\u0061"]"#.into()),
     ]
 }
 
@@ -1432,13 +1450,13 @@ fn the_documented_edges_hold_for_the_providers() {
     let billing = provider("billing");
     let line = |quantity: &str| {
         format!(
-            r#"{{"type": "invoice.paid", "timestamp": "t", "data": {{"paid_at": "t", "invoice": {{"id": "in_1", "customer": {{"id": "cus_1", "email": null, "metadata": {{}}}}, "status": "paid", "currency": "eur", "total": 1, "lines": [{{"description": "d", "amount": 1, "quantity": {quantity}}}], "metadata": {{}}}}}}}}"#
+            r#"{{"type": "invoice.paid", "timestamp": "2026-11-03T20:26:10Z", "data": {{"paid_at": "t", "invoice": {{"id": "in_1", "customer": {{"id": "cus_1", "email": null, "metadata": {{}}}}, "status": "paid", "currency": "eur", "total": 1, "lines": [{{"description": "d", "amount": 1, "quantity": {quantity}}}], "metadata": {{}}}}}}}}"#
         )
     };
     assert_eq!(judge(&billing, None, &line("1")), (true, true, true));
     assert_eq!(judge(&billing, None, &line("1.0")), (false, true, false));
     assert_eq!(judge(&billing, None, &line("-0")), (false, true, false));
-    let twice = r#"{"type": "invoice.voided", "type": "invoice.voided", "timestamp": "t", "data": {"invoice_id": "in_1", "status": "void"}}"#;
+    let twice = r#"{"type": "invoice.voided", "type": "invoice.voided", "timestamp": "2026-11-03T20:26:10Z", "data": {"invoice_id": "in_1", "status": "void"}}"#;
     assert_eq!(judge(&billing, None, twice), (false, true, true));
 
     let chat = provider("chat");

@@ -471,3 +471,109 @@ fn an_error_inside_a_header_layout_body_union_points_into_the_body() {
     assert!(error.to_string().contains("LabelEvent::Added"), "{error}");
     assert!(!error.to_string().contains("of the value"), "{error}");
 }
+
+/// A `payment.succeeded` delivery whose data has `extra` added (JSON text of members).
+fn payment(extra: &str) -> String {
+    format!(
+        r#"{{"type": "payment.succeeded", "timestamp": "2026-11-08T10:00:00Z", "data": {{"invoice_id": "in_7", "method": {{"type": "card", "last4": "4242"}}, "amount": 1{extra}}}}}"#
+    )
+}
+
+#[test]
+fn a_value_failing_its_fields_checks_is_refused_at_the_field_and_one_passing_is_kept() {
+    let read = billing::Event::from_slice(
+        payment(r#", "status_code": 599, "fee_rate": 0.5, "retries": -2147483648"#).as_bytes(),
+    )
+    .unwrap();
+    let billing::Event::PaymentSucceeded(payment_event) = &read else {
+        panic!("{read:?}")
+    };
+    assert_eq!(payment_event.status_code, Some(599u16));
+    assert_eq!(payment_event.retries, Some(i32::MIN));
+
+    let refused = [
+        (
+            r#", "status_code": 600"#,
+            "data.status_code",
+            "is above the maximum 599",
+        ),
+        (
+            r#", "status_code": 99"#,
+            "data.status_code",
+            "is below the minimum 100",
+        ),
+        (r#", "status_code": 65536"#, "data.status_code", "u16"),
+        (
+            r#", "fee_rate": 1.5"#,
+            "data.fee_rate",
+            "is above the maximum 1",
+        ),
+        (r#", "retries": 2147483648"#, "data.retries", "i32"),
+    ];
+    for (extra, path, message) in refused {
+        let error = billing::Event::from_slice(payment(extra).as_bytes()).unwrap_err();
+        assert_eq!(error.path(), Some(path), "{extra}: {error}");
+        assert!(error.to_string().contains(message), "{extra}: {error}");
+    }
+}
+
+#[test]
+fn patterns_lengths_and_unique_items_are_checked_where_the_schema_declares_them() {
+    let voided = |data: &str| {
+        format!(
+            r#"{{"type": "invoice.voided", "timestamp": "2026-11-05T10:00:00Z", "data": {data}}}"#
+        )
+    };
+    let ok = voided(r#"{"invoice_id": "in_3", "status": "void", "reason": null, "attempts": 10}"#);
+    billing::Event::from_slice(ok.as_bytes()).unwrap();
+    let refused = [
+        (
+            voided(r#"{"invoice_id": "cus_3", "status": "void"}"#),
+            "data.invoice_id",
+            "does not match the pattern `^in_[A-Za-z0-9]+$`",
+        ),
+        (
+            voided(r#"{"invoice_id": "in_3", "status": "void", "reason": "seventeen letters"}"#),
+            "data.reason",
+            "is 17 characters long, at most 16 expected",
+        ),
+        (
+            voided(r#"{"invoice_id": "in_3", "status": "void", "attempts": 0}"#),
+            "data.attempts",
+            "is below the minimum 1",
+        ),
+    ];
+    for (text, path, message) in refused {
+        let error = billing::Event::from_slice(text.as_bytes()).unwrap_err();
+        assert_eq!(error.path(), Some(path), "{text}: {error}");
+        assert!(error.to_string().contains(message), "{text}: {error}");
+    }
+
+    // A list's items compare as the strings they spell: `"\u0061"` repeats `"a"`.
+    let paid = |tags: &str| {
+        format!(
+            r#"{{"type": "invoice.paid", "timestamp": "2026-11-03T20:26:10Z", "data": {{"paid_at": "t", "invoice": {{"id": "in_1", "customer": {{"id": "cus_1", "email": null, "metadata": {{}}}}, "status": "paid", "currency": "eur", "total": 1, "lines": [], "metadata": {{}}, "tags": {tags}}}}}}}"#
+        )
+    };
+    billing::Event::from_slice(paid(r#"["a", "b", "c"]"#).as_bytes()).unwrap();
+    for (tags, message) in [
+        (r#"["a", "\u0061"]"#, "repeats an item (at index 1)"),
+        (r#"["a", "b", "c", "d"]"#, "has 4 items, at most 3 expected"),
+    ] {
+        let error = billing::Event::from_slice(paid(tags).as_bytes()).unwrap_err();
+        assert_eq!(error.path(), Some("data.invoice.tags"), "{error}");
+        assert!(error.to_string().contains(message), "{error}");
+    }
+
+    // An envelope field's checks too (`timestamp` may not be empty).
+    let error = billing::Event::from_slice(
+        r#"{"type": "invoice.voided", "timestamp": "", "data": {"invoice_id": "in_3", "status": "void"}}"#.as_bytes(),
+    )
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("is 0 characters long, at least 1 expected"),
+        "{error}"
+    );
+}

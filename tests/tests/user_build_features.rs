@@ -81,3 +81,15 @@ fn depending_on_emma_events_leaves_serde_json_map_unordered() {
         }
     }
 }
+
+#[test]
+fn depending_on_emma_events_links_no_regular_expression_engine() {
+    // Patterns are checked only with emma-runtime's `pattern` feature, which Emma's schema
+    // (it declares none) does not need: its users do not compile regex-lite into their code.
+    let tree = dependency_tree("emma-events");
+    assert!(
+        target_features(&tree, "regex-lite").is_empty(),
+        "emma-events links regex-lite:\n{tree}"
+    );
+    assert!(!target_features(&tree, "emma-runtime").is_empty(), "{tree}");
+}

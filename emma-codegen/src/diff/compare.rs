@@ -714,6 +714,23 @@ impl<'s> Differ<'s> {
             ),
             _ => {}
         }
+        if old.checks != new.checks {
+            let rule = match (
+                wire::checks_include(&new.checks, &old.checks),
+                wire::checks_include(&old.checks, &new.checks),
+            ) {
+                (true, _) => Rule::FieldChecksLoosened,
+                (false, true) => Rule::FieldChecksTightened,
+                (false, false) => Rule::FieldChecksChanged,
+            };
+            self.push(
+                rule,
+                Side::New,
+                span,
+                path.clone(),
+                format!("the checks of {what} changed"),
+            );
+        }
         if old.ty != new.ty {
             let relation = wire::relation(self.old, &old.ty, self.new, &new.ty);
             let rule = type_rule(relation, rust_equal(&old.ty, &new.ty));

@@ -224,6 +224,22 @@ rules! {
         old: Accepted, new: Accepted, rust: Major, other: None,
         why: "`new` takes the required fields in schema order: calls stop compiling, or silently swap two arguments of the same type.",
     }
+    /// A field's checks (`pattern`, `min_length`, `maximum`, ...) became stricter: every value
+    /// they pass passed before.
+    FieldChecksTightened = "field-checks-tightened" {
+        old: Rejected, new: Accepted, rust: None, other: Breaking,
+        why: "Receivers on the new schema reject the values only the old checks passed; the Rust type is the same.",
+    }
+    /// A field's checks became looser: every value they passed before still passes.
+    FieldChecksLoosened = "field-checks-loosened" {
+        old: Accepted, new: Rejected, rust: None, other: Breaking,
+        why: "Receivers on the old schema reject the values only the new checks pass; the Rust type is the same.",
+    }
+    /// A field's checks changed both ways (another `pattern`, a range moved).
+    FieldChecksChanged = "field-checks-changed" {
+        old: Rejected, new: Rejected, rust: None, other: Breaking,
+        why: "Each side rejects values the other's checks pass (patterns are compared as written); the Rust type is the same.",
+    }
     /// A type changed to one that accepts every value it accepted, and more.
     TypeChangedWidened = "type-changed-widened" {
         old: Accepted, new: Rejected, rust: Major, other: Breaking,

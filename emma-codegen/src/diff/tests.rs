@@ -228,6 +228,48 @@ fn cases() -> Vec<(String, String, Vec<&'static str>)> {
             node(r#", { name = "tree", type = "Tree", required = false, doc = "d" }"#),
             vec!["field-added-optional", "field-boxing-changed"],
         ),
+        // Checks of fields: stricter, looser, moved both ways.
+        (
+            field(A_U64, r#"{"a": 1}"#),
+            field(
+                r#"{ name = "a", type = "u64", maximum = 10, doc = "d" }"#,
+                r#"{"a": 1}"#,
+            ),
+            vec!["field-checks-tightened"],
+        ),
+        (
+            field(
+                r#"{ name = "a", type = "string", min_length = 2, max_length = 4, doc = "d" }"#,
+                r#"{"a": "ab"}"#,
+            ),
+            field(
+                r#"{ name = "a", type = "string", min_length = 1, doc = "d" }"#,
+                r#"{"a": "ab"}"#,
+            ),
+            vec!["field-checks-loosened"],
+        ),
+        (
+            field(
+                r#"{ name = "a", type = "string", pattern = '^a', doc = "d" }"#,
+                r#"{"a": "ab"}"#,
+            ),
+            field(
+                r#"{ name = "a", type = "string", pattern = 'b$', doc = "d" }"#,
+                r#"{"a": "ab"}"#,
+            ),
+            vec!["field-checks-changed"],
+        ),
+        // Sized integers compare by their ranges.
+        (
+            field(r#"{ name = "a", type = "u16", doc = "d" }"#, r#"{"a": 1}"#),
+            field(r#"{ name = "a", type = "u32", doc = "d" }"#, r#"{"a": 1}"#),
+            vec!["type-changed-widened"],
+        ),
+        (
+            field(r#"{ name = "a", type = "i32", doc = "d" }"#, r#"{"a": 1}"#),
+            field(r#"{ name = "a", type = "u32", doc = "d" }"#, r#"{"a": 1}"#),
+            vec!["type-changed-incompatible"],
+        ),
         // Types of fields: primitives, wrappers, named types.
         (
             field(A_U64, r#"{"a": 1}"#),

@@ -3,7 +3,7 @@
 //! `delivery_problems` and the generated parser agree on it), followed through named types,
 //! lists, maps, selections and object fields, recursive objects included.
 
-use emma_schema::{FieldDef, IdRepr, Primitive, Schema, TypeKind, TypeRef};
+use emma_schema::{Checks, FieldDef, IdRepr, Primitive, Schema, TypeKind, TypeRef};
 use std::collections::BTreeSet;
 
 /// A type as a set of JSON values.
@@ -14,10 +14,8 @@ enum Values<'s> {
     AnyString,
     /// Exactly these strings (a closed enum).
     Strings(Vec<&'s str>),
-    /// Integers in `0..=u64::MAX`.
-    U64,
-    /// Integers in `i64::MIN..=i64::MAX`.
-    I64,
+    /// Integers in this range (an integer primitive's, or `0..=u64::MAX` for IDs).
+    Integers(i128, i128),
     /// Any number.
     Number,
     /// `true` and `false`.
@@ -38,18 +36,22 @@ fn values<'s>(schema: &'s Schema, ty: &'s TypeRef) -> Values<'s> {
     match ty {
         TypeRef::Primitive(primitive) => match primitive {
             Primitive::String | Primitive::Url => Values::AnyString,
-            Primitive::I64 => Values::I64,
-            Primitive::U64 => Values::U64,
             Primitive::F64 | Primitive::Number => Values::Number,
             Primitive::Bool => Values::Bool,
             Primitive::Json => Values::Any,
+            integer => {
+                let (min, max) = integer
+                    .integer_range()
+                    .expect("the other primitives are integers");
+                Values::Integers(min, max)
+            }
         },
         TypeRef::List(item) => Values::Array(item),
         TypeRef::Map(item) => Values::Map(item),
         TypeRef::Named(name) => match schema.named_type(name) {
             None => Values::Unresolved,
             Some(def) => match &def.kind {
-                TypeKind::Id { repr: IdRepr::U64 } => Values::U64,
+                TypeKind::Id { repr: IdRepr::U64 } => Values::Integers(0, i128::from(u64::MAX)),
                 TypeKind::Id {
                     repr: IdRepr::String,
                 }
@@ -105,7 +107,10 @@ impl<'s> Inclusion<'s> {
             (AnyString, AnyString | Strings(_)) => true,
             (Strings(wide), Strings(narrow)) => narrow.iter().all(|text| wide.contains(text)),
             (Selection(_), Strings(narrow)) => narrow.iter().all(|text| *text == "all"),
-            (U64 | Number, U64) | (I64 | Number, I64) | (Number, Number) | (Bool, Bool) => true,
+            (Integers(wide_min, wide_max), Integers(narrow_min, narrow_max)) => {
+                wide_min <= narrow_min && narrow_max <= wide_max
+            }
+            (Number, Integers(..) | Number) | (Bool, Bool) => true,
             (Array(wide) | Selection(wide), Array(narrow))
             | (Selection(wide), Selection(narrow)) => self.includes(wide, narrow),
             (Map(wide), Map(narrow)) => self.includes(wide, narrow),
@@ -130,6 +135,7 @@ impl<'s> Inclusion<'s> {
                                 && (!narrow_field.nullable
                                     || wide_field.nullable
                                     || matches!(values(self.wide_schema, &wide_field.ty), Any))
+                                && checks_include(&wide_field.checks, &narrow_field.checks)
                                 && self.includes(&wide_field.ty, &narrow_field.ty)
                         }
                     }
@@ -146,6 +152,26 @@ impl<'s> Inclusion<'s> {
         let wide = values(self.wide_schema, &field.ty);
         self.values_include(&wide, narrow)
     }
+}
+
+/// Whether every value that passes the `narrow` checks passes the `wide` ones: each of
+/// `wide`'s checks is one `narrow` has, as strict or stricter (patterns compared as written).
+pub(super) fn checks_include(wide: &Checks, narrow: &Checks) -> bool {
+    fn at_least<T: PartialOrd>(wide: Option<T>, narrow: Option<T>) -> bool {
+        wide.is_none_or(|wide| narrow.is_some_and(|narrow| narrow >= wide))
+    }
+    fn at_most<T: PartialOrd>(wide: Option<T>, narrow: Option<T>) -> bool {
+        wide.is_none_or(|wide| narrow.is_some_and(|narrow| narrow <= wide))
+    }
+    let limit = |limit: Option<emma_schema::Limit>| limit.map(emma_schema::Limit::as_f64);
+    (wide.pattern.is_none() || wide.pattern == narrow.pattern)
+        && at_least(wide.min_length, narrow.min_length)
+        && at_most(wide.max_length, narrow.max_length)
+        && at_least(limit(wide.minimum), limit(narrow.minimum))
+        && at_most(limit(wide.maximum), limit(narrow.maximum))
+        && at_least(wide.min_items, narrow.min_items)
+        && at_most(wide.max_items, narrow.max_items)
+        && (!wide.unique_items || narrow.unique_items)
 }
 
 /// How the values two types accept compare.

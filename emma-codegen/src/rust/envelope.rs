@@ -17,10 +17,17 @@ pub(super) fn generate(cx: &Context<'_, '_>) -> TokenStream {
         let ident = field_ident(field);
         let key = &field.def.name;
         let value = present_type(cx, field);
-        let read = if field.def.nullable {
-            quote!(#runtime::__private::envelope_field::<::core::option::Option<#value>>(__keys, #key)?)
+        let slot = if field.def.nullable {
+            quote!(::core::option::Option<#value>)
         } else {
-            quote!(#runtime::__private::envelope_field::<#value>(__keys, #key)?)
+            value
+        };
+        let read = match super::structs::checked(cx, field) {
+            None => quote!(#runtime::__private::envelope_field::<#slot>(__keys, #key)?),
+            Some(super::structs::Checked { checks, view }) => quote!({
+                #checks
+                #runtime::__private::envelope_field_checked::<#slot>(__keys, #key, &__CHECKS, #view)?
+            }),
         };
         if field.def.required {
             quote! {

@@ -290,12 +290,16 @@ fn value_type_in(cx: &Context<'_, '_>, ty: &TypeRef, scope: Scope) -> TokenStrea
         TypeRef::Primitive(Primitive::String | Primitive::Url) => {
             quote!(::std::string::String)
         }
-        TypeRef::Primitive(Primitive::I64) => quote!(::core::primitive::i64),
-        TypeRef::Primitive(Primitive::U64) => quote!(::core::primitive::u64),
         TypeRef::Primitive(Primitive::F64) => quote!(::core::primitive::f64),
         TypeRef::Primitive(Primitive::Number) => quote!(#runtime::Number),
         TypeRef::Primitive(Primitive::Bool) => quote!(::core::primitive::bool),
         TypeRef::Primitive(Primitive::Json) => quote!(#runtime::RawJson),
+        // The sized and 64-bit integers.
+        TypeRef::Primitive(primitive) => {
+            // The schema's name of an integer primitive is its Rust name.
+            let ident = format_ident!("{}", primitive.name());
+            quote!(::core::primitive::#ident)
+        }
         TypeRef::List(item) => {
             let item = value_type_in(cx, item, scope);
             quote!(::std::vec::Vec<#item>)

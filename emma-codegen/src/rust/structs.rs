@@ -13,7 +13,7 @@ use super::{
     Context, Scope, doc, field_ident, field_type, field_type_in, present_type, struct_ident,
 };
 use crate::api::{EventApi, FieldApi, TypeApi};
-use emma_schema::EventDef;
+use emma_schema::{CheckTarget, EventDef, Limit, Primitive, TypeKind, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -380,6 +380,98 @@ fn serialize_impls(cx: &Context<'_, '_>, name: &Ident, fields: &[FieldApi<'_>]) 
     }
 }
 
+/// A field's checks, as generated code applies them: a `static __CHECKS` (and, for a
+/// `pattern`, the assertion that the runtime can check one), and the function giving what
+/// they look at in a value read into the field's slot.
+pub(super) struct Checked {
+    pub(super) checks: TokenStream,
+    pub(super) view: TokenStream,
+}
+
+/// How `field`'s checks are applied; `None` when it declares none.
+pub(super) fn checked(cx: &Context<'_, '_>, field: &FieldApi<'_>) -> Option<Checked> {
+    let def = field.def;
+    if def.checks.is_empty() {
+        return None;
+    }
+    let runtime = &cx.runtime;
+    let private = quote!(#runtime::__private);
+    let checks = &def.checks;
+    let count = |count: Option<u64>| match count {
+        Some(count) => quote!(::core::option::Option::Some(#count)),
+        None => quote!(::core::option::Option::None),
+    };
+    let limit = |limit: Option<Limit>| match limit {
+        Some(Limit::Integer(integer)) => {
+            quote!(::core::option::Option::Some(#private::Limit::Integer(#integer)))
+        }
+        Some(Limit::Float(float)) => {
+            quote!(::core::option::Option::Some(#private::Limit::Float(#float)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let (pattern, require) = match &checks.pattern {
+        Some(pattern) => {
+            let source = pattern.as_str();
+            (
+                quote!(::core::option::Option::Some(#private::Pattern::new(#source))),
+                quote!(const _: () = #private::require_pattern_feature();),
+            )
+        }
+        None => (quote!(::core::option::Option::None), TokenStream::new()),
+    };
+    let (min_length, max_length) = (count(checks.min_length), count(checks.max_length));
+    let (min_items, max_items) = (count(checks.min_items), count(checks.max_items));
+    let (minimum, maximum) = (limit(checks.minimum), limit(checks.maximum));
+    let view = match CheckTarget::of(cx.schema, &def.ty) {
+        CheckTarget::Text => match &def.ty {
+            TypeRef::Named(name)
+                if matches!(
+                    cx.schema.named_type(name).map(|def| &def.kind),
+                    Some(TypeKind::Id { .. })
+                ) =>
+            {
+                quote!(#private::View::Text(__value.0.as_str()))
+            }
+            _ => quote!(#private::View::Text(__value.as_str())),
+        },
+        CheckTarget::Number => match &def.ty {
+            TypeRef::Primitive(Primitive::F64) => quote!(#private::View::Float(*__value)),
+            TypeRef::Primitive(Primitive::Number) => quote!(#private::View::number(__value)),
+            _ => quote!(#private::View::Integer(::core::convert::From::from(*__value))),
+        },
+        CheckTarget::List { .. } => {
+            let repeated = if checks.unique_items {
+                quote!(#private::first_repeated(__value.iter()))
+            } else {
+                quote!(::core::option::Option::None)
+            };
+            quote!(#private::View::List { len: __value.len(), repeated: #repeated })
+        }
+        CheckTarget::None => unreachable!("the schema allows checks only where they apply"),
+    };
+    let view = if def.nullable {
+        quote!(|__value| __value.as_ref().map(|__value| #view))
+    } else {
+        quote!(|__value| ::core::option::Option::Some(#view))
+    };
+    Some(Checked {
+        checks: quote! {
+            #require
+            static __CHECKS: #private::Checks = #private::Checks {
+                pattern: #pattern,
+                min_length: #min_length,
+                max_length: #max_length,
+                minimum: #minimum,
+                maximum: #maximum,
+                min_items: #min_items,
+                max_items: #max_items,
+            };
+        },
+        view,
+    })
+}
+
 fn deserialize_impl(
     cx: &Context<'_, '_>,
     name: &Ident,
@@ -401,7 +493,15 @@ fn deserialize_impl(
     let arms = fields.iter().enumerate().map(|(index, field)| {
         let slot = slot_ident(index);
         let key = &field.def.name;
-        quote! { #key => #runtime::__private::set_once(&mut #slot, #key, &mut __map)?, }
+        match checked(cx, field) {
+            None => quote! { #key => #runtime::__private::set_once(&mut #slot, #key, &mut __map)?, },
+            Some(Checked { checks, view }) => quote! {
+                #key => {
+                    #checks
+                    #runtime::__private::set_once_checked(&mut #slot, #key, &mut __map, &__CHECKS, #view)?
+                }
+            },
+        }
     });
     let inits = fields.iter().enumerate().map(|(index, field)| {
         let ident = field_ident(field);

@@ -8,6 +8,7 @@
 //! refer to declarations and object types that contain themselves, [`envelope`] reads the
 //! `[envelope]` table, and [`context`] collects the problems.
 
+mod checks;
 mod context;
 mod envelope;
 pub(crate) mod naming;
@@ -788,21 +789,27 @@ fn read_usable_fields(
     // Names of every field seen, usable or not, so duplicates are found either way.
     let mut seen_names: Vec<String> = Vec::new();
     let mut ok = true;
+    let keys: Vec<&str> = FIELD_KEYS
+        .iter()
+        .chain(checks::CHECK_KEYS)
+        .copied()
+        .collect();
     for (position, entry) in entries.iter().enumerate() {
         let provisional = format!("field #{} of {context}", position + 1);
         let Some(name) = required_string(cx, entry, "name", &provisional) else {
-            check_keys(cx, entry.table, FIELD_KEYS, &provisional);
+            check_keys(cx, entry.table, &keys, &provisional);
             ok = false;
             continue;
         };
         let field_context = format!("field `{}` of {context}", name.text);
-        check_keys(cx, entry.table, FIELD_KEYS, &field_context);
+        check_keys(cx, entry.table, &keys, &field_context);
         let rust_name = optional_string(cx, entry, "rust_name", &field_context);
         let doc = required_string(cx, entry, "doc", &field_context);
         let ty = required_string(cx, entry, "type", &field_context)
             .and_then(|ty| resolve_type(cx, &ty, types, &field_context));
         let required = optional_bool(cx, entry, "required", &field_context).unwrap_or(true);
         let nullable = optional_bool(cx, entry, "nullable", &field_context).unwrap_or(false);
+        let checks = checks::read_checks(cx, entry, ty.as_ref(), types, &field_context);
         // Optional and nullable together is allowed: absent, `null` and a value differ.
         if seen_names.contains(&name.text) {
             cx.error(
@@ -813,14 +820,15 @@ fn read_usable_fields(
             continue;
         }
         seen_names.push(name.text.clone());
-        match (ty, doc) {
-            (Some(ty), Some(doc)) => fields.push(FieldDef {
+        match (ty, doc, checks) {
+            (Some(ty), Some(doc), Some(checks)) => fields.push(FieldDef {
                 name: name.text,
                 rust_name: rust_name.map(rust_name_of),
                 ty,
                 doc: doc.text,
                 required,
                 nullable,
+                checks,
                 span: name.span.unwrap_or_default(),
             }),
             _ => ok = false,

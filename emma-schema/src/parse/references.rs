@@ -30,7 +30,8 @@ impl<'t> TypeNames<'t> {
         self.declared.contains(name)
     }
 
-    fn kind_of(&self, name: &str) -> Option<&'t TypeKind> {
+    /// The kind of the usable type of this name, if there is one.
+    pub(super) fn kind_of(&self, name: &str) -> Option<&'t TypeKind> {
         self.defined.get(name).map(|def| &def.kind)
     }
 }

@@ -93,7 +93,11 @@ pub(super) fn missing_key(cx: &Context, entry: &Entry<'_>, key: &str, context: &
     );
 }
 
-fn value<'d>(cx: &Context, entry: &Entry<'d>, key: &str) -> Option<(&'d Value, Option<Span>)> {
+pub(super) fn value<'d>(
+    cx: &Context,
+    entry: &Entry<'d>,
+    key: &str,
+) -> Option<(&'d Value, Option<Span>)> {
     let item = entry.table.get(key)?;
     let span = item.span().map(Span::from);
     match item.as_value() {
