@@ -13,7 +13,9 @@
 //! This is the Rust naming policy; `emma-schema` only reads TOML into a model.
 
 use crate::ident;
-use emma_schema::{Diagnostic, EventDef, FieldDef, Schema, Span, TypeDef, TypeKind, TypeRef};
+use emma_schema::{
+    Diagnostic, EventDef, FieldDef, RenameRule, Schema, Span, TypeDef, TypeKind, TypeRef,
+};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -747,9 +749,19 @@ fn resolve_fields<'s>(
     let mut resolved: Vec<FieldApi<'s>> = Vec::new();
     for def in fields {
         let field_context = format!("field `{}` of {context}", def.name);
-        let ident = field_ident_of(def).to_owned();
+        let ident = field_ident_of(def).into_owned();
         let span = def.rust_name.as_ref().map_or(def.span, |name| name.span);
-        let problem = if !ident::is_snake_case(&ident) {
+        let unruly = def.rust_name.is_none()
+            && def
+                .rename_all
+                .is_some_and(|rule| rule.rust_name_of(&def.name).is_none());
+        let problem = if unruly {
+            let rule = def.rename_all.map(RenameRule::name).unwrap_or_default();
+            Some(format!(
+                "the key `{}` does not follow its `rename_all = \"{rule}\"` (no snake_case name gives it back)",
+                def.name
+            ))
+        } else if !ident::is_snake_case(&ident) {
             Some(format!("`{ident}` is not a snake_case Rust identifier"))
         } else if ident::is_keyword(&ident) {
             Some(format!("`{ident}` is a Rust keyword"))
@@ -811,12 +823,16 @@ pub fn struct_name_of(event: &EventDef) -> String {
     }
 }
 
-/// The Rust name of a field: its `rust_name`, or else its wire name.
-pub fn field_ident_of(field: &FieldDef) -> &str {
-    field
-        .rust_name
-        .as_ref()
-        .map_or(field.name.as_str(), |rust_name| rust_name.text.as_str())
+/// The Rust name of a field: its `rust_name`, or else its key in snake_case under its
+/// `rename_all` (when the rule gives the key back), or else its key.
+pub fn field_ident_of(field: &FieldDef) -> std::borrow::Cow<'_, str> {
+    match (&field.rust_name, field.rename_all) {
+        (Some(rust_name), _) => rust_name.text.as_str().into(),
+        (None, Some(rule)) => rule
+            .rust_name_of(&field.name)
+            .map_or(field.name.as_str().into(), Into::into),
+        (None, None) => field.name.as_str().into(),
+    }
 }
 
 /// Whether `name` can be used as it is for a generated type or variant.
@@ -1214,6 +1230,89 @@ mod tests {
         assert_eq!(
             problems(&source),
             ["events.toml:4:77: duplicate variant `A` in type `Status`"]
+        );
+    }
+
+    #[test]
+    fn rename_all_gives_fields_their_snake_case_names_and_an_owner_may_choose_its_own() {
+        let source = format!(
+            "[schema]\nrename_all = \"camelCase\"\n\n{}",
+            ping(
+                "[types.Attempt]\nkind = \"object\"\ndoc = \"d\"\nrename_all = \"kebab-case\"\nfields = [{ name = \"status-code\", type = \"u16\", doc = \"d\" }]\n\n",
+                r#"{ name = "msgId", type = "string", doc = "d" }, { name = "type", rust_name = "kind", type = "string", doc = "d" }, { name = "id", type = "string", doc = "d" }, { name = "last", type = "Attempt", required = false, doc = "d" }"#,
+                r#"{"msgId": "m", "type": "t", "id": "i"}"#,
+            )
+        );
+        let schema = schema(&source);
+        let api = Api::new(&schema);
+        assert!(api.problems().is_empty(), "{:?}", api.problems());
+        let idents: Vec<&str> = api.events[0]
+            .fields
+            .iter()
+            .map(|field| field.ident.as_str())
+            .collect();
+        assert_eq!(idents, ["msg_id", "kind", "id", "last"]);
+        let TypeKind::Object { fields } = &schema.types[0].kind else {
+            panic!("an object")
+        };
+        assert_eq!(field_ident_of(&fields[0]), "status_code");
+        // Written back, the rules stay where they were declared and no `rust_name` is added.
+        let written = emma_schema::to_toml(&schema, "");
+        assert!(
+            written.contains("[schema]\nrename_all = \"camelCase\"\n"),
+            "{written}"
+        );
+        assert!(
+            written.contains("rename_all = \"kebab-case\"\nfields"),
+            "{written}"
+        );
+        assert!(
+            written.contains(r#"{ name = "msgId", type = "string", doc"#),
+            "{written}"
+        );
+        let again =
+            emma_schema::parse(&written, "again.toml").unwrap_or_else(|error| panic!("{error}"));
+        let unspanned = |fields: &[FieldDef]| -> Vec<(String, Option<String>, Option<RenameRule>)> {
+            fields
+                .iter()
+                .map(|field| {
+                    let rust_name = field.rust_name.as_ref().map(|name| name.text.clone());
+                    (field.name.clone(), rust_name, field.rename_all)
+                })
+                .collect()
+        };
+        assert_eq!(
+            unspanned(&again.events[0].fields),
+            unspanned(&schema.events[0].fields)
+        );
+    }
+
+    #[test]
+    fn a_key_that_does_not_follow_its_rename_all_needs_a_rust_name() {
+        let source = format!(
+            "[schema]\nrename_all = \"camelCase\"\n\n{}",
+            ping(
+                "",
+                r#"{ name = "msg_id", type = "string", doc = "d" }"#,
+                r#"{"msg_id": "m"}"#
+            )
+        );
+        let found = problems(&source);
+        assert!(
+            found[0].contains("field `msg_id` of event `ping`: the key `msg_id` does not follow its `rename_all = \"camelCase\"`"),
+            "{found:#?}"
+        );
+        assert!(
+            found[0].contains("add `rust_name = \"msg_id\"`"),
+            "{found:#?}"
+        );
+        let unknown = problems("[schema]\nrename_all = \"camelcase\"\n");
+        assert!(
+            unknown.iter().any(
+                |problem| problem.contains("unknown `rename_all` rule `camelcase`")
+                    && problem.contains("camelCase")
+            ),
+            "{unknown:#?}"
         );
     }
 

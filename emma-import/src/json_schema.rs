@@ -253,6 +253,7 @@ pub fn json_schemas(sources: &[EventSource], options: &Options) -> Result<Import
         envelope,
         types: std::mem::take(&mut converter.types),
         events,
+        rename_all: None,
     };
     let mut notes = std::mem::take(&mut converter.notes);
     attach_examples(&mut schema, &examples, &options.examples, &mut notes);

@@ -39,7 +39,9 @@
 //!     }
 //! });
 //! let imported = emma_import::openapi(&document, &emma_import::Options::default()).unwrap();
-//! assert!(imported.toml.contains(r#"name = "sentAt", rust_name = "sent_at", type = "DateTime""#));
+//! // camelCase keys: the schema says so once, and `sentAt` is `sent_at` in Rust.
+//! assert!(imported.toml.contains(r#"rename_all = "camelCase""#));
+//! assert!(imported.toml.contains(r#"{ name = "sentAt", type = "DateTime""#));
 //! assert_eq!(imported.schema.events[0].name, "ping");
 //! ```
 

@@ -18,6 +18,7 @@ fn probe_schema(types: Vec<TypeDef>, events: Vec<EventDef>) -> Schema {
         envelope: Envelope::default(),
         types,
         events,
+        rename_all: None,
     }
 }
 
@@ -33,6 +34,7 @@ pub(crate) fn field(name: &str, rust_name: Option<&str>, ty: TypeRef) -> FieldDe
         required: true,
         nullable: false,
         checks: emma_schema::Checks::default(),
+        rename_all: None,
         span: Span::default(),
     }
 }
@@ -251,6 +253,68 @@ pub(crate) fn variant_name(wire: &str, taken: &mut HashSet<String>) -> String {
     let name = first_free(&base, taken, variant_is_free);
     taken.insert(name.clone());
     name
+}
+
+/// Declares `rename_all = "camelCase"` for the whole schema when that spares more `rust_name`s
+/// than it needs (Svix's keys are camelCase: `msgId` is `msg_id` by the rule); each field then
+/// keeps a `rust_name` only where the rule does not give its Rust name.
+pub(crate) fn adopt_camel_case(schema: &mut Schema) {
+    let rule = emma_schema::RenameRule::Camel;
+    let fields = |schema: &Schema| -> Vec<(bool, bool)> {
+        all_fields(schema)
+            .map(|field| {
+                let ident = emma_codegen::api::field_ident_of(field);
+                let follows = rule.rust_name_of(&field.name).as_deref() == Some(&*ident);
+                (
+                    follows && field.rust_name.is_some(),
+                    !follows && field.rust_name.is_none(),
+                )
+            })
+            .collect()
+    };
+    let counted = fields(schema);
+    let spared = counted.iter().filter(|(spared, _)| *spared).count();
+    let needed = counted.iter().filter(|(_, needed)| *needed).count();
+    if spared <= needed {
+        return;
+    }
+    schema.rename_all = Some(rule);
+    let owners = schema
+        .types
+        .iter_mut()
+        .filter_map(|def| match &mut def.kind {
+            TypeKind::Object { fields } => Some(fields),
+            _ => None,
+        })
+        .chain(schema.events.iter_mut().map(|event| &mut event.fields))
+        .chain(std::iter::once(&mut schema.envelope.fields));
+    for fields in owners {
+        for field in fields {
+            let ident = emma_codegen::api::field_ident_of(field).into_owned();
+            field.rust_name = match rule.rust_name_of(&field.name) {
+                Some(derived) if derived == ident => None,
+                _ => Some(emma_schema::RustName {
+                    text: ident,
+                    span: Span::default(),
+                }),
+            };
+            field.rename_all = Some(rule);
+        }
+    }
+}
+
+/// Every field of the schema: its objects', its events' and its envelope's.
+fn all_fields(schema: &Schema) -> impl Iterator<Item = &FieldDef> {
+    schema
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Object { fields } => Some(fields.as_slice()),
+            _ => None,
+        })
+        .chain(schema.events.iter().map(|event| event.fields.as_slice()))
+        .chain(std::iter::once(schema.envelope.fields.as_slice()))
+        .flatten()
 }
 
 #[cfg(test)]

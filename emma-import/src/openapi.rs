@@ -180,6 +180,7 @@ pub fn openapi(document: &Value, options: &Options) -> Result<Imported, ImportEr
         envelope,
         types: std::mem::take(&mut converter.types),
         events: Vec::new(),
+        rename_all: None,
     };
     for (name, hook, fields, data) in events {
         schema.events.push(EventDef {
@@ -581,7 +582,7 @@ pub(crate) fn export_name(title: &str) -> String {
 
 /// Writes the schema and reads it back as the generator does: what is returned builds.
 pub(crate) fn finish(
-    schema: Schema,
+    mut schema: Schema,
     notes: Vec<Note>,
     source: &str,
 ) -> Result<Imported, ImportError> {
@@ -599,6 +600,7 @@ pub(crate) fn finish(
             ),
         });
     }
+    crate::names::adopt_camel_case(&mut schema);
     let header = format!(
         "Imported by `emma-schema import` from {source}.\n{} note(s): what the schema language does not say as the document does.",
         notes.len()

@@ -32,7 +32,8 @@ pub use diagnostic::{Diagnostic, SchemaError};
 pub use model::{
     CheckTarget, Checks, DEFAULT_INTERNAL_TAG, DEFAULT_SCHEMA_NAME, DEFAULT_SCHEMA_VERSION, Dedupe,
     EnumValue, Envelope, EventDef, Example, FieldDef, IdRepr, Layout, Limit, NumberView, Pattern,
-    Primitive, RustName, Schema, Span, TIMESTAMP_RFC3339, TypeDef, TypeKind, TypeRef, UnionVariant,
+    Primitive, RenameRule, RustName, Schema, Span, TIMESTAMP_RFC3339, TypeDef, TypeKind, TypeRef,
+    UnionVariant,
 };
 
 pub use write::to_toml;

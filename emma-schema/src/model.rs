@@ -31,6 +31,9 @@ pub struct Schema {
     pub title: String,
     /// A longer description of the set of events.
     pub description: String,
+    /// The case rule of every object's keys, unless a type or an event declares its own
+    /// (`rename_all` of `[schema]`).
+    pub rename_all: Option<RenameRule>,
     /// How a delivery carries the event's name and data (`[envelope]`).
     pub envelope: Envelope,
     /// Shared named types, in declaration order.
@@ -424,8 +427,81 @@ pub struct FieldDef {
     /// What a present, non-`null` value must satisfy beyond its type (`pattern`,
     /// `min_length`, `maximum`, ...); empty for most fields.
     pub checks: Checks,
+    /// The case rule its owner (or the schema) declares for its keys (`rename_all`): without a
+    /// `rust_name`, its Rust name is the key in snake_case, and the rule gives the key back.
+    pub rename_all: Option<RenameRule>,
     /// Where the field is declared.
     pub span: Span,
+}
+
+/// The case keys follow, as serde's `rename_all` names it: a field's Rust name (snake_case)
+/// becomes its key by the rule, and a key gives its Rust name back in snake_case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenameRule {
+    /// `lowercase`: `snake_case` without change, lower case.
+    Lower,
+    /// `UPPERCASE`.
+    Upper,
+    /// `PascalCase`.
+    Pascal,
+    /// `camelCase`.
+    Camel,
+    /// `snake_case`.
+    Snake,
+    /// `SCREAMING_SNAKE_CASE`.
+    ScreamingSnake,
+    /// `kebab-case`.
+    Kebab,
+    /// `SCREAMING-KEBAB-CASE`.
+    ScreamingKebab,
+}
+
+impl RenameRule {
+    /// Every rule with its name in the schema file (serde's).
+    pub const ALL: [(&'static str, RenameRule); 8] = [
+        ("lowercase", RenameRule::Lower),
+        ("UPPERCASE", RenameRule::Upper),
+        ("PascalCase", RenameRule::Pascal),
+        ("camelCase", RenameRule::Camel),
+        ("snake_case", RenameRule::Snake),
+        ("SCREAMING_SNAKE_CASE", RenameRule::ScreamingSnake),
+        ("kebab-case", RenameRule::Kebab),
+        ("SCREAMING-KEBAB-CASE", RenameRule::ScreamingKebab),
+    ];
+
+    /// The rule's name in the schema file.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, rule)| *rule == self)
+            .map_or("snake_case", |(name, _)| name)
+    }
+
+    /// The key a snake_case Rust name becomes (serde's `rename_all`).
+    pub fn key_of(self, rust_name: &str) -> String {
+        use heck::{
+            ToKebabCase, ToLowerCamelCase, ToShoutyKebabCase, ToShoutySnakeCase, ToUpperCamelCase,
+        };
+        match self {
+            RenameRule::Lower | RenameRule::Snake => rust_name.to_owned(),
+            RenameRule::Upper => rust_name.to_ascii_uppercase(),
+            RenameRule::Pascal => rust_name.to_upper_camel_case(),
+            RenameRule::Camel => rust_name.to_lower_camel_case(),
+            RenameRule::ScreamingSnake => rust_name.to_shouty_snake_case(),
+            RenameRule::Kebab => rust_name.to_kebab_case(),
+            RenameRule::ScreamingKebab => rust_name.to_shouty_kebab_case(),
+        }
+    }
+
+    /// The snake_case Rust name of `key`, if the rule gives `key` back from it.
+    pub fn rust_name_of(self, key: &str) -> Option<String> {
+        use heck::ToSnakeCase;
+        let rust_name = match self {
+            RenameRule::Lower | RenameRule::Upper => key.to_ascii_lowercase(),
+            _ => key.to_snake_case(),
+        };
+        (self.key_of(&rust_name) == key).then_some(rust_name)
+    }
 }
 
 /// What a field's value must satisfy beyond its type, checked whenever a delivery is read and

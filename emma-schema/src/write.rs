@@ -3,7 +3,7 @@
 
 use crate::model::{
     DEFAULT_SCHEMA_NAME, DEFAULT_SCHEMA_VERSION, Dedupe, Envelope, EventDef, FieldDef, IdRepr,
-    Layout, Schema, TIMESTAMP_RFC3339, TypeDef, TypeKind,
+    Layout, RenameRule, Schema, TIMESTAMP_RFC3339, TypeDef, TypeKind,
 };
 use std::fmt::Write;
 
@@ -24,12 +24,21 @@ pub fn to_toml(schema: &Schema, header: &str) -> String {
     write_schema_table(&mut out, schema);
     write_envelope(&mut out, &schema.envelope);
     for def in &schema.types {
-        write_type(&mut out, def);
+        write_type(&mut out, def, schema.rename_all);
     }
     for event in &schema.events {
-        write_event(&mut out, event);
+        write_event(&mut out, event, schema.rename_all);
     }
     out
+}
+
+/// The `rename_all = "..."` line of an owner whose fields follow another rule than the
+/// schema's (`inherited`); empty otherwise.
+fn owner_rename_all(fields: &[FieldDef], inherited: Option<RenameRule>) -> String {
+    match fields.first().and_then(|field| field.rename_all) {
+        Some(rule) if Some(rule) != inherited => format!("rename_all = \"{}\"\n", rule.name()),
+        _ => String::new(),
+    }
 }
 
 fn write_schema_table(out: &mut String, schema: &Schema) {
@@ -45,6 +54,9 @@ fn write_schema_table(out: &mut String, schema: &Schema) {
     }
     if !schema.description.is_empty() {
         let _ = writeln!(lines, "description = {}", string(&schema.description));
+    }
+    if let Some(rule) = schema.rename_all {
+        let _ = writeln!(lines, "rename_all = \"{}\"", rule.name());
     }
     if !lines.is_empty() {
         let _ = writeln!(out, "[schema]\n{lines}");
@@ -92,7 +104,7 @@ fn write_envelope(out: &mut String, envelope: &Envelope) {
     out.push('\n');
 }
 
-fn write_type(out: &mut String, def: &TypeDef) {
+fn write_type(out: &mut String, def: &TypeDef, inherited: Option<RenameRule>) {
     let _ = writeln!(out, "[types.{}]", key(&def.name));
     let kind = match &def.kind {
         TypeKind::Id { .. } => "id",
@@ -133,7 +145,10 @@ fn write_type(out: &mut String, def: &TypeDef) {
             }
             out.push_str("]\n");
         }
-        TypeKind::Object { fields } => write_fields(out, fields),
+        TypeKind::Object { fields } => {
+            out.push_str(&owner_rename_all(fields, inherited));
+            write_fields(out, fields);
+        }
         TypeKind::Union { tag, variants } => {
             if let Some(tag) = tag {
                 let _ = writeln!(out, "tag = {}", string(tag));
@@ -158,7 +173,7 @@ fn write_type(out: &mut String, def: &TypeDef) {
     out.push('\n');
 }
 
-fn write_event(out: &mut String, event: &EventDef) {
+fn write_event(out: &mut String, event: &EventDef, inherited: Option<RenameRule>) {
     let _ = writeln!(out, "[[events]]\nname = {}", string(&event.name));
     if let Some(rust_name) = &event.rust_name {
         let _ = writeln!(out, "rust_name = {}", string(&rust_name.text));
@@ -173,7 +188,10 @@ fn write_event(out: &mut String, event: &EventDef) {
         Some(ty) => {
             let _ = writeln!(out, "data = {}", string(&ty.to_string()));
         }
-        None => write_fields(out, &event.fields),
+        None => {
+            out.push_str(&owner_rename_all(&event.fields, inherited));
+            write_fields(out, &event.fields);
+        }
     }
     out.push_str("examples = [\n");
     for example in &event.examples {

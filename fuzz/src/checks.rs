@@ -568,6 +568,8 @@ const TOML_WORDS: &[&str] = &[
     "min_items = 1",
     "max_items = 2",
     "unique_items = true",
+    "rename_all = \"camelCase\"",
+    "rename_all = \"kebab-case\"",
     "\"bool\"",
     "\"url\"",
     "\"string\"",

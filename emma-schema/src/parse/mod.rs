@@ -22,7 +22,8 @@ use crate::diagnostic::{Diagnostic, SchemaError, line_column};
 use crate::example;
 use crate::model::{
     DEFAULT_SCHEMA_NAME, DEFAULT_SCHEMA_VERSION, EnumValue, Envelope, EventDef, Example, FieldDef,
-    IdRepr, Primitive, RustName, Schema, Span, TIMESTAMP_RFC3339, TypeDef, TypeKind, TypeRef,
+    IdRepr, Primitive, RenameRule, RustName, Schema, Span, TIMESTAMP_RFC3339, TypeDef, TypeKind,
+    TypeRef,
 };
 use context::Context;
 use references::{
@@ -37,7 +38,7 @@ use toml_values::{
 };
 
 const ROOT_KEYS: &[&str] = &["schema", "envelope", "types", "events"];
-const SCHEMA_KEYS: &[&str] = &["name", "version", "title", "description"];
+const SCHEMA_KEYS: &[&str] = &["name", "version", "title", "description", "rename_all"];
 const TYPE_KINDS: &[&str] = &["id", "timestamp", "selection", "enum", "object", "union"];
 /// Every key a type may have, whatever its kind.
 const TYPE_KEYS: &[&str] = &[
@@ -52,6 +53,7 @@ const EVENT_KEYS: &[&str] = &[
     "fields",
     "data",
     "examples",
+    "rename_all",
 ];
 const FIELD_KEYS: &[&str] = &["name", "rust_name", "type", "doc", "required", "nullable"];
 const ENUM_VALUE_KEYS: &[&str] = &["wire", "variant", "doc"];
@@ -73,7 +75,7 @@ pub(crate) fn parse(source: &str, file_name: &str) -> Result<Schema, SchemaError
 
 fn read_schema(cx: &Context, root: &toml_edit::Table) -> Schema {
     check_keys(cx, root, ROOT_KEYS, "the schema file");
-    let (name, version, title, description) = match root.get("schema") {
+    let (name, version, title, description, rename_all) = match root.get("schema") {
         Some(item) => match table(cx, item, "`schema`") {
             Some(meta) => {
                 check_keys(cx, meta.table, SCHEMA_KEYS, "`schema`");
@@ -84,11 +86,12 @@ fn read_schema(cx: &Context, root: &toml_edit::Table) -> Schema {
                         .filter(|version| check_schema_version(cx, version)),
                     optional_string(cx, &meta, "title", "`schema`"),
                     optional_string(cx, &meta, "description", "`schema`"),
+                    read_rename_all(cx, &meta, "`schema`"),
                 )
             }
-            None => (None, None, None, None),
+            None => (None, None, None, None, None),
         },
-        None => (None, None, None, None),
+        None => (None, None, None, None, None),
     };
     let types = match root.get("types") {
         Some(item) => read_types(cx, item),
@@ -124,7 +127,22 @@ fn read_schema(cx: &Context, root: &toml_edit::Table) -> Schema {
         envelope: envelope.unwrap_or_default(),
         types: types.defs,
         events,
+        rename_all,
     };
+    // The schema's rule holds for the fields whose owner declares none.
+    if let Some(rule) = rename_all {
+        let object_fields = schema.types.iter_mut().flat_map(|def| match &mut def.kind {
+            TypeKind::Object { fields } => fields.as_mut_slice(),
+            _ => &mut [],
+        });
+        let event_fields = schema.events.iter_mut().flat_map(|event| &mut event.fields);
+        for field in object_fields
+            .chain(event_fields)
+            .chain(&mut schema.envelope.fields)
+        {
+            field.rename_all.get_or_insert(rule);
+        }
+    }
     // Every type and the envelope are known by now, so examples are judged by all of them.
     let checked: Vec<Vec<Example>> = schema
         .events
@@ -158,7 +176,7 @@ struct ParsedTypes {
 /// What a type needs once every type is known: a selection's item type, an object's fields.
 enum PendingKind<'d> {
     Item(toml_values::Located),
-    Fields(&'d Item),
+    Fields(&'d Item, Option<RenameRule>),
     Variants(Option<String>, Vec<PendingVariant>),
 }
 
@@ -229,11 +247,17 @@ fn read_types(cx: &Context, item: &Item) -> ParsedTypes {
                 (kind, None)
             }
             "object" => {
-                check_keys(cx, def.table, &["kind", "doc", "fields"], &context);
+                check_keys(
+                    cx,
+                    def.table,
+                    &["kind", "doc", "fields", "rename_all"],
+                    &context,
+                );
+                let rename_all = read_rename_all(cx, &def, &context);
                 match def.table.get("fields") {
                     Some(fields) => (
                         Some(TypeKind::Object { fields: Vec::new() }),
-                        Some(PendingKind::Fields(fields)),
+                        Some(PendingKind::Fields(fields, rename_all)),
                     ),
                     None => {
                         missing_key(cx, &def, "fields", &context);
@@ -296,9 +320,10 @@ fn complete_types(cx: &Context, parsed: &mut ParsedTypes, pending: Vec<(usize, P
                 let kind = match needs {
                     PendingKind::Item(item) => resolve_selection_item(cx, &known, name, &item)
                         .map(|item| TypeKind::Selection { item }),
-                    PendingKind::Fields(fields) => {
+                    PendingKind::Fields(fields, rename_all) => {
                         let context = format!("type `{name}`");
                         read_fields(cx, fields, &known, &context)
+                            .map(|fields| with_rename_all(fields, rename_all))
                             .map(|fields| TypeKind::Object { fields })
                     }
                     PendingKind::Variants(tag, variants) => {
@@ -662,13 +687,14 @@ fn read_events(
         let summary = required_string(cx, entry, "summary", &context);
         let description = required_string(cx, entry, "description", &context);
         let data = read_event_data(cx, entry, types, envelope, &context);
+        let rename_all = read_rename_all(cx, entry, &context);
         let fields = match (entry.table.get("fields"), &data) {
             (Some(item), _) => {
                 read_usable_fields(cx, item, types, &context).and_then(|(fields, complete)| {
                     if let Some(envelope) = envelope {
                         envelope::check_event_fields(cx, envelope, &name.text, &fields);
                     }
-                    complete.then_some(fields)
+                    complete.then_some(with_rename_all(fields, rename_all))
                 })
             }
             // `data` declares the content instead; whether it reads is its own problem.
@@ -756,6 +782,34 @@ fn read_event_data(
     Some(resolve_type(cx, &located, types, context))
 }
 
+/// The `rename_all` of `entry` (`[schema]`, an object type, an event), if it has one.
+fn read_rename_all(cx: &Context, entry: &Entry<'_>, context: &str) -> Option<RenameRule> {
+    let rule = optional_string(cx, entry, "rename_all", context)?;
+    let found = RenameRule::ALL
+        .iter()
+        .find(|(name, _)| *name == rule.text)
+        .map(|(_, rule)| *rule);
+    if found.is_none() {
+        cx.push(unknown_name_diagnostic(
+            rule.span,
+            &format!("unknown `rename_all` rule `{}` in {context}", rule.text),
+            &rule.text,
+            RenameRule::ALL.iter().map(|(name, _)| *name),
+        ));
+    }
+    found
+}
+
+/// `fields` under their owner's `rename_all`, when it declares one.
+fn with_rename_all(mut fields: Vec<FieldDef>, rule: Option<RenameRule>) -> Vec<FieldDef> {
+    if rule.is_some() {
+        for field in &mut fields {
+            field.rename_all = rule;
+        }
+    }
+    fields
+}
+
 /// A `rust_name` as the model keeps it.
 fn rust_name_of(located: Located) -> RustName {
     RustName {
@@ -829,6 +883,7 @@ fn read_usable_fields(
                 required,
                 nullable,
                 checks,
+                rename_all: None,
                 span: name.span.unwrap_or_default(),
             }),
             _ => ok = false,
