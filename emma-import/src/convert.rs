@@ -928,7 +928,7 @@ impl<'d> Converter<'d> {
         }
     }
 
-    /// The checks of `read` a field of type `ty` can have; the others are noted.
+    /// The checks of `read` its field can have; the others are noted.
     pub(crate) fn field_checks(&mut self, read: &Read) -> Checks {
         let Some((checks, at)) = &read.checks else {
             return Checks::default();
@@ -940,58 +940,31 @@ impl<'d> Converter<'d> {
                 .map(|def| &def.kind)
         });
         let mut kept = checks.clone();
-        // What the dropped ones are measured against: bounds the type implies are not noted.
-        let mut checks_implied = checks.clone();
-        match target {
-            CheckTarget::Text => {
-                kept.minimum = None;
-                kept.maximum = None;
-                kept.min_items = None;
-                kept.max_items = None;
-                kept.unique_items = false;
-            }
-            CheckTarget::Number => {
-                // A bound the integer type's own range already sets (`minimum: 0` of a
-                // `u64`, as our exports write it) is no check.
-                let range = match &read.ty {
-                    TypeRef::Primitive(primitive) => primitive.integer_range(),
-                    _ => None,
-                };
-                let (low, high) = range
-                    .map_or((f64::NEG_INFINITY, f64::INFINITY), |(low, high)| {
-                        (low as f64, high as f64)
-                    });
-                kept = Checks {
-                    minimum: checks.minimum.filter(|minimum| minimum.as_f64() > low),
-                    maximum: checks.maximum.filter(|maximum| maximum.as_f64() < high),
-                    ..Checks::default()
-                };
-                clear_keyword(&mut checks_implied, "minimum");
-                clear_keyword(&mut checks_implied, "maximum");
-            }
-            CheckTarget::List { unique } => {
-                kept = Checks {
-                    min_items: checks.min_items,
-                    max_items: checks.max_items,
-                    unique_items: unique && checks.unique_items,
-                    ..Checks::default()
-                };
-            }
-            CheckTarget::None => kept = Checks::default(),
+        let misplaced = checks.misplaced(target);
+        for key in &misplaced {
+            kept = kept.without(key);
         }
-        let mut dropped = checks_implied;
-        for (keyword, _) in CHECK_KEYWORDS {
-            if keyword_present(&kept, keyword) {
-                clear_keyword(&mut dropped, keyword);
-            }
+        // A bound the integer type's own range already sets (`minimum: 0` of a `u64`, as our
+        // exports write it) is no check, and not worth a note.
+        if let TypeRef::Primitive(primitive) = &read.ty
+            && let Some((low, high)) = primitive.integer_range()
+        {
+            kept.minimum = kept.minimum.filter(|minimum| minimum.as_f64() > low as f64);
+            kept.maximum = kept
+                .maximum
+                .filter(|maximum| maximum.as_f64() < high as f64);
         }
-        if !dropped.is_empty() {
+        if !misplaced.is_empty() {
+            let keywords: Vec<String> = misplaced
+                .iter()
+                .map(|key| format!("`{}`", json_keyword(key)))
+                .collect();
             let at = at.clone();
             self.note(
                 &at,
                 format!(
                     "{} cannot check a `{}`: not checked",
-                    check_keywords(&dropped).join(", "),
+                    keywords.join(", "),
                     read.ty
                 ),
             );
@@ -1019,39 +992,20 @@ impl<'d> Converter<'d> {
 
 /// The JSON Schema keywords of the checks declared in `checks`, quoted.
 fn check_keywords(checks: &Checks) -> Vec<String> {
-    CHECK_KEYWORDS
-        .iter()
-        .filter(|(keyword, _)| keyword_present(checks, keyword))
-        .map(|(keyword, _)| format!("`{keyword}`"))
+    checks
+        .declared()
+        .into_iter()
+        .filter(|(_, present, _)| *present)
+        .map(|(key, _, _)| format!("`{}`", json_keyword(key)))
         .collect()
 }
 
-fn keyword_present(checks: &Checks, keyword: &str) -> bool {
-    match keyword {
-        "pattern" => checks.pattern.is_some(),
-        "minLength" => checks.min_length.is_some(),
-        "maxLength" => checks.max_length.is_some(),
-        "minimum" => checks.minimum.is_some(),
-        "maximum" => checks.maximum.is_some(),
-        "minItems" => checks.min_items.is_some(),
-        "maxItems" => checks.max_items.is_some(),
-        "uniqueItems" => checks.unique_items,
-        _ => false,
-    }
-}
-
-fn clear_keyword(checks: &mut Checks, keyword: &str) {
-    match keyword {
-        "pattern" => checks.pattern = None,
-        "minLength" => checks.min_length = None,
-        "maxLength" => checks.max_length = None,
-        "minimum" => checks.minimum = None,
-        "maximum" => checks.maximum = None,
-        "minItems" => checks.min_items = None,
-        "maxItems" => checks.max_items = None,
-        "uniqueItems" => checks.unique_items = false,
-        _ => {}
-    }
+/// The JSON Schema keyword of a check's schema-file key (`maxLength` of `max_length`).
+fn json_keyword(key: &str) -> &str {
+    CHECK_KEYWORDS
+        .iter()
+        .find(|(_, toml)| *toml == key)
+        .map_or(key, |(json, _)| json)
 }
 
 /// Whether a resolved schema is an object of declared properties, an event's `fields`,

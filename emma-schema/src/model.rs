@@ -534,6 +534,61 @@ impl Checks {
         *self == Checks::default()
     }
 
+    /// Each check, by its key in the schema file (`pattern`, `min_length`, ...), with whether
+    /// it is declared and what a field needs to be to take it (`a string`, `a list`).
+    pub fn declared(&self) -> [(&'static str, bool, &'static str); 8] {
+        [
+            ("pattern", self.pattern.is_some(), "a string"),
+            ("min_length", self.min_length.is_some(), "a string"),
+            ("max_length", self.max_length.is_some(), "a string"),
+            ("minimum", self.minimum.is_some(), "a number"),
+            ("maximum", self.maximum.is_some(), "a number"),
+            ("min_items", self.min_items.is_some(), "a list"),
+            ("max_items", self.max_items.is_some(), "a list"),
+            (
+                "unique_items",
+                self.unique_items,
+                "a list of strings, integers or booleans",
+            ),
+        ]
+    }
+
+    /// These checks without the one of schema-file key `key`.
+    pub fn without(mut self, key: &str) -> Checks {
+        match key {
+            "pattern" => self.pattern = None,
+            "min_length" => self.min_length = None,
+            "max_length" => self.max_length = None,
+            "minimum" => self.minimum = None,
+            "maximum" => self.maximum = None,
+            "min_items" => self.min_items = None,
+            "max_items" => self.max_items = None,
+            "unique_items" => self.unique_items = false,
+            _ => {}
+        }
+        self
+    }
+
+    /// The keys of the declared checks a field whose checks look at `target` cannot take.
+    pub fn misplaced(&self, target: CheckTarget) -> Vec<&'static str> {
+        self.declared()
+            .into_iter()
+            .filter(|(key, present, _)| *present && !target.takes(key))
+            .map(|(key, _, _)| key)
+            .collect()
+    }
+
+    /// The checks as the schema file writes them (`pattern = '^a', max_length = 4`), or
+    /// `none`.
+    pub fn to_toml_keys(&self) -> String {
+        let mut keys = String::new();
+        crate::write::write_checks(&mut keys, self);
+        match keys.strip_prefix(", ") {
+            Some(keys) => keys.to_owned(),
+            None => "none".to_owned(),
+        }
+    }
+
     /// Why `value`, already of its field's type, fails one of these checks, if it does: the
     /// same verdicts as the generated reader's.
     pub fn problem(&self, value: &serde_json::Value) -> Option<String> {
@@ -729,6 +784,29 @@ pub enum CheckTarget {
 }
 
 impl CheckTarget {
+    /// Whether a field of this target takes the check of schema-file key `key`.
+    pub fn takes(self, key: &str) -> bool {
+        match self {
+            CheckTarget::Text => matches!(key, "pattern" | "min_length" | "max_length"),
+            CheckTarget::Number => matches!(key, "minimum" | "maximum"),
+            CheckTarget::List { unique } => {
+                matches!(key, "min_items" | "max_items") || (unique && key == "unique_items")
+            }
+            CheckTarget::None => false,
+        }
+    }
+
+    /// The checks a field of this target takes, as a sentence's list.
+    pub fn takes_text(self) -> &'static str {
+        match self {
+            CheckTarget::Text => "`pattern`, `min_length` and `max_length`",
+            CheckTarget::Number => "`minimum` and `maximum`",
+            CheckTarget::List { unique: true } => "`min_items`, `max_items` and `unique_items`",
+            CheckTarget::List { unique: false } => "`min_items` and `max_items`",
+            CheckTarget::None => "no check",
+        }
+    }
+
     /// What the checks of a field of type `ty` look at, in `schema`.
     pub fn of(schema: &Schema, ty: &TypeRef) -> CheckTarget {
         Self::of_with(ty, &|name| schema.named_type(name).map(|def| &def.kind))

@@ -225,7 +225,7 @@ fn write_fields(out: &mut String, fields: &[FieldDef]) {
 }
 
 /// A field's checks, as `, key = value` pairs.
-fn write_checks(out: &mut String, checks: &crate::model::Checks) {
+pub(crate) fn write_checks(out: &mut String, checks: &crate::model::Checks) {
     if let Some(pattern) = &checks.pattern {
         let _ = write!(out, ", pattern = {}", literal_or_basic(pattern.as_str()));
     }

@@ -728,7 +728,11 @@ impl<'s> Differ<'s> {
                 Side::New,
                 span,
                 path.clone(),
-                format!("the checks of {what} changed"),
+                format!(
+                    "the checks of {what} changed from {} to {}",
+                    old.checks.to_toml_keys(),
+                    new.checks.to_toml_keys()
+                ),
             );
         }
         if old.ty != new.ty {

@@ -920,3 +920,29 @@ fn a_change_of_a_named_type_names_the_events_that_use_it() {
         "type `Spare` removed (used by no event)"
     );
 }
+
+#[test]
+fn a_change_of_checks_says_what_they_were_and_are() {
+    let old = parse(
+        &ping(
+            r#"{ name = "a", type = "string", max_length = 8, doc = "d" }"#,
+            r#"{"a": "ab"}"#,
+        ),
+        "old.toml",
+    );
+    let new = parse(
+        &ping(
+            r#"{ name = "a", type = "string", pattern = '^a', max_length = 4, doc = "d" }"#,
+            r#"{"a": "ab"}"#,
+        ),
+        "new.toml",
+    );
+    let changes = diff(&old, &new);
+    assert_eq!(ids(&changes), ["field-checks-tightened"]);
+    assert!(
+        changes[0]
+            .message
+            .ends_with("changed from max_length = 8 to pattern = '^a', max_length = 4"),
+        "{changes:#?}"
+    );
+}

@@ -133,52 +133,20 @@ fn misplaced(
     span_of: &dyn Fn(&str) -> Option<Span>,
     context: &str,
 ) {
-    let declared = [
-        ("pattern", checks.pattern.is_some(), CheckTarget::Text),
-        ("min_length", checks.min_length.is_some(), CheckTarget::Text),
-        ("max_length", checks.max_length.is_some(), CheckTarget::Text),
-        ("minimum", checks.minimum.is_some(), CheckTarget::Number),
-        ("maximum", checks.maximum.is_some(), CheckTarget::Number),
-    ];
-    let applies = match target {
-        CheckTarget::Text => "`pattern`, `min_length` and `max_length`",
-        CheckTarget::Number => "`minimum` and `maximum`",
-        CheckTarget::List { unique: true } => "`min_items`, `max_items` and `unique_items`",
-        CheckTarget::List { unique: false } => "`min_items` and `max_items`",
-        CheckTarget::None => "no check",
-    };
-    let type_text = ty.to_string();
-    let report = |key: &str, wants: &str| {
-        cx.push(
-            Diagnostic::new(
-                span_of(key),
-                format!("`{key}` of {context} applies to {wants}, not to `{type_text}`"),
-            )
-            .with_help(format!("a field of type `{type_text}` takes {applies}")),
-        );
-    };
-    for (key, present, wants) in declared {
-        if present && target != wants {
-            report(
-                key,
-                match wants {
-                    CheckTarget::Text => "a string",
-                    _ => "a number",
-                },
+    let misplaced = checks.misplaced(target);
+    for (key, _, wants) in checks.declared() {
+        if misplaced.contains(&key) {
+            cx.push(
+                Diagnostic::new(
+                    span_of(key),
+                    format!("`{key}` of {context} applies to {wants}, not to `{ty}`"),
+                )
+                .with_help(format!(
+                    "a field of type `{ty}` takes {}",
+                    target.takes_text()
+                )),
             );
         }
-    }
-    let is_list = matches!(target, CheckTarget::List { .. });
-    for (key, present) in [
-        ("min_items", checks.min_items.is_some()),
-        ("max_items", checks.max_items.is_some()),
-    ] {
-        if present && !is_list {
-            report(key, "a list");
-        }
-    }
-    if checks.unique_items && target != (CheckTarget::List { unique: true }) {
-        report("unique_items", "a list of strings, integers or booleans");
     }
 }
 
