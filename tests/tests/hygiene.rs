@@ -14,6 +14,8 @@ mod hygiene {
     const f: u8 = 0;
     const slot: u8 = 0;
     const event: u8 = 0;
+    // Named like the `static` a checked field's read declares.
+    const __CHECKS: u8 = 0;
 
     emma_runtime::include_events!("fixtures/hygiene.toml");
 }
