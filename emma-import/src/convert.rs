@@ -9,8 +9,23 @@ use emma_schema::{
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
-/// The name of the shared timestamp type `format: date-time` strings become.
-const DATE_TIME: &str = "DateTime";
+/// The shared timestamp types string formats become: the format, the type's name, its doc
+/// and the forms its `to_datetime()` tries. The text received is kept either way (real
+/// deliveries break the format: `"2018-04-25 20:42:10"` where `date-time` is declared).
+const TIMESTAMP_FORMATS: &[(&str, &str, &str, &str)] = &[
+    (
+        "date-time",
+        "DateTime",
+        "A date and time (`format: date-time`): the text received is kept as it is, and `to_datetime()` reads it as RFC 3339.",
+        emma_schema::TIMESTAMP_RFC3339,
+    ),
+    (
+        "date",
+        "Date",
+        "A date (`format: date`, `2024-05-01`): the text received is kept as it is, and `to_datetime()` reads it as midnight UTC of that day.",
+        "%Y-%m-%d",
+    ),
+];
 
 /// Keywords that constrain a value further than its type, which the schema language does not
 /// check yet: reported where they are, never enforced, so no delivery is refused for them.
@@ -55,7 +70,8 @@ pub(crate) struct Converter<'d> {
     by_ref: HashMap<String, String>,
     pub(crate) names: Names,
     pub(crate) notes: Vec<Note>,
-    date_time: Option<String>,
+    /// The shared timestamp type made for each string format, by format.
+    timestamps: HashMap<&'static str, String>,
     /// The `$ref` whose target is being read, and the name it asks for.
     naming: Option<(String, String)>,
     /// The `allOf`s being merged, by pointer: one met again is a cycle.
@@ -76,7 +92,7 @@ impl<'d> Converter<'d> {
             by_ref: HashMap::new(),
             names,
             notes: Vec::new(),
-            date_time: None,
+            timestamps: HashMap::new(),
             naming: None,
             merging: HashSet::new(),
             depth: 0,
@@ -780,32 +796,35 @@ impl<'d> Converter<'d> {
     }
 
     fn string_type(&mut self, object: &Map<String, Value>) -> TypeRef {
-        match object.get("format").and_then(Value::as_str) {
-            Some("date-time") => TypeRef::Named(self.date_time()),
+        let format = object.get("format").and_then(Value::as_str);
+        if let Some(&(format, name, doc, form)) = TIMESTAMP_FORMATS
+            .iter()
+            .find(|(known, ..)| Some(*known) == format)
+        {
+            return TypeRef::Named(self.timestamp(format, name, doc, form));
+        }
+        match format {
             Some("uri" | "url") => TypeRef::Primitive(Primitive::Url),
             _ => TypeRef::Primitive(Primitive::String),
         }
     }
 
-    /// The shared timestamp type of `format: date-time` strings: the text received is kept,
-    /// and `to_datetime()` reads it as RFC 3339 (real deliveries break the format).
-    fn date_time(&mut self) -> String {
-        if let Some(name) = &self.date_time {
-            return name.clone();
+    /// The shared timestamp type of strings of `format`, made the first time one is met.
+    fn timestamp(&mut self, format: &'static str, name: &str, doc: &str, form: &str) -> String {
+        if let Some(made) = self.timestamps.get(format) {
+            return made.clone();
         }
-        let name = self.names.type_name(DATE_TIME);
+        let made = self.names.type_name(name);
         self.types.push(TypeDef {
-            name: name.clone(),
-            doc: "A date and time (`format: date-time`): the text received is kept as it is, \
-                  and `to_datetime()` reads it as RFC 3339."
-                .to_owned(),
+            name: made.clone(),
+            doc: doc.to_owned(),
             kind: TypeKind::Timestamp {
-                formats: vec![emma_schema::TIMESTAMP_RFC3339.to_owned()],
+                formats: vec![form.to_owned()],
             },
             span: Span::default(),
         });
-        self.date_time = Some(name.clone());
-        name
+        self.timestamps.insert(format, made.clone());
+        made
     }
 
     fn integer_type(&mut self, object: &Map<String, Value>, at: &str) -> TypeRef {
@@ -1073,4 +1092,75 @@ fn doc_of_map(object: &Map<String, Value>) -> String {
         .unwrap_or_default()
         .trim()
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// The `events.toml` imported from one webhook whose data has `properties`.
+    fn imported(properties: serde_json::Value) -> String {
+        let required: Vec<&String> = properties.as_object().unwrap().keys().collect();
+        let document = json!({
+            "openapi": "3.1.0",
+            "info": { "title": "Formats", "version": "1.0.0" },
+            "webhooks": { "ping": { "post": { "requestBody": { "content": { "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["type", "data"],
+                    "properties": {
+                        "type": { "const": "ping" },
+                        "data": { "type": "object", "required": required, "properties": properties }
+                    }
+                }
+            } } } } } }
+        });
+        crate::openapi(&document, &crate::Options::default())
+            .unwrap_or_else(|error| panic!("{error}"))
+            .toml
+    }
+
+    #[test]
+    fn string_and_integer_formats_become_typed_views_and_sized_integers() {
+        let toml = imported(json!({
+            "day": { "type": "string", "format": "date" },
+            "at": { "type": "string", "format": "date-time" },
+            "status": { "type": "integer", "format": "uint16" },
+            "delta": { "type": "integer", "format": "int32" },
+            "count": { "type": "integer", "format": "int64", "minimum": 0 },
+        }));
+        for line in [
+            "[types.Date]\nkind = \"timestamp\"",
+            "formats = [\"%Y-%m-%d\"]",
+            "[types.DateTime]\nkind = \"timestamp\"",
+            r#"{ name = "day", type = "Date", doc"#,
+            r#"{ name = "status", type = "u16", doc"#,
+            r#"{ name = "delta", type = "i32", doc"#,
+            // `minimum: 0` on an `int64` is a check, not another type.
+            r#"{ name = "count", type = "i64", minimum = 0, doc"#,
+        ] {
+            assert!(toml.contains(line), "{line} in\n{toml}");
+        }
+    }
+
+    #[test]
+    fn a_propertys_validations_become_its_fields_checks_where_its_type_takes_them() {
+        let toml = imported(json!({
+            "id": { "type": "string", "pattern": "^msg_[A-Za-z0-9]{27}$", "maxLength": 31 },
+            "code": { "type": "integer", "format": "uint16", "minimum": 100, "maximum": 599 },
+            "tags": { "type": "array", "items": { "type": "string", "maxLength": 8 }, "uniqueItems": true, "maxItems": 5 },
+        }));
+        for line in [
+            r#"{ name = "id", type = "string", pattern = '^msg_[A-Za-z0-9]{27}$', max_length = 31, doc"#,
+            r#"{ name = "code", type = "u16", minimum = 100, maximum = 599, doc"#,
+            r#"{ name = "tags", type = "list<string>", max_items = 5, unique_items = true, doc"#,
+        ] {
+            assert!(toml.contains(line), "{line} in\n{toml}");
+        }
+        // The example made for `id` spells its pattern, so the check stays.
+        assert!(
+            toml.contains(&format!(r#""id":"msg_{}""#, "A".repeat(27))),
+            "{toml}"
+        );
+    }
 }
