@@ -52,6 +52,43 @@ fn type_name_is_free(name: &str) -> bool {
         .is_empty()
 }
 
+/// The names the generator gives an event named `event_name` (with `rust_name`, when given)
+/// in a schema of its own; `None` when it refuses them (not a Rust name, `Self`, a name the
+/// generated API uses).
+fn event_api_names(event_name: &str, rust_name: Option<&str>) -> Option<GeneratedNames> {
+    let event = EventDef {
+        name: event_name.to_owned(),
+        rust_name: rust_name.map(|text| emma_schema::RustName {
+            text: text.to_owned(),
+            span: Span::default(),
+        }),
+        summary: String::new(),
+        description: String::new(),
+        fields: Vec::new(),
+        data: None,
+        examples: Vec::new(),
+        span: Span::default(),
+    };
+    let schema = probe_schema(Vec::new(), vec![event]);
+    let api = Api::new(&schema);
+    if !api.problems().is_empty() {
+        return None;
+    }
+    let generated = api.event(event_name)?;
+    Some(GeneratedNames {
+        struct_name: generated.struct_name.clone(),
+        visitor_method: generated.visitor_method.clone(),
+        delivery_definition: generated.delivery_definition.clone(),
+    })
+}
+
+/// What the generator names after an event.
+struct GeneratedNames {
+    struct_name: String,
+    visitor_method: String,
+    delivery_definition: String,
+}
+
 /// Whether the generator takes `name` as a field's Rust name in an event.
 fn field_name_is_free(name: &str) -> bool {
     let event = EventDef {
@@ -123,7 +160,7 @@ fn first_free(base: &str, taken: &HashSet<String>, free: impl Fn(&str) -> bool) 
 #[derive(Debug, Default)]
 pub(crate) struct Names {
     taken: HashSet<String>,
-    /// The event structs' names in snake_case, which name their visitor methods.
+    /// The events' visitor methods (`visit_member_signup`).
     visits: HashSet<String>,
 }
 
@@ -134,46 +171,44 @@ impl Names {
     }
 
     /// Reserves the names the generator gives the event `event_name` (its struct, its
-    /// exports' `...Delivery` definition, its visitor method), and gives the `rust_name` it
-    /// needs when the derived struct name is not a Rust name (`4xx.seen`), or meets another
-    /// event's or the generated API's.
+    /// exports' `...Delivery` definition, its visitor method, as the generator's resolved
+    /// model names them), and gives the `rust_name` it needs when the names derived from the
+    /// wire name are not Rust names (`4xx.seen`), or meet another event's or the generated
+    /// API's.
     pub(crate) fn reserve_event(&mut self, event_name: &str) -> Option<String> {
-        let derived = heck::ToUpperCamelCase::to_upper_camel_case(event_name);
-        let usable = |name: &str, names: &Self| {
-            name.chars()
-                .next()
-                .is_some_and(|first| first.is_ascii_alphabetic())
-                && name.chars().all(|c| c.is_ascii_alphanumeric())
-                && name != "Self"
-                && !names.taken.contains(name)
-                && !names.taken.contains(&format!("{name}Delivery"))
-                && !names
-                    .visits
-                    .contains(&heck::ToSnakeCase::to_snake_case(name))
-                && type_name_is_free(name)
+        let free = |rust_name: Option<&str>, names: &Self| {
+            event_api_names(event_name, rust_name).filter(|generated| {
+                !names.taken.contains(&generated.struct_name)
+                    && !names.taken.contains(&generated.delivery_definition)
+                    && !names.visits.contains(&generated.visitor_method)
+            })
         };
-        let (struct_name, rust_name) = if usable(&derived, self) {
-            (derived, None)
-        } else {
-            let base = identifier_start(
-                derived
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect(),
-                "Event",
-            );
-            let mut chosen = base.clone();
-            let mut number = 2;
-            while !usable(&chosen, self) {
-                chosen = format!("{base}{number}");
-                number += 1;
+        let (generated, rust_name) = match free(None, self) {
+            Some(generated) => (generated, None),
+            None => {
+                // A name after the wire name's letters and digits, numbered until it is free.
+                let base = identifier_start(
+                    event_name
+                        .to_upper_camel_case()
+                        .chars()
+                        .filter(char::is_ascii_alphanumeric)
+                        .collect(),
+                    "Event",
+                );
+                let mut chosen = base.clone();
+                let mut number = 2;
+                loop {
+                    if let Some(generated) = free(Some(&chosen), self) {
+                        break (generated, Some(chosen));
+                    }
+                    chosen = format!("{base}{number}");
+                    number += 1;
+                }
             }
-            (chosen.clone(), Some(chosen))
         };
-        self.visits
-            .insert(heck::ToSnakeCase::to_snake_case(struct_name.as_str()));
-        self.reserve(format!("{struct_name}Delivery"));
-        self.reserve(struct_name);
+        self.visits.insert(generated.visitor_method);
+        self.reserve(generated.delivery_definition);
+        self.reserve(generated.struct_name);
         rust_name
     }
 
