@@ -404,6 +404,9 @@ mod tests {
         assert_eq!(names.reserve_event("a.b"), None);
         assert_eq!(names.reserve_event("a_b").as_deref(), Some("AB2"));
         assert_eq!(names.reserve_event("self").as_deref(), Some("Self2"));
+        // `XY` and `Xy` are different structs with one visitor method, `visit_xy`.
+        assert_eq!(names.reserve_event("x_y"), None);
+        assert_eq!(names.reserve_event("xy").as_deref(), Some("Xy2"));
         // The types made afterwards avoid the structs and their exports' names.
         assert_eq!(names.type_name("push"), "Push2");
     }
