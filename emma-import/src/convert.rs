@@ -380,7 +380,6 @@ impl<'d> Converter<'d> {
                 "a list of values that are not all strings is not in the schema language yet: the values are not checked",
             );
         }
-        let checks = checks;
         let ty = match types.as_slice() {
             [] if object.contains_key("properties") => self.object_type(object, at, hint),
             [] => TypeRef::Primitive(Primitive::Json),
@@ -884,12 +883,6 @@ impl<'d> Converter<'d> {
             Some(source) => match emma_schema::Pattern::new(source) {
                 Ok(pattern) => Some(pattern),
                 Err(reason) => {
-                    let reason = reason
-                        .lines()
-                        .map(str::trim)
-                        .find(|line| !line.is_empty())
-                        .unwrap_or_default()
-                        .to_owned();
                     self.note(
                         &pointer_push(at, "pattern"),
                         format!("a pattern the schema language cannot check ({reason}): left out, not checked"),

@@ -664,14 +664,23 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// Compiles `source`, or says why it is not a pattern the generated readers can check.
+    /// Compiles `source`, or says in one line why it is not a pattern the generated readers
+    /// can check (the first line of regex-lite's message, which spans several).
     pub fn new(source: &str) -> Result<Pattern, String> {
         regex_lite::Regex::new(source)
             .map(|regex| Pattern {
                 source: source.to_owned(),
                 regex,
             })
-            .map_err(|error| error.to_string())
+            .map_err(|error| {
+                let message = error.to_string();
+                message
+                    .lines()
+                    .map(str::trim)
+                    .find(|line| !line.is_empty())
+                    .unwrap_or(&message)
+                    .to_owned()
+            })
     }
 
     /// The expression as written.

@@ -38,7 +38,7 @@ pub(super) fn read_checks(
             Ok(pattern) => Some(pattern),
             Err(reason) => {
                 cx.push(
-                    Diagnostic::new(span, format!("`pattern` of {context} is not a pattern the generated reader can check: {}", first_line(&reason)))
+                    Diagnostic::new(span, format!("`pattern` of {context} is not a pattern the generated reader can check: {}", reason))
                         .with_help("patterns are regular expressions without look-around or back-references (the `regex-lite` dialect)"),
                 );
                 None
@@ -148,14 +148,6 @@ fn misplaced(
             );
         }
     }
-}
-
-/// The first line of a compiler's message (regex-lite's spans several).
-fn first_line(text: &str) -> &str {
-    text.lines()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
-        .unwrap_or(text)
 }
 
 #[cfg(test)]
